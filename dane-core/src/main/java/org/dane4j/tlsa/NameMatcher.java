@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -19,6 +20,9 @@ import javax.naming.ldap.Rdn;
  */
 final class NameMatcher {
   private static final int DNS_NAME = 2;
+  /** Dot-separated labels of 1..63 letters, digits, '-', '_' (service labels) or '*' (wildcards). */
+  private static final Pattern LABELS =
+      Pattern.compile("[a-z0-9_*-]{1,63}(\\.[a-z0-9_*-]{1,63})*");
 
   private NameMatcher() {}
 
@@ -100,7 +104,8 @@ final class NameMatcher {
         return null;
       }
     }
-    return n.toLowerCase(Locale.ROOT);
+    n = n.toLowerCase(Locale.ROOT);
+    return n.length() <= 253 && LABELS.matcher(n).matches() ? n : null;
   }
 
   private static String lastCommonName(X509Certificate certificate) {
