@@ -25,6 +25,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import org.dane4j.testkit.TlsTestServer;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,6 +64,7 @@ class DaneTrustManagerHandshakeTest {
     }
   }
 
+  @DisplayName("TLS-2: matching dane ee record completes the handshake")
   @Test
   void tls2_matchingDaneEeRecordCompletesTheHandshake() throws Exception {
     try (TlsTestServer server = TlsTestServer.start(LEAF)) {
@@ -77,6 +79,7 @@ class DaneTrustManagerHandshakeTest {
     }
   }
 
+  @DisplayName("TLS-2: matching dane ta record completes the handshake")
   @Test
   void tls2_matchingDaneTaRecordCompletesTheHandshake() throws Exception {
     try (TlsTestServer server = TlsTestServer.start(LEAF)) {
@@ -86,6 +89,7 @@ class DaneTrustManagerHandshakeTest {
     }
   }
 
+  @DisplayName("TLS-2: mismatch fails the handshake before any application byte")
   @Test
   void tls2_mismatchFailsTheHandshakeBeforeAnyApplicationByte() throws Exception {
     try (TlsTestServer server = TlsTestServer.start(LEAF)) {
@@ -103,6 +107,7 @@ class DaneTrustManagerHandshakeTest {
     }
   }
 
+  @DisplayName("TLS-2: dane ta name mismatch fails the handshake")
   @Test
   void tls2_daneTaNameMismatchFailsTheHandshake() throws Exception {
     try (TlsTestServer server = TlsTestServer.start(TestChains.leaf("mail.example.org"))) {

@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.List;
 import org.dane4j.testkit.CertificateMinter;
 import org.dane4j.testkit.MintedCertificate;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -35,6 +36,7 @@ class DaneVerifierTest {
 
   // USE-1 .. USE-5: which records count
 
+  @DisplayName("USE-1: pkix usages are unusable even when they match")
   @Test
   void use1_pkixUsagesAreUnusableEvenWhenTheyMatch() {
     DaneVerification v = verify(chain(), record(LEAF.certificate(), 1, 1, 1),
@@ -44,6 +46,7 @@ class DaneVerifierTest {
     assertThat(v.report()).contains("[unusable: usage PKIX-EE(1) is not usable for SMTP");
   }
 
+  @DisplayName("USE-2: unknown fields and disabled digests are unusable")
   @Test
   void use2_unknownFieldsAndDisabledDigestsAreUnusable() {
     TlsaRecord unknownUsage = TlsaRecord.parse("4 1 1 " + ee311(LEAF).dataHex());
@@ -60,6 +63,7 @@ class DaneVerifierTest {
         .isTrue();
   }
 
+  @DisplayName("USE-3: malformed data is skipped not fatal")
   @Test
   void use3_malformedDataIsSkippedNotFatal() {
     TlsaRecord shortSha256 = TlsaRecord.parse("3 1 1 " + "ab".repeat(31));
@@ -74,6 +78,7 @@ class DaneVerifierTest {
     assertThat(v.failureType()).contains(FailureType.TLSA_INVALID);
   }
 
+  @DisplayName("USE-4: unusable record never vetoes a usable match")
   @Test
   void use4_unusableRecordNeverVetoesAUsableMatch() {
     DaneVerification v = verify(chain(), TlsaRecord.parse("3 1 1 abcd"), record(LEAF.certificate(), 1, 1, 1),
@@ -82,6 +87,7 @@ class DaneVerifierTest {
     assertThat(v.matchedRecord()).contains(ee311(LEAF));
   }
 
+  @DisplayName("USE-5: all unusable never verifies")
   @Test
   void use5_allUnusableNeverVerifies() {
     DaneVerification v = verify(chain(), TlsaRecord.parse("0 0 1 " + "00".repeat(32)),
@@ -93,6 +99,7 @@ class DaneVerifierTest {
 
   // EE-1, EE-2: DANE-EE
 
+  @DisplayName("EE-1: dane ee matches the leaf with every selector and type")
   @ParameterizedTest(name = "3 {0} {1}")
   @CsvSource({"0,0", "0,1", "0,2", "1,0", "1,1", "1,2"})
   void ee1_daneEeMatchesTheLeafWithEverySelectorAndType(int selector, int mtype) {
@@ -101,6 +108,7 @@ class DaneVerifierTest {
     assertThat(v.matchDepth()).isZero();
   }
 
+  @DisplayName("EE-1: dane ee of an issuer does not match")
   @Test
   void ee1_daneEeOfAnIssuerDoesNotMatch() {
     DaneVerification v = verify(chain(), ee311(INTERMEDIATE));
@@ -109,6 +117,7 @@ class DaneVerifierTest {
     assertThat(v.matchDepth()).isEqualTo(-1);
   }
 
+  @DisplayName("EE-2: dane ee checks neither names nor dates")
   @Test
   void ee2_daneEeChecksNeitherNamesNorDates() {
     MintedCertificate expired = CertificateMinter.certificate().dnsNames("elsewhere.example.net")
@@ -121,6 +130,7 @@ class DaneVerifierTest {
 
   // TA-1 .. TA-4: DANE-TA
 
+  @DisplayName("TA-1: dane ta matches issuers at depth one or more")
   @Test
   void ta1_daneTaMatchesIssuersAtDepthOneOrMore() {
     assertThat(verify(chain(), ta211(INTERMEDIATE)).matchDepth()).isEqualTo(1);
@@ -129,6 +139,7 @@ class DaneVerifierTest {
     assertThat(root.matchDepth()).isEqualTo(2);
   }
 
+  @DisplayName("TA-1: dane ta matching only the leaf fails")
   @Test
   void ta1_daneTaMatchingOnlyTheLeafFails() {
     DaneVerification v = verify(chain(), ta211(LEAF), record(LEAF.certificate(), 2, 0, 0));
@@ -137,6 +148,7 @@ class DaneVerifierTest {
     assertThat(v.reason()).contains("must match an issuer, not the leaf");
   }
 
+  @DisplayName("TA-1: full trust anchor from dns need not be sent")
   @Test
   void ta1_fullTrustAnchorFromDnsNeedNotBeSent() {
     DaneVerification cert = verify(chain(), record(ROOT.certificate(), 2, 0, 0));
@@ -150,6 +162,7 @@ class DaneVerifierTest {
     assertThat(leafOnly.matchDepth()).isZero();
   }
 
+  @DisplayName("TA-1: 210 key of a self signed leaf is the special case")
   @Test
   void ta1_210KeyOfASelfSignedLeafIsTheSpecialCase() {
     MintedCertificate selfSigned = CertificateMinter.certificate().dnsNames("mx.example.com")
@@ -162,6 +175,7 @@ class DaneVerifierTest {
     assertThat(verify(selfSigned.chain(), ta211(selfSigned)).verified()).isFalse();
   }
 
+  @DisplayName("TA-2: path is validated at the given instant")
   @Test
   void ta2_pathIsValidatedAtTheGivenInstant() {
     assertThat(verifier.verify(chain(), List.of(ta211(INTERMEDIATE)), NAMES, IN_A_YEAR.plusSeconds(1))
@@ -170,6 +184,7 @@ class DaneVerifierTest {
         .failureType()).contains(FailureType.VALIDATION_FAILURE);
   }
 
+  @DisplayName("TA-2: valid but expired dane ta chain fails")
   @Test
   void ta2_validButExpiredDaneTaChainFails() {
     MintedCertificate expired = CertificateMinter.certificate().dnsNames("mx.example.com").issuer(INTERMEDIATE)
@@ -182,6 +197,7 @@ class DaneVerifierTest {
     assertThat(v.reason()).contains("certificate expired at depth 0");
   }
 
+  @DisplayName("TA-2: expired intermediate below the anchor fails")
   @Test
   void ta2_expiredIntermediateBelowTheAnchorFails() {
     MintedCertificate oldCa = CertificateMinter.certificate().commonName("Old CA").ca().issuer(ROOT)
@@ -191,6 +207,7 @@ class DaneVerifierTest {
     assertThat(verify(leaf.chainWithRoot(), ta211(ROOT)).failureType()).contains(FailureType.CERTIFICATE_EXPIRED);
   }
 
+  @DisplayName("TA-2: signature by another key fails")
   @Test
   void ta2_signatureByAnotherKeyFails() {
     MintedCertificate impostorCa = CertificateMinter.certificate().commonName("Test Issuing CA").ca()
@@ -204,6 +221,7 @@ class DaneVerifierTest {
     assertThat(v.reason()).contains("the path from the leaf does not validate");
   }
 
+  @DisplayName("TA-2: non ca issuer and path length are enforced")
   @Test
   void ta2_nonCaIssuerAndPathLengthAreEnforced() {
     MintedCertificate notCa = CertificateMinter.certificate().commonName("Not A CA").issuer(ROOT)
@@ -222,6 +240,7 @@ class DaneVerifierTest {
     assertThat(verify(deep.chainWithRoot(), ta211(subCa)).verified()).isTrue();
   }
 
+  @DisplayName("TA-3: any reference name authenticates")
   @Test
   void ta3_anyReferenceNameAuthenticates() {
     MintedCertificate nextHopOnly = TestChains.leaf("example.com");
@@ -233,12 +252,14 @@ class DaneVerifierTest {
     assertThat(v.reason()).contains("[mail.example.org]").contains("mx.example.com");
   }
 
+  @DisplayName("TA-3: no reference names means no dane ta match")
   @Test
   void ta3_noReferenceNamesMeansNoDaneTaMatch() {
     DaneVerification v = verifier.verify(chain(), List.of(ta211(INTERMEDIATE)), List.of(), NOW);
     assertThat(v.failureType()).contains(FailureType.CERTIFICATE_HOST_MISMATCH);
   }
 
+  @DisplayName("TA-4: san wins over common name")
   @Test
   void ta4_sanWinsOverCommonName() {
     MintedCertificate cnRightSanWrong = CertificateMinter.certificate().commonName("mx.example.com")
@@ -270,6 +291,7 @@ class DaneVerifierTest {
 
   // MIX-1, DIG-1
 
+  @DisplayName("MIX-1: any single usable match authenticates")
   @Test
   void mix1_anySingleUsableMatchAuthenticates() {
     DaneVerification v = verify(chain(), wrong(3, 1, 1), wrong(2, 0, 1), ta211(INTERMEDIATE), wrong(3, 0, 1));
@@ -277,6 +299,7 @@ class DaneVerifierTest {
     assertThat(v.matchDepth()).isEqualTo(1);
   }
 
+  @DisplayName("DIG-1: wrong stronger digest hides right weaker one")
   @Test
   void dig1_wrongStrongerDigestHidesRightWeakerOne() {
     DaneVerification v = verify(chain(), ee311(LEAF), wrong(3, 1, 2));
@@ -284,6 +307,7 @@ class DaneVerifierTest {
     assertThat(v.failureType()).contains(FailureType.CERTIFICATE_NOT_TRUSTED);
   }
 
+  @DisplayName("DIG-1: other usage selector pairs are independent")
   @Test
   void dig1_otherUsageSelectorPairsAreIndependent() {
     DaneVerification v = verify(chain(), ee311(LEAF), record(INTERMEDIATE.certificate(), 2, 0, 2));
@@ -291,6 +315,7 @@ class DaneVerifierTest {
     assertThat(verify(chain(), ee311(LEAF), wrong(2, 0, 2)).verified()).isTrue();
   }
 
+  @DisplayName("DIG-1: full data always counts")
   @Test
   void dig1_fullDataAlwaysCounts() {
     assertThat(verify(chain(), record(LEAF.certificate(), 3, 1, 0), wrong(3, 1, 2)).verified()).isTrue();
