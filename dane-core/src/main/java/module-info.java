@@ -4,6 +4,8 @@
 module org.dane4j.core {
   requires transitive org.dnsjava;
   requires java.naming;
+  requires com.github.benmanes.caffeine;
 
   exports org.dane4j.tlsa;
+  exports org.dane4j.dns;
 }

@@ -1,0 +1,322 @@
+package org.dane4j.dns;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.config.ResolvConfResolverConfigProvider;
+
+/**
+ * DNS lookups with their DNSSEC status, for the RFC 7672 §2 decisions (checklist DNS-1..DNS-4).
+ *
+ * <pre>{@code
+ * try (DaneResolver dns = DaneResolver.builder().build()) {   // /etc/resolv.conf, in-process validation
+ *   DnsAnswer tlsa = dns.lookup("_25._tcp.mx.example.com", Type.TLSA).join();
+ *   if (tlsa.secureData()) { ... } else if (tlsa.failed()) { ... never "no records" ... }
+ * }
+ * }</pre>
+ *
+ * <p>By default DNSSEC is validated in process from the IANA root trust anchors (KSK-2017 and KSK-2024),
+ * over the servers of {@code /etc/resolv.conf}; the upstream's AD bit is not trusted. With
+ * {@link Builder#trustAd()} the AD bit of a validating resolver is trusted instead — only on loopback,
+ * unless explicitly allowed. Answers are cached by TTL; identical concurrent lookups share one query.
+ * Nothing here reads or writes JVM system properties.
+ */
+public final class DaneResolver implements AutoCloseable {
+  private final CnameChase chase;
+  private final AnswerCache cache;
+  private final Name probeName;
+  private final ExecutorService ownedExecutor;
+  private final List<InetSocketAddress> servers;
+
+  private DaneResolver(Builder b, List<InetSocketAddress> servers, DnsBackend backend, Executor executor,
+      ExecutorService owned) {
+    this.servers = List.copyOf(servers);
+    this.chase = new CnameChase(backend, executor, b.clock, b.maxCnameChain, b.failureTtl);
+    this.cache = new AnswerCache(b.cacheSize, b.maxTtl, b.clock, executor);
+    this.probeName = b.probeName;
+    this.ownedExecutor = owned;
+  }
+
+  /** A builder with the defaults described on the class. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The upstream servers in use. */
+  public List<InetSocketAddress> servers() {
+    return servers;
+  }
+
+  /** Looks up {@code type} records of {@code name}; completes normally, failures included. */
+  public CompletableFuture<DnsAnswer> lookup(Name name, int type) {
+    Objects.requireNonNull(name, "name");
+    Name absolute;
+    try {
+      absolute = name.isAbsolute() ? name : Name.concatenate(name, Name.root);
+    } catch (org.xbill.DNS.NameTooLongException e) {
+      throw new IllegalArgumentException("domain name longer than 255 octets: " + name, e);
+    }
+    return cache.get(absolute, type, key -> chase.resolve(key.name(), key.type()));
+  }
+
+  /**
+   * Looks up {@code type} records of a name given as text (a trailing dot is optional).
+   *
+   * @throws IllegalArgumentException when the text is not a domain name
+   */
+  public CompletableFuture<DnsAnswer> lookup(String name, int type) {
+    return lookup(parseName(name), type);
+  }
+
+  /** Tells whether DNSSEC validation works through the upstream (DNS-4), by looking up a signed name. */
+  public CompletableFuture<DnssecProbe> probe() {
+    return chase.resolve(probeName, Type.SOA).thenApply(DnssecProbe::of);
+  }
+
+  /** Parses a domain name, absolute or not, into an absolute {@link Name}, with a clear error. */
+  public static Name parseName(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("empty domain name");
+    }
+    try {
+      return Name.fromString(name, Name.root);
+    } catch (TextParseException e) {
+      throw new IllegalArgumentException("not a domain name: \"" + name + "\": " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops the resolver's own threads, if it created any. */
+  @Override
+  public void close() {
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdownNow();
+    }
+  }
+
+  /** Settings of a {@link DaneResolver}; each is checked when set. */
+  public static final class Builder {
+    private final List<InetSocketAddress> servers = new ArrayList<>();
+    private boolean trustAd;
+    private boolean trustNonLoopbackAd;
+    private String trustAnchors;
+    private Duration timeout = Duration.ofSeconds(5);
+    private int retries = 2;
+    private Clock clock = Clock.systemUTC();
+    private Executor executor;
+    private long cacheSize = 10_000;
+    private int maxCnameChain = 8;
+    private Duration failureTtl = Duration.ofSeconds(5);
+    private Duration maxTtl = Duration.ofHours(1);
+    private Name probeName = Name.root;
+
+    private Builder() {}
+
+    /** Upstream servers (IP and port); by default those of {@code /etc/resolv.conf}. */
+    public Builder servers(InetSocketAddress... upstreams) {
+      for (InetSocketAddress s : upstreams) {
+        if (Objects.requireNonNull(s, "server").isUnresolved()) {
+          throw new IllegalArgumentException("server must be an IP address, not a name to resolve: " + s);
+        }
+        servers.add(s);
+      }
+      return this;
+    }
+
+    /**
+     * Trusts the AD bit of the upstream validating resolver instead of validating in process (DNS-3).
+     * Only loopback upstreams are accepted unless {@link #trustNonLoopbackAd()} is also called.
+     */
+    public Builder trustAd() {
+      this.trustAd = true;
+      return this;
+    }
+
+    /** Explicitly accepts the AD bit of a non-loopback resolver (only over a path you trust). */
+    public Builder trustNonLoopbackAd() {
+      this.trustNonLoopbackAd = true;
+      return this;
+    }
+
+    /** Trust anchors in master-file format (DS or DNSKEY records), replacing the IANA root anchors. */
+    public Builder trustAnchors(String masterFileText) {
+      if (Objects.requireNonNull(masterFileText, "masterFileText").isBlank()) {
+        throw new IllegalArgumentException("trust anchor text is empty");
+      }
+      this.trustAnchors = masterFileText;
+      return this;
+    }
+
+    /** Trust anchors read from a file (DS or DNSKEY records), replacing the IANA root anchors. */
+    public Builder trustAnchors(Path file) {
+      try {
+        return trustAnchors(Files.readString(file, StandardCharsets.US_ASCII));
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read trust anchor file " + file + ": " + e.getMessage(), e);
+      }
+    }
+
+    /** Trust anchors read from a stream (DS or DNSKEY records), replacing the IANA root anchors. */
+    public Builder trustAnchors(InputStream in) {
+      try {
+        return trustAnchors(new String(in.readAllBytes(), StandardCharsets.US_ASCII));
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read trust anchors: " + e.getMessage(), e);
+      }
+    }
+
+    /** How long to wait for one upstream answer (10 ms..60 s; default 5 s). */
+    public Builder timeout(Duration timeout) {
+      if (timeout.compareTo(Duration.ofMillis(10)) < 0 || timeout.compareTo(Duration.ofSeconds(60)) > 0) {
+        throw new IllegalArgumentException("timeout must be 10 ms..60 s, got " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** How many times to retry a query over all servers (0..10; default 2). */
+    public Builder retries(int retries) {
+      if (retries < 0 || retries > 10) {
+        throw new IllegalArgumentException("retries must be 0..10, got " + retries);
+      }
+      this.retries = retries;
+      return this;
+    }
+
+    /** The clock for signature validity and cache expiry; the system UTC clock by default. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Where validation and callbacks run; by default a small pool of the resolver's own daemon threads. */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** The most answers cached (0..10,000,000; default 10,000). */
+    public Builder cacheSize(long size) {
+      if (size < 0 || size > 10_000_000) {
+        throw new IllegalArgumentException("cacheSize must be 0..10000000, got " + size);
+      }
+      this.cacheSize = size;
+      return this;
+    }
+
+    /** The longest CNAME chain followed (1..16; default 8); longer chains fail as indeterminate. */
+    public Builder maxCnameChain(int links) {
+      if (links < 1 || links > 16) {
+        throw new IllegalArgumentException("maxCnameChain must be 1..16, got " + links);
+      }
+      this.maxCnameChain = links;
+      return this;
+    }
+
+    /** How long failed lookups are cached (0..5 min; default 5 s). */
+    public Builder failureTtl(Duration ttl) {
+      if (ttl.isNegative() || ttl.compareTo(Duration.ofMinutes(5)) > 0) {
+        throw new IllegalArgumentException("failureTtl must be 0..5 min, got " + ttl);
+      }
+      this.failureTtl = ttl;
+      return this;
+    }
+
+    /** The longest any answer is cached (1 s..1 day; default 1 h). */
+    public Builder maxTtl(Duration ttl) {
+      if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException("maxTtl must be 1 s..1 day, got " + ttl);
+      }
+      this.maxTtl = ttl;
+      return this;
+    }
+
+    /** The signed name the probe looks up (default: the root, whose SOA is signed). */
+    public Builder probeName(String name) {
+      this.probeName = parseName(name);
+      return this;
+    }
+
+    /**
+     * The resolver.
+     *
+     * @throws IllegalStateException when no upstream is configured or found, or a non-loopback upstream
+     *     is to be trusted for AD without {@link #trustNonLoopbackAd()}
+     */
+    public DaneResolver build() {
+      List<InetSocketAddress> upstreams = servers.isEmpty() ? resolvConfServers() : servers;
+      if (upstreams.isEmpty()) {
+        throw new IllegalStateException("no DNS server configured and none found in /etc/resolv.conf");
+      }
+      if (trustAd && !trustNonLoopbackAd) {
+        for (InetSocketAddress s : upstreams) {
+          if (!s.getAddress().isLoopbackAddress()) {
+            throw new IllegalStateException("refusing to trust the AD bit of " + s + ": not a loopback "
+                + "address (DNS-3); validate in process, or call trustNonLoopbackAd() to override");
+          }
+        }
+      }
+      ExecutorService owned = executor == null ? Executors.newFixedThreadPool(
+          Math.max(2, Runtime.getRuntime().availableProcessors()), daemonThreads()) : null;
+      Executor runOn = executor != null ? executor : owned;
+      Resolver head = head(upstreams);
+      DnsBackend backend = trustAd ? new AdTrustingBackend(head)
+          : new ValidatingBackend(head, trustAnchors != null ? trustAnchors : RootAnchors.text(), clock);
+      return new DaneResolver(this, upstreams, backend, runOn, owned);
+    }
+
+    private Resolver head(List<InetSocketAddress> upstreams) {
+      List<Resolver> each = new ArrayList<>();
+      for (InetSocketAddress s : upstreams) {
+        SimpleResolver r = new SimpleResolver(s);
+        r.setTimeout(timeout);
+        r.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
+        each.add(r);
+      }
+      ExtendedResolver head = new ExtendedResolver(each);
+      head.setTimeout(timeout);
+      head.setRetries(retries + 1);
+      head.setLoadBalance(false);
+      return head;
+    }
+
+    private static List<InetSocketAddress> resolvConfServers() {
+      ResolvConfResolverConfigProvider conf = new ResolvConfResolverConfigProvider();
+      try {
+        conf.initialize();
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot read /etc/resolv.conf: " + e.getMessage(), e);
+      }
+      return conf.servers();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads() {
+      AtomicInteger n = new AtomicInteger();
+      return r -> {
+        Thread t = new Thread(r, "dane4j-dns-" + n.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      };
+    }
+  }
+}

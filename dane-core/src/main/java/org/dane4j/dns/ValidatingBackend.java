@@ -1,0 +1,57 @@
+package org.dane4j.dns;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Properties;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.dnssec.ValidatingResolver;
+
+/**
+ * In-process DNSSEC validation with dnsjava's {@link ValidatingResolver} (the default backend; checklist
+ * DNS-3). It sets CD upstream and clears the upstream's AD before validating, so no upstream is trusted.
+ * Its outcome encoding: AD set = secure; SERVFAIL with an extended DNS error = bogus; SERVFAIL without
+ * one = the upstream failed; any other rcode without AD = insecure.
+ */
+final class ValidatingBackend implements DnsBackend {
+  private final ValidatingResolver validator;
+
+  ValidatingBackend(Resolver head, String trustAnchors, Clock clock) {
+    this.validator = new ValidatingResolver(head, clock);
+    try {
+      // The constructor read JVM-wide dnsjava.dnssec.* properties; replace them with defaults of our own.
+      validator.init(new Properties());
+      validator.loadTrustAnchors(new ByteArrayInputStream(trustAnchors.getBytes(StandardCharsets.US_ASCII)));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot load trust anchors: " + e.getMessage(), e);
+    }
+    if (validator.getTrustAnchors().items().isEmpty()) {
+      throw new IllegalArgumentException("no DS or DNSKEY trust anchor found in the trust anchor text");
+    }
+  }
+
+  @Override
+  public CompletionStage<Message> send(Message query, Executor executor) {
+    return validator.sendAsync(query, executor);
+  }
+
+  @Override
+  public Classification classify(Message response) {
+    if (response.getHeader().getFlag(Flags.AD)) {
+      return new Classification(DnssecStatus.SECURE, null);
+    }
+    String reason = ValidationReasons.of(response);
+    if (response.getRcode() == Rcode.SERVFAIL) {
+      return ValidationReasons.extendedErrors(response).isEmpty()
+          ? new Classification(DnssecStatus.INDETERMINATE, reason == null ? "SERVFAIL" : reason)
+          : new Classification(DnssecStatus.BOGUS, reason);
+    }
+    return new Classification(DnssecStatus.INSECURE, reason);
+  }
+}
