@@ -1,0 +1,206 @@
+package org.dane4j.smtp;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.dane4j.dns.DaneResolver;
+import org.dane4j.dns.DnsAnswer;
+import org.dane4j.dns.DnsOutcome;
+import org.dane4j.dns.DnssecStatus;
+import org.dane4j.tlsa.FailureType;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Type;
+
+/**
+ * Turns a destination into an ordered list of routes, each with its TLS requirement: the RFC 7672 §2
+ * planner (checklist MX-1..MX-5, ADDR-1..ADDR-3, TLSA-1..TLSA-4, POL-1, POL-2).
+ *
+ * <pre>{@code
+ * DeliveryPlanner planner = DeliveryPlanner.of(resolver);
+ * DeliveryPlan plan = planner.plan("example.com").join();
+ * for (MxRoute route : plan.usableRoutes()) {
+ *   // connect to route.addresses(); STARTTLS mandatory if route.requirement().tlsMandatory();
+ *   // handshake with route.trustManager() and SNI route.tlsaBaseDomain()
+ * }
+ * }</pre>
+ *
+ * <p>Lookups of different hosts run concurrently; the routes keep the MX order. Hosts of equal
+ * preference are shuffled; DANE never reorders hosts (MX-5).
+ */
+public final class DeliveryPlanner {
+  /** Default bound on the MX hosts considered, lowest preference first. */
+  public static final int DEFAULT_MAX_MX_HOSTS = 10;
+
+  private final DaneResolver resolver;
+  private final DaneMode mode;
+  private final Clock clock;
+  private final Random random;
+  private final int maxMxHosts;
+  private final HostPlanner hosts;
+
+  private DeliveryPlanner(Builder b) {
+    this.resolver = b.resolver;
+    this.mode = b.mode;
+    this.clock = b.clock;
+    this.random = b.random;
+    this.maxMxHosts = b.maxMxHosts;
+    this.hosts = new HostPlanner(resolver, mode, clock);
+  }
+
+  /** A planner in mode {@code dane} with the system clock. */
+  public static DeliveryPlanner of(DaneResolver resolver) {
+    return builder(resolver).build();
+  }
+
+  /** A builder for other modes, a fixed clock or a seeded shuffle. */
+  public static Builder builder(DaneResolver resolver) {
+    return new Builder(resolver);
+  }
+
+  /** This planner with another mode (POL-1), sharing the resolver and its cache. */
+  public DeliveryPlanner withMode(DaneMode other) {
+    return builder(resolver).mode(other).clock(clock).random(random).maxMxHosts(maxMxHosts).build();
+  }
+
+  /**
+   * Plans delivery to a recipient domain or a bracketed relay ({@code [relay.example.com]:587}).
+   *
+   * @throws IllegalArgumentException when the text is not a host name or next-hop
+   */
+  public CompletableFuture<DeliveryPlan> plan(String nextHop) {
+    return plan(Destination.parse(nextHop));
+  }
+
+  /** Plans delivery to a destination; completes normally, failures included in the plan. */
+  public CompletableFuture<DeliveryPlan> plan(Destination destination) {
+    Objects.requireNonNull(destination, "destination");
+    if (destination.relay()) { // POL-2: the given name is the host and the TLSA base domain
+      return hosts.plan(destination.name(), 0, destination.port(), true, List.of(destination.name()))
+          .thenApply(route -> finish(destination, DnssecStatus.SECURE, List.of(route)));
+    }
+    return resolver.lookup(destination.name(), Type.MX).thenCompose(mx -> fromMx(destination, mx));
+  }
+
+  private CompletableFuture<DeliveryPlan> fromMx(Destination destination, DnsAnswer mx) {
+    if (mx.failed()) { // MX-3
+      return done(new DeliveryPlan(destination, mode, mx.status(), List.of(), new DeliveryPlan.Failure(
+          HostPlanner.dnsFailureType(mx), true, "MX lookup failed: " + HostPlanner.describe(mx))));
+    }
+    boolean mxSecure = mx.status() == DnssecStatus.SECURE;
+    List<String> nextHop = new ArrayList<>(List.of(destination.name()));
+    if (mxSecure && !mx.cnameChain().isEmpty() && HostNames.valid(mx.finalName().toString())) {
+      nextHop.add(HostNames.check(mx.finalName().toString())); // TA-3: the secure expansion
+    }
+    List<Candidate> candidates;
+    if (mx.outcome() == DnsOutcome.DATA) {
+      List<MXRecord> records = mx.records(MXRecord.class);
+      if (records.stream().allMatch(r -> r.getTarget().equals(Name.root))) { // MX-3: null MX
+        return done(new DeliveryPlan(destination, mode, mx.status(), List.of(), new DeliveryPlan.Failure(
+            null, false, destination.name() + " accepts no mail (null MX, RFC 7505)")));
+      }
+      candidates = ordered(records);
+    } else { // MX-4: no MX records: the domain itself
+      candidates = List.of(new Candidate(destination.name(), 0));
+    }
+    List<CompletableFuture<MxRoute>> planned = new ArrayList<>();
+    for (Candidate c : candidates) {
+      if (!HostNames.valid(c.host)) {
+        planned.add(done(MxRoute.builder(c.host, c.preference, destination.port(), clock).mxSecure(mxSecure)
+            .unusable(FailureType.VALIDATION_FAILURE, "MX target " + c.host + " is not a host name")));
+      } else {
+        planned.add(hosts.plan(HostNames.check(c.host), c.preference, destination.port(), mxSecure, nextHop));
+      }
+    }
+    return CompletableFuture.allOf(planned.toArray(new CompletableFuture<?>[0]))
+        .thenApply(x -> finish(destination, mx.status(), planned.stream().map(CompletableFuture::join).toList()));
+  }
+
+  /** MX-5: by preference; equal preferences shuffled; the first {@code maxMxHosts}; no duplicates. */
+  private List<Candidate> ordered(List<MXRecord> records) {
+    List<MXRecord> shuffled = new ArrayList<>(records);
+    Collections.shuffle(shuffled, random);
+    shuffled.sort(Comparator.comparingInt(MXRecord::getPriority));
+    Set<String> seen = new LinkedHashSet<>();
+    List<Candidate> out = new ArrayList<>();
+    for (MXRecord r : shuffled) {
+      if (r.getTarget().equals(Name.root)) {
+        continue; // a null MX beside real ones is ignored
+      }
+      String target = r.getTarget().toString(true).toLowerCase(java.util.Locale.ROOT);
+      if (seen.add(target) && out.size() < maxMxHosts) {
+        out.add(new Candidate(target, r.getPriority()));
+      }
+    }
+    return out;
+  }
+
+  private DeliveryPlan finish(Destination destination, DnssecStatus mxStatus, List<MxRoute> routes) {
+    if (routes.stream().anyMatch(r -> r.requirement() != TlsRequirement.UNUSABLE)) {
+      return new DeliveryPlan(destination, mode, mxStatus, routes, null);
+    }
+    boolean permanent = routes.stream().allMatch(MxRoute::noAddress);
+    MxRoute first = routes.get(0);
+    String reason = routes.size() == 1 ? first.reason() : "no usable host; first: " + first.reason();
+    return new DeliveryPlan(destination, mode, mxStatus, routes, new DeliveryPlan.Failure(
+        first.failureType().orElse(FailureType.VALIDATION_FAILURE), !permanent, reason));
+  }
+
+  private static <T> CompletableFuture<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
+  }
+
+  private record Candidate(String host, int preference) {}
+
+  /** Settings of a {@link DeliveryPlanner}; each is checked when set. */
+  public static final class Builder {
+    private final DaneResolver resolver;
+    private DaneMode mode = DaneMode.DANE;
+    private Clock clock = Clock.systemUTC();
+    private Random random = new Random();
+    private int maxMxHosts = DEFAULT_MAX_MX_HOSTS;
+
+    private Builder(DaneResolver resolver) {
+      this.resolver = Objects.requireNonNull(resolver, "resolver");
+    }
+
+    /** The policy (POL-1); {@code dane} by default. */
+    public Builder mode(DaneMode mode) {
+      this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** The clock the routes' trust managers validate DANE-TA paths with. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The source of the shuffle of equal MX preferences (seed it in tests). */
+    public Builder random(Random random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /** The most MX hosts considered (1..100; default 10). */
+    public Builder maxMxHosts(int max) {
+      if (max < 1 || max > 100) {
+        throw new IllegalArgumentException("maxMxHosts must be 1..100, got " + max);
+      }
+      this.maxMxHosts = max;
+      return this;
+    }
+
+    /** The planner. */
+    public DeliveryPlanner build() {
+      return new DeliveryPlanner(this);
+    }
+  }
+}

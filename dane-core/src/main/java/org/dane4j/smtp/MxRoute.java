@@ -1,0 +1,214 @@
+package org.dane4j.smtp;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.dane4j.tlsa.DaneTrustManager;
+import org.dane4j.tlsa.FailureType;
+import org.dane4j.tlsa.TlsaRecord;
+
+/**
+ * One host to try, with everything an SMTP adapter needs to connect to it safely (RFC 7672 §2).
+ *
+ * <ul>
+ *   <li>{@link #addresses()}: the validated addresses to connect to; each {@link InetAddress} carries the
+ *       host name, so connecting to it does not resolve the name again (ADDR-3).</li>
+ *   <li>{@link #requirement()}: DANE, ENCRYPT, OPPORTUNISTIC or UNUSABLE; for UNUSABLE the
+ *       {@link #reason()} and {@link #failureType()} say why.</li>
+ *   <li>{@link #tlsaBaseDomain()}: the SNI name and first reference identifier (TLSA-4).</li>
+ *   <li>{@link #mxSecure()}: whether the MX RRset was secure; a verified session to a host found through
+ *       an insecure MX RRset is reported as "trusted", not "verified" (MX-2).</li>
+ * </ul>
+ */
+public final class MxRoute {
+  private final String mxHost;
+  private final String host;
+  private final int preference;
+  private final int port;
+  private final List<InetAddress> addresses;
+  private final TlsRequirement requirement;
+  private final String reason;
+  private final FailureType failureType;
+  private final List<TlsaRecord> tlsa;
+  private final String tlsaBaseDomain;
+  private final List<String> referenceNames;
+  private final boolean mxSecure;
+  private final boolean noAddress;
+  private final Clock clock;
+
+  MxRoute(Builder b) {
+    this.mxHost = Objects.requireNonNull(b.mxHost, "mxHost");
+    this.host = b.host != null ? b.host : b.mxHost;
+    this.preference = b.preference;
+    this.port = b.port;
+    this.addresses = List.copyOf(b.addresses);
+    this.requirement = Objects.requireNonNull(b.requirement, "requirement");
+    this.reason = Objects.requireNonNull(b.reason, "reason");
+    this.failureType = b.failureType;
+    this.tlsa = List.copyOf(b.tlsa);
+    this.tlsaBaseDomain = b.tlsaBaseDomain != null ? b.tlsaBaseDomain : this.host;
+    this.referenceNames = List.copyOf(b.referenceNames);
+    this.mxSecure = b.mxSecure;
+    this.noAddress = b.noAddress;
+    this.clock = b.clock;
+  }
+
+  /** The MX host name as published in the MX record (before CNAME expansion). */
+  public String mxHost() {
+    return mxHost;
+  }
+
+  /** The host name after CNAME expansion (equal to {@link #mxHost()} when there is no CNAME). */
+  public String host() {
+    return host;
+  }
+
+  /** The MX preference (0 for an implicit MX or a relay). */
+  public int preference() {
+    return preference;
+  }
+
+  /** The SMTP port. */
+  public int port() {
+    return port;
+  }
+
+  /** The addresses to connect to, from the lookups the requirement is based on; empty for UNUSABLE. */
+  public List<InetAddress> addresses() {
+    return addresses;
+  }
+
+  /** What the TLS session must be. */
+  public TlsRequirement requirement() {
+    return requirement;
+  }
+
+  /** Why the route has its requirement, in words (for logs and reports). */
+  public String reason() {
+    return reason;
+  }
+
+  /** For an UNUSABLE route, the RFC 8460 failure type. */
+  public Optional<FailureType> failureType() {
+    return Optional.ofNullable(failureType);
+  }
+
+  /** The secure TLSA RRset (DANE and ENCRYPT routes); empty otherwise. */
+  public List<TlsaRecord> tlsa() {
+    return tlsa;
+  }
+
+  /** The TLSA base domain, without a trailing dot: the SNI name and first reference name (TLSA-4). */
+  public String tlsaBaseDomain() {
+    return tlsaBaseDomain;
+  }
+
+  /** The reference names for the DANE-TA name check, the TLSA base domain first (TA-3). */
+  public List<String> referenceNames() {
+    return referenceNames;
+  }
+
+  /** Whether the MX RRset (or the relay name, for a relay) was DNSSEC-secure (MX-2). */
+  public boolean mxSecure() {
+    return mxSecure;
+  }
+
+  /**
+   * A new DANE trust manager for one connection on this route, for DANE routes only. Its clock is the
+   * planner's.
+   */
+  public Optional<DaneTrustManager> trustManager() {
+    if (requirement != TlsRequirement.DANE) {
+      return Optional.empty();
+    }
+    return Optional.of(DaneTrustManager.builder().tlsa(tlsa)
+        .referenceNames(referenceNames.toArray(new String[0])).clock(clock).build());
+  }
+
+  /** Whether the route is unusable only because the host securely or insecurely has no address. */
+  boolean noAddress() {
+    return noAddress;
+  }
+
+  @Override
+  public String toString() {
+    return "MX " + preference + " " + mxHost + (host.equals(mxHost) ? "" : " (" + host + ")") + " " + requirement
+        + " " + addresses.stream().map(InetAddress::getHostAddress).toList() + ": " + reason;
+  }
+
+  static Builder builder(String mxHost, int preference, int port, Clock clock) {
+    return new Builder(mxHost, preference, port, clock);
+  }
+
+  /** Assembles a route during planning. */
+  static final class Builder {
+    private final String mxHost;
+    private final int preference;
+    private final int port;
+    private final Clock clock;
+    private String host;
+    private List<InetAddress> addresses = List.of();
+    private TlsRequirement requirement;
+    private String reason;
+    private FailureType failureType;
+    private List<TlsaRecord> tlsa = List.of();
+    private String tlsaBaseDomain;
+    private List<String> referenceNames = List.of();
+    private boolean mxSecure;
+    private boolean noAddress;
+
+    private Builder(String mxHost, int preference, int port, Clock clock) {
+      this.mxHost = mxHost;
+      this.preference = preference;
+      this.port = port;
+      this.clock = clock;
+    }
+
+    Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    Builder addresses(List<InetAddress> addresses) {
+      this.addresses = addresses;
+      return this;
+    }
+
+    Builder mxSecure(boolean secure) {
+      this.mxSecure = secure;
+      return this;
+    }
+
+    Builder tlsa(List<TlsaRecord> records, String baseDomain) {
+      this.tlsa = records;
+      this.tlsaBaseDomain = baseDomain;
+      return this;
+    }
+
+    Builder referenceNames(List<String> names) {
+      this.referenceNames = names;
+      return this;
+    }
+
+    MxRoute require(TlsRequirement requirement, String reason) {
+      this.requirement = requirement;
+      this.reason = reason;
+      return new MxRoute(this);
+    }
+
+    MxRoute noAddress(String reason) {
+      this.noAddress = true;
+      return unusable(FailureType.VALIDATION_FAILURE, reason);
+    }
+
+    MxRoute unusable(FailureType type, String reason) {
+      this.requirement = TlsRequirement.UNUSABLE;
+      this.failureType = type;
+      this.reason = reason;
+      this.addresses = List.of();
+      return new MxRoute(this);
+    }
+  }
+}
