@@ -1,0 +1,50 @@
+package org.dane4j.cli;
+
+import java.util.concurrent.Callable;
+import org.dane4j.cli.demo.DemoCommand;
+import org.dane4j.cli.tlsa.TlsaCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code dane4j} command: DANE (RFC 6698, 7671) for SMTP (RFC 7672) from the command line.
+ *
+ * <pre>
+ * dane4j demo                                            # see DANE accept and refuse servers, offline
+ * dane4j tlsa create --port 25 --selector 1 --certificate cert.pem mx.example.com
+ * </pre>
+ *
+ * <p>Exit codes: 0 success, 1 the command failed (one line on stderr says why), 2 the command line is
+ * wrong. {@link #main} is the only place that calls {@link System#exit}; tests run {@link #commandLine()}
+ * in-process.
+ */
+@Command(name = "dane4j", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    description = "DANE for SMTP (RFC 7672): make TLSA records and see DANE at work.%n"
+        + "New here? Run 'dane4j demo' first.",
+    subcommands = {TlsaCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Dane4j implements Callable<Integer> {
+  @Spec
+  private CommandSpec spec;
+
+  /** Runs the command and exits with its exit code. */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line, ready to {@link CommandLine#execute execute}, with one-line error reporting. */
+  public static CommandLine commandLine() {
+    OneLineErrors errors = new OneLineErrors();
+    return new CommandLine(new Dane4j())
+        .setParameterExceptionHandler(errors)
+        .setExecutionExceptionHandler(errors);
+  }
+
+  /** Without a subcommand: the usage on stderr, as for any other incomplete command line. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return spec.exitCodeOnInvalidInput();
+  }
+}

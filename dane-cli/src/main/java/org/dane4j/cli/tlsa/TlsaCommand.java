@@ -1,0 +1,21 @@
+package org.dane4j.cli.tlsa;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code dane4j tlsa}: the TLSA record commands; {@code create} for now. */
+@Command(name = "tlsa", mixinStandardHelpOptions = true, description = "Work with TLSA records.",
+    subcommands = TlsaCreateCommand.class)
+public final class TlsaCommand implements Callable<Integer> {
+  @Spec
+  private CommandSpec spec;
+
+  /** Without a subcommand: the usage on stderr. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return spec.exitCodeOnInvalidInput();
+  }
+}

@@ -1,0 +1,156 @@
+package org.dane4j.cli.tlsa;
+
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.dane4j.cli.CommandException;
+import org.dane4j.tlsa.CertUsage;
+import org.dane4j.tlsa.MatchingType;
+import org.dane4j.tlsa.Selector;
+import org.dane4j.tlsa.TlsaRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dane4j tlsa create}: the TLSA record for a certificate file, a drop-in for hash-slinger's
+ * {@code tlsa --create --certificate FILE}: same options, same defaults (port 443, usage 3, selector 0,
+ * matching type 1, tcp, rfc) and the same lines on stdout, the certificate info line included.
+ *
+ * <p>Differences, all deliberate: errors go to stderr with exit 1 (2 for a wrong command line), where
+ * hash-slinger prints them on stdout and exits 0; no "[y/N]" prompts for a chain (see {@code --ca-depth});
+ * {@code --output both} prints the generic then the RFC form (hash-slinger prints the RFC form twice);
+ * no PKIX check of the file with {@code openssl verify} for usages 0 and 1, so no "Following error was
+ * raised during PKIX validation" line; no fetching the certificate from the server.
+ */
+@Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Print the TLSA record that publishes a certificate, as hash-slinger's"
+        + " 'tlsa --create --certificate FILE' does: same options, defaults and output."},
+    footer = {"", "Which certificate of a chain file: usages 1 and 3 publish the first (the server's own);"
+        + " usages 0 and 2 publish the last (the top of the chain), or the one at --ca-depth."
+        + " For SMTP (RFC 7672) only usage 3 (DANE-EE) and 2 (DANE-TA) count; publish '3 1 1'.",
+        "", "As with hash-slinger, stdout first says which certificate was used; the record lines start"
+            + " with '_' (or '*').",
+        "", "Differences from hash-slinger 3.1: errors go to stderr, exit 1 (2 for a wrong command line);"
+            + " no [y/N] prompts for a chain (use --ca-depth); --output both prints the generic, then the RFC"
+            + " line (hash-slinger prints the RFC line twice); no 'openssl verify' PKIX line for usages 0"
+            + " and 1; the certificate is never fetched from the server.",
+        "", "Example: dane4j tlsa create --port 25 --selector 1 --certificate fullchain.pem mx.example.com",
+        "  Got a certificate for mx.example.com. with Subject: /CN=mx.example.com",
+        "  _25._tcp.mx.example.com. IN TLSA 3 1 1 <SHA-256 of the key, hex>"})
+public final class TlsaCreateCommand implements Callable<Integer> {
+  @Spec
+  private CommandSpec spec;
+
+  private int usage;
+  private int selector;
+  private int mtype;
+  private String port;
+  private Integer caDepth;
+  private OutputForm output;
+  private Transport protocol;
+
+  @Option(names = {"--certificate"}, order = 1, required = true, paramLabel = "FILE",
+      description = "PEM file with the server's certificate, or its chain (leaf first).")
+  private Path certificate;
+
+  @Parameters(paramLabel = "HOST", description = "The server's host name, e.g. mx.example.com.")
+  private String host;
+
+  @Option(names = {"--usage", "-u"}, order = 2, defaultValue = "3", paramLabel = "N",
+      description = "Certificate usage: 0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA, 3 DANE-EE"
+          + " (default: ${DEFAULT-VALUE}).")
+  void usage(int value) {
+    usage = inRange("--usage", value, 3);
+  }
+
+  @Option(names = {"--selector", "-s"}, order = 3, defaultValue = "0", paramLabel = "N",
+      description = "Selector: 0 whole certificate, 1 SubjectPublicKeyInfo (default: ${DEFAULT-VALUE}).")
+  void selector(int value) {
+    selector = inRange("--selector", value, 1);
+  }
+
+  @Option(names = {"--mtype", "-m"}, order = 4, defaultValue = "1", paramLabel = "N",
+      description = "Matching type: 0 full data, 1 SHA-256, 2 SHA-512 (default: ${DEFAULT-VALUE}).")
+  void mtype(int value) {
+    mtype = inRange("--mtype", value, 2);
+  }
+
+  @Option(names = {"--port", "-p"}, order = 5, defaultValue = "443", paramLabel = "PORT",
+      description = "Port 1..65535, or * for a wildcard owner (default: ${DEFAULT-VALUE}; SMTP: 25).")
+  void port(String value) {
+    port = value;
+  }
+
+  @Option(names = {"--output", "-o"}, order = 7, defaultValue = "rfc", paramLabel = "FORM",
+      description = "rfc (TLSA), generic (RFC 3597, TYPE52) or both (default: ${DEFAULT-VALUE}).")
+  void output(String value) {
+    output = oneOf("--output", value, OutputForm.values());
+  }
+
+  @Option(names = {"--protocol"}, order = 6, defaultValue = "tcp", paramLabel = "PROTO",
+      description = "tcp, udp or sctp (default: ${DEFAULT-VALUE}).")
+  void protocol(String value) {
+    protocol = oneOf("--protocol", value, Transport.values());
+  }
+
+  @Option(names = {"--ca-depth"}, order = 8, paramLabel = "N", description = "Usages 0 and 2: publish the"
+      + " certificate at this position in the file, 0 being the first (default: the last).")
+  void caDepth(int value) {
+    if (value < 0) {
+      throw new ParameterException(spec.commandLine(), "--ca-depth must be 0 or more, got " + value);
+    }
+    caDepth = value;
+  }
+
+  @Override
+  public Integer call() {
+    TlsaOwner owner;
+    try {
+      owner = TlsaOwner.parse(host, port, protocol);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, host);
+    }
+    if (caDepth != null && (usage == 1 || usage == 3)) {
+      throw new ParameterException(spec.commandLine(), "--ca-depth applies to usages 0 and 2; usage "
+          + usage + " always publishes the first certificate");
+    }
+    List<X509Certificate> chain = CertificateFile.read(certificate);
+    int index = CertificatePick.index(chain, usage, caDepth);
+    TlsaRecord record;
+    try {
+      record = TlsaRecord.of(chain.get(index), CertUsage.of(usage), Selector.of(selector),
+          MatchingType.of(mtype));
+    } catch (IllegalArgumentException e) {
+      throw new CommandException(certificate + ": " + e.getMessage(), e);
+    }
+    spec.commandLine().getOut().print(TlsaCreateOutput.of(owner, chain, index, record, output));
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+
+  /** The constant whose lower-case name is {@code value}; hash-slinger's choices are lower case only. */
+  private <E extends Enum<E>> E oneOf(String option, String value, E[] constants) {
+    for (E constant : constants) {
+      if (constant.toString().equals(value)) {
+        return constant;
+      }
+    }
+    throw new ParameterException(spec.commandLine(), option + " must be one of "
+        + Arrays.stream(constants).map(Object::toString).collect(Collectors.joining(", "))
+        + "; got \"" + value + "\"");
+  }
+
+  private int inRange(String option, int value, int max) {
+    if (value < 0 || value > max) {
+      throw new ParameterException(spec.commandLine(), option + " must be 0.." + max + ", got " + value);
+    }
+    return value;
+  }
+}
