@@ -30,24 +30,23 @@ final class AdTrustingBackend implements DnsBackend {
   }
 
   @Override
-  public CompletionStage<Message> send(Message query, Executor executor) {
+  public CompletionStage<Reply> send(Message query, Executor executor) {
     Message q = query.clone();
     q.getHeader().setFlag(Flags.AD);
-    return head.sendAsync(q, executor);
+    return head.sendAsync(q, executor).thenApply(AdTrustingBackend::classify);
   }
 
-  @Override
-  public Classification classify(Message response) {
+  private static Reply classify(Message response) {
     if (response.getHeader().getFlag(Flags.AD)) {
-      return new Classification(DnssecStatus.SECURE, null);
+      return new Reply(response, DnssecStatus.SECURE, null);
     }
     String reason = ValidationReasons.of(response);
     if (response.getRcode() == Rcode.SERVFAIL) {
       boolean dnssec = ValidationReasons.extendedErrors(response).stream()
           .anyMatch(e -> DNSSEC_ERRORS.contains(e.getErrorCode()));
-      return new Classification(dnssec ? DnssecStatus.BOGUS : DnssecStatus.INDETERMINATE,
+      return new Reply(response, dnssec ? DnssecStatus.BOGUS : DnssecStatus.INDETERMINATE,
           reason == null ? "SERVFAIL" : reason);
     }
-    return new Classification(DnssecStatus.INSECURE, reason);
+    return new Reply(response, DnssecStatus.INSECURE, reason);
   }
 }

@@ -14,7 +14,7 @@ import org.xbill.DNS.Name;
 /**
  * The answer cache shared by all lookups of one resolver: bounded, each answer kept for its own TTL
  * (capped; failures kept only briefly), on the injected clock; concurrent identical lookups share one
- * query (Caffeine's {@link AsyncCache} coalesces them).
+ * query (Caffeine's {@link AsyncCache} coalesces them). A size of 0 disables caching and coalescing.
  */
 final class AnswerCache {
   record Key(Name name, int type) {}
@@ -22,7 +22,8 @@ final class AnswerCache {
   private final AsyncCache<Key, DnsAnswer> cache;
 
   AnswerCache(long maximumSize, Duration maxTtl, Clock clock, Executor executor) {
-    this.cache = Caffeine.newBuilder()
+    // Size 0 means no cache at all: Caffeine would still hand out an entry until its async eviction.
+    this.cache = maximumSize == 0 ? null : Caffeine.newBuilder()
         .maximumSize(maximumSize)
         .executor(executor)
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
@@ -47,10 +48,7 @@ final class AnswerCache {
   }
 
   CompletableFuture<DnsAnswer> get(Name name, int type, Function<Key, CompletableFuture<DnsAnswer>> lookup) {
-    return cache.get(new Key(name, type), (key, executor) -> lookup.apply(key));
-  }
-
-  long size() {
-    return cache.synchronous().estimatedSize();
+    Key key = new Key(name, type);
+    return cache == null ? lookup.apply(key) : cache.get(key, (k, executor) -> lookup.apply(k));
   }
 }

@@ -61,16 +61,16 @@ final class CnameChase {
         if (response.failure != null) {
           return done(fail(DnssecStatus.INDETERMINATE, response.failure));
         }
-        return onResponse(query, response.message);
+        return onResponse(query, response.reply);
       });
     }
 
-    private CompletableFuture<DnsAnswer> onResponse(Message query, Message response) {
+    private CompletableFuture<DnsAnswer> onResponse(Message query, DnsBackend.Reply c) {
+      Message response = c.message();
       if (!sameQuestion(query, response)) {
         return done(fail(DnssecStatus.INDETERMINATE, "the answer is for another question: "
             + response.getQuestion()));
       }
-      DnsBackend.Classification c = backend.classify(response);
       if (c.status() == DnssecStatus.BOGUS || c.status() == DnssecStatus.INDETERMINATE) {
         return done(fail(c.status(), c.reason()));
       }
@@ -83,13 +83,13 @@ final class CnameChase {
       }
       ttl = min(ttl, read.ttl());
       List<CNAMERecord> fresh = read.cnames();
+      if (links.size() + fresh.size() > maxLinks) {
+        return done(fail(DnssecStatus.INDETERMINATE, "CNAME chain longer than " + maxLinks
+            + " links (maxCnameChain)"));
+      }
       for (CNAMERecord cname : fresh) {
         if (!seen.add(cname.getTarget())) {
           return done(fail(DnssecStatus.INDETERMINATE, "CNAME loop at " + cname.getTarget()));
-        }
-        if (links.size() + 1 > maxLinks) {
-          return done(fail(DnssecStatus.INDETERMINATE, "CNAME chain longer than " + maxLinks
-              + " links (maxCnameChain)"));
         }
       }
       return linkStatuses(fresh, c.status()).thenCompose(statuses -> {
@@ -117,7 +117,7 @@ final class CnameChase {
       List<CompletableFuture<DnssecStatus>> each = cnames.stream().map(c -> {
         Message q = Message.newQuery(Record.newRecord(c.getName(), Type.CNAME, DClass.IN));
         return send(q).thenApply(r -> r.failure != null ? DnssecStatus.INDETERMINATE
-            : sameQuestion(q, r.message) ? backend.classify(r.message).status() : DnssecStatus.INDETERMINATE);
+            : sameQuestion(q, r.reply.message()) ? r.reply.status() : DnssecStatus.INDETERMINATE);
       }).toList();
       return CompletableFuture.allOf(each.toArray(new CompletableFuture<?>[0]))
           .thenApply(x -> each.stream().map(CompletableFuture::join).toList());
@@ -129,17 +129,17 @@ final class CnameChase {
   }
 
   /** A response or the reason there is none; never completes exceptionally. */
-  private record Sent(Message message, String failure) {}
+  private record Sent(DnsBackend.Reply reply, String failure) {}
 
   private CompletableFuture<Sent> send(Message query) {
-    CompletableFuture<Message> sent;
+    CompletableFuture<DnsBackend.Reply> sent;
     try {
       sent = backend.send(query, executor).toCompletableFuture();
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(new Sent(null, describe(e)));
     }
     return sent.handle((m, e) -> e != null ? new Sent(null, describe(e))
-        : m == null ? new Sent(null, "no response") : new Sent(m, null));
+        : m == null || m.message() == null ? new Sent(null, "no response") : new Sent(m, null));
   }
 
   private static boolean sameQuestion(Message query, Message response) {

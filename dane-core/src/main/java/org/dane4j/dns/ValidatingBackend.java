@@ -16,14 +16,16 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
 /**
  * In-process DNSSEC validation with dnsjava's {@link ValidatingResolver} (the default backend; checklist
  * DNS-3). It sets CD upstream and clears the upstream's AD before validating, so no upstream is trusted.
- * Its outcome encoding: AD set = secure; SERVFAIL with an extended DNS error = bogus; SERVFAIL without
- * one = the upstream failed; any other rcode without AD = insecure.
+ * Its outcome encoding: AD set = secure; SERVFAIL with an extended DNS error = bogus, unless the upstream
+ * itself failed for the question (see {@link UpstreamRcodes}); any other rcode without AD = insecure.
  */
 final class ValidatingBackend implements DnsBackend {
   private final ValidatingResolver validator;
+  private final UpstreamRcodes upstream;
 
   ValidatingBackend(Resolver head, String trustAnchors, Clock clock) {
-    this.validator = new ValidatingResolver(head, clock);
+    this.upstream = new UpstreamRcodes(head);
+    this.validator = new ValidatingResolver(upstream, clock);
     try {
       // The constructor read JVM-wide dnsjava.dnssec.* properties; replace them with defaults of our own.
       validator.init(new Properties());
@@ -37,21 +39,27 @@ final class ValidatingBackend implements DnsBackend {
   }
 
   @Override
-  public CompletionStage<Message> send(Message query, Executor executor) {
-    return validator.sendAsync(query, executor);
+  public CompletionStage<Reply> send(Message query, Executor executor) {
+    UpstreamRcodes.Question question = UpstreamRcodes.Question.of(query);
+    upstream.expect(question);
+    return validator.sendAsync(query, executor)
+        .thenApply(response -> classify(response, upstream.take(question)));
   }
 
-  @Override
-  public Classification classify(Message response) {
+  private static Reply classify(Message response, Integer upstreamRcode) {
     if (response.getHeader().getFlag(Flags.AD)) {
-      return new Classification(DnssecStatus.SECURE, null);
+      return new Reply(response, DnssecStatus.SECURE, null);
     }
     String reason = ValidationReasons.of(response);
+    if (upstreamRcode != null && upstreamRcode != Rcode.NOERROR && upstreamRcode != Rcode.NXDOMAIN) {
+      return new Reply(response, DnssecStatus.INDETERMINATE, "the upstream answered "
+          + Rcode.string(upstreamRcode));
+    }
     if (response.getRcode() == Rcode.SERVFAIL) {
       return ValidationReasons.extendedErrors(response).isEmpty()
-          ? new Classification(DnssecStatus.INDETERMINATE, reason == null ? "SERVFAIL" : reason)
-          : new Classification(DnssecStatus.BOGUS, reason);
+          ? new Reply(response, DnssecStatus.INDETERMINATE, reason == null ? "SERVFAIL" : reason)
+          : new Reply(response, DnssecStatus.BOGUS, reason);
     }
-    return new Classification(DnssecStatus.INSECURE, reason);
+    return new Reply(response, DnssecStatus.INSECURE, reason);
   }
 }

@@ -28,11 +28,14 @@ final class HostNames {
     if (n.startsWith("[") || IP_LIKE.matcher(n).find()) {
       throw new IllegalArgumentException("an IP literal is not a host name here: \"" + name + "\"");
     }
-    try {
-      n = IDN.toASCII(n, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("not a host name: \"" + name + "\": " + e.getMessage(), e);
+    if (!n.chars().allMatch(c -> c < 0x80)) {
+      try {
+        n = IDN.toASCII(n, IDN.ALLOW_UNASSIGNED);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("not a host name: \"" + name + "\": " + e.getMessage(), e);
+      }
     }
+    n = n.toLowerCase(Locale.ROOT);
     if (n.length() > 253) {
       throw new IllegalArgumentException("host name longer than 253 octets: \"" + name + "\"");
     }
