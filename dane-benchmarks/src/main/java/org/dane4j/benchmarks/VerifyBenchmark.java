@@ -3,7 +3,6 @@ package org.dane4j.benchmarks;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.TimeUnit;
-import org.dane4j.tlsa.DaneCertificateException;
 import org.dane4j.tlsa.DaneVerification;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,9 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       builds the failure report);</li>
  *   <li>{@code pkix}: the baseline, the default {@code TrustManagerFactory}'s {@code X509TrustManager}
  *       over a KeyStore holding only the root, {@code checkServerTrusted(chain, authType)};</li>
- *   <li>{@code tm311}, {@code tm211}, {@code tmNoMatch}: the three DANE cases through
- *       {@code DaneTrustManager.checkServerTrusted(X509Certificate[], String)}.</li>
  * </ul>
+ *
+ * <p>{@link TrustManagerBenchmark} runs the three DANE cases through {@code DaneTrustManager}.
  *
  * <p>The same certificate objects are used on every call, as the JDK's TLS client does for a server whose
  * certificates are still in its certificate cache: the JDK then remembers each certificate's last
@@ -44,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class VerifyBenchmark {
@@ -78,27 +77,5 @@ public class VerifyBenchmark {
   public X509Certificate[] pkix() throws CertificateException {
     f.pkix.checkServerTrusted(f.chainArray, f.authType);
     return f.chainArray;
-  }
-
-  @Benchmark
-  public X509Certificate[] tm311() throws CertificateException {
-    f.daneEeTm.checkServerTrusted(f.chainArray, f.authType);
-    return f.chainArray;
-  }
-
-  @Benchmark
-  public X509Certificate[] tm211() throws CertificateException {
-    f.daneTaTm.checkServerTrusted(f.chainArray, f.authType);
-    return f.chainArray;
-  }
-
-  @Benchmark
-  public Object tmNoMatch() throws CertificateException {
-    try {
-      f.noMatchTm.checkServerTrusted(f.chainArray, f.authType);
-    } catch (DaneCertificateException e) {
-      return e;
-    }
-    throw new IllegalStateException("the non-matching record was accepted");
   }
 }

@@ -2,6 +2,7 @@ package org.dane4j.tlsa;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The outcome of checking a server's certificate chain against a TLSA RRset (RFC 7672 §3): verified, with
@@ -16,27 +17,30 @@ public final class DaneVerification {
   private final TlsaRecord matchedRecord;
   private final int matchDepth;
   private final FailureType failureType;
-  private final String reason;
+  private final Supplier<String> reasonText;
+  private volatile String reason;
   private final String report;
 
   private DaneVerification(boolean verified, TlsaRecord matchedRecord, int matchDepth,
-      FailureType failureType, String reason, String report) {
+      FailureType failureType, Supplier<String> reason, String report) {
     this.verified = verified;
     this.matchedRecord = matchedRecord;
     this.matchDepth = matchDepth;
     this.failureType = failureType;
-    this.reason = Objects.requireNonNull(reason, "reason");
+    this.reasonText = Objects.requireNonNull(reason, "reason");
     this.report = Objects.requireNonNull(report, "report");
   }
 
-  static DaneVerification success(TlsaRecord record, int depth, String reason) {
+  /** The reason is built only when asked for: successes are the hot path. */
+  static DaneVerification success(TlsaRecord record, int depth, Supplier<String> reason) {
     return new DaneVerification(true, record, depth, null, reason, "");
   }
 
   static DaneVerification failure(FailureType type, String reason, TlsaRecord record, int depth,
       String report) {
+    Objects.requireNonNull(reason, "reason");
     return new DaneVerification(false, record, record == null ? -1 : depth,
-        Objects.requireNonNull(type, "type"), reason, report);
+        Objects.requireNonNull(type, "type"), () -> reason, report);
   }
 
   /** Whether the chain is authenticated by the TLSA RRset. */
@@ -66,7 +70,12 @@ public final class DaneVerification {
 
   /** One line: what matched, or what failed and why. */
   public String reason() {
-    return reason;
+    String r = reason;
+    if (r == null) {
+      r = reasonText.get();
+      reason = r;
+    }
+    return r;
   }
 
   /**
@@ -80,6 +89,6 @@ public final class DaneVerification {
 
   @Override
   public String toString() {
-    return verified ? "verified: " + reason : "failed (" + failureType + "): " + reason;
+    return verified ? "verified: " + reason() : "failed (" + failureType + "): " + reason();
   }
 }

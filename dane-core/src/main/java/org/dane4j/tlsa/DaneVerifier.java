@@ -3,12 +3,12 @@ package org.dane4j.tlsa;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Decides whether a server's certificate chain is authenticated by a TLSA RRset, the way RFC 7672 §3 asks
@@ -92,11 +92,35 @@ public final class DaneVerifier {
       return DaneVerification.failure(FailureType.TLSA_INVALID, "the TLSA RRset has " + records.size()
           + " records, more than the limit of " + maxTlsaRecords + " (maxTlsaRecords)", null, -1, "");
     }
-    List<TlsaRecord> usable = DigestAgility.strongest(records.stream()
-        .filter(r -> r.usableForSmtp() && !disabledMatchingTypes.contains(r.matchingType()))
-        .collect(Collectors.toList()));
+    List<TlsaRecord> usable = new ArrayList<>(records.size());
+    for (TlsaRecord r : records) {
+      if (r.usableForSmtp() && !disabledMatchingTypes.contains(r.matchingType())) {
+        usable.add(r);
+      }
+    }
     if (usable.isEmpty()) {
       return failure(FailureType.TLSA_INVALID, "no usable TLSA record in the RRset (RFC 7672 §3.1.3)",
+          null, -1, records, chain);
+    }
+    if (usable.size() > 1) {
+      usable = DigestAgility.strongest(usable);
+    }
+    // DANE-EE first, on the leaf alone: the common case needs no issuer ordering (RFC 7672 §3.1.1).
+    X509Certificate leaf = chain.get(0);
+    boolean anyAnchor = false;
+    for (TlsaRecord record : usable) {
+      if (record.usage().equals(CertUsage.DANE_EE)) {
+        if (record.dataEquals(TlsaRecord.associationData(leaf, record.selector(), record.matchingType()))) {
+          return DaneVerification.success(record, 0, () -> "DANE-EE record " + record + " matches the leaf "
+              + leaf.getSubjectX500Principal().getName()
+              + " (names and dates are not checked for DANE-EE, RFC 7672 §3.1.1)");
+        }
+      } else {
+        anyAnchor = true;
+      }
+    }
+    if (!anyAnchor) {
+      return failure(FailureType.CERTIFICATE_NOT_TRUSTED, "no TLSA record matches the presented chain",
           null, -1, records, chain);
     }
     return new Attempt(chain, usable, records, referenceNames, at).run();
@@ -126,12 +150,6 @@ public final class DaneVerifier {
     }
 
     DaneVerification run() {
-      for (TlsaRecord record : usable) {
-        if (record.usage().equals(CertUsage.DANE_EE) && data.matches(0, record)) {
-          return DaneVerification.success(record, 0, "DANE-EE record " + record + " matches the leaf "
-              + subject(0) + " (names and dates are not checked for DANE-EE, RFC 7672 §3.1.1)");
-        }
-      }
       List<TlsaRecord> anchors = usable.stream().filter(r -> r.usage().equals(CertUsage.DANE_TA)).toList();
       for (int depth = 1; depth < path.size(); depth++) {
         for (TlsaRecord record : anchors) {
@@ -203,7 +221,7 @@ public final class DaneVerifier {
             + NameMatcher.presentedNames(path.get(0)) + " match none of the reference names "
             + referenceNames, record, depth, rrset, presented), 2);
       }
-      return DaneVerification.success(record, depth, "DANE-TA record " + record + " matches at depth "
+      return DaneVerification.success(record, depth, () -> "DANE-TA record " + record + " matches at depth "
           + depth + ", the path validates and the leaf names " + name);
     }
 
