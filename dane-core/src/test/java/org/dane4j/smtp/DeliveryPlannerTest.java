@@ -316,6 +316,25 @@ class DeliveryPlannerTest {
     }
   }
 
+  @Test
+  void concurrentPlansForOneDomainSendEachDistinctQueryOnce() {
+    try (Lab lab = new Lab().secureDomain()) {
+      org.dane4j.dns.DaneResolver cached = org.dane4j.dns.DaneResolver.builder().servers(lab.server().address())
+          .trustAnchors(lab.world.trustAnchor()).clock(Lab.CLOCK).build();
+      try (cached) {
+        DeliveryPlanner planner = DeliveryPlanner.builder(cached).clock(Lab.CLOCK).build();
+        lab.server().resetCounters();
+        List<java.util.concurrent.CompletableFuture<DeliveryPlan>> plans = java.util.stream.IntStream.range(0, 1000)
+            .mapToObj(i -> planner.plan("example.test")).toList();
+        plans.forEach(p -> assertThat(p.join().routes().get(0).requirement()).isEqualTo(TlsRequirement.DANE));
+        for (var q : List.of(List.of("example.test.", Type.MX), List.of("mx.example.test.", Type.A),
+            List.of("mx.example.test.", Type.AAAA), List.of("_25._tcp.mx.example.test.", Type.TLSA))) {
+          assertThat(lab.server().queryCount((String) q.get(0), (Integer) q.get(1))).as("%s", q).isEqualTo(1);
+        }
+      }
+    }
+  }
+
   private static TlsRequirement requirement(Lab lab) {
     return lab.plan("example.test").routes().get(0).requirement();
   }
