@@ -28,6 +28,14 @@ public record Destination(String name, int port, boolean relay) {
     return new Destination(domain, 25, false);
   }
 
+  /**
+   * A recipient domain whose MX hosts are reached on another port than 25 (test networks, special
+   * setups); TLSA records are then looked up for that port.
+   */
+  public static Destination domain(String domain, int port) {
+    return new Destination(domain, port, false);
+  }
+
   /** A relay host by name (POL-2): no MX lookup; the host name is the TLSA base domain. */
   public static Destination relay(String host, int port) {
     return new Destination(host, port, true);

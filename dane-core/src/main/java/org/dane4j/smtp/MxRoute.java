@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.dane4j.tlsa.DaneTrustManager;
 import org.dane4j.tlsa.FailureType;
 import org.dane4j.tlsa.TlsaRecord;
@@ -116,15 +117,27 @@ public final class MxRoute {
   }
 
   /**
-   * A new DANE trust manager for one connection on this route, for DANE routes only. Its clock is the
-   * planner's.
+   * A new trust manager for one connection on this route: a {@link DaneTrustManager} (with the planner's
+   * clock) for DANE routes; for ENCRYPT and OPPORTUNISTIC routes an {@link UnauthenticatedTrustManager},
+   * since RFC 7672 §3.1.3 and RFC 7435 ask for unauthenticated TLS there.
+   *
+   * @throws IllegalStateException for an UNUSABLE route, which must not be connected to
    */
-  public Optional<DaneTrustManager> trustManager() {
-    if (requirement != TlsRequirement.DANE) {
-      return Optional.empty();
+  public X509ExtendedTrustManager trustManager() {
+    return switch (requirement) {
+      case DANE -> DaneTrustManager.builder().tlsa(tlsa)
+          .referenceNames(referenceNames.toArray(new String[0])).clock(clock).build();
+      case ENCRYPT, OPPORTUNISTIC -> new UnauthenticatedTrustManager();
+      case UNUSABLE -> throw new IllegalStateException("route " + mxHost + " is unusable: " + reason);
+    };
+  }
+
+  /** The verdict of a successful session on this route: authenticated or not, MX secure or not (MX-2). */
+  public TlsVerdict verdict(boolean tls, boolean authenticated) {
+    if (authenticated) {
+      return mxSecure ? TlsVerdict.VERIFIED : TlsVerdict.TRUSTED;
     }
-    return Optional.of(DaneTrustManager.builder().tlsa(tlsa)
-        .referenceNames(referenceNames.toArray(new String[0])).clock(clock).build());
+    return tls ? TlsVerdict.ENCRYPTED : TlsVerdict.OPPORTUNISTIC;
   }
 
   /** Whether the route is unusable only because the host securely or insecurely has no address. */

@@ -1,0 +1,74 @@
+package org.dane4j.jakartamail;
+
+import jakarta.mail.MessagingException;
+import java.net.InetAddress;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import org.dane4j.smtp.DeliveryAttempt;
+import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.TlsVerdict;
+import org.dane4j.tlsa.DaneVerification;
+import org.dane4j.tlsa.FailureType;
+
+/** Builds the {@link DeliveryAttempt} reports of a Jakarta Mail connection (checklist OUT-1). */
+final class Attempts {
+  private Attempts() {}
+
+  static DeliveryAttempt unusable(MxRoute route) {
+    return new DeliveryAttempt(route, null, TlsVerdict.FAILED, null, null, null,
+        route.failureType().orElse(FailureType.VALIDATION_FAILURE), true, route.reason());
+  }
+
+  static DeliveryAttempt connected(MxRoute route, InetAddress address, RouteSocketFactory.Connection c) {
+    SSLSocket socket = c.socket;
+    boolean tls = c.tlsEstablished();
+    SSLSession session = tls ? socket.getSession() : null;
+    DaneVerification v = c.trustManager.verification();
+    boolean authenticated = v != null && v.verified();
+    return new DeliveryAttempt(route, address, route.verdict(tls, authenticated), v,
+        session == null ? null : session.getProtocol(), session == null ? null : session.getCipherSuite(),
+        null, false, tls ? (authenticated ? v.reason() : "TLS without authentication")
+            : "cleartext: the server did not offer STARTTLS");
+  }
+
+  static DeliveryAttempt failed(MxRoute route, InetAddress address, RouteSocketFactory.Connection c,
+      MessagingException e) {
+    DaneVerification v = c.trustManager.verification();
+    FailureType type;
+    String detail;
+    if (v != null && !v.verified()) {
+      type = v.failureType().orElse(FailureType.VALIDATION_FAILURE);
+      detail = v.reason();
+    } else if (mentionsStartTls(e)) {
+      type = FailureType.STARTTLS_NOT_SUPPORTED;
+      detail = e.getMessage();
+    } else {
+      type = hasCause(e, SSLHandshakeException.class) ? FailureType.VALIDATION_FAILURE : null;
+      detail = rootMessage(e);
+    }
+    return new DeliveryAttempt(route, address, TlsVerdict.FAILED, v, null, null, type, true, detail);
+  }
+
+  private static boolean mentionsStartTls(MessagingException e) {
+    String m = e.getMessage();
+    return m != null && m.contains("STARTTLS");
+  }
+
+  private static boolean hasCause(Throwable e, Class<? extends Throwable> kind) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (kind.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return e.getMessage() + (t == e ? "" : " (" + t + ")");
+  }
+}

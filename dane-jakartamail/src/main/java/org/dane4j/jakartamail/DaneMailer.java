@@ -1,0 +1,250 @@
+package org.dane4j.jakartamail;
+
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.URLName;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.dane4j.dns.DaneResolver;
+import org.dane4j.smtp.DaneMode;
+import org.dane4j.smtp.DeliveryPlan;
+import org.dane4j.smtp.DeliveryPlanner;
+import org.dane4j.smtp.DeliveryReport;
+import org.dane4j.smtp.Destination;
+import org.dane4j.smtp.RecipientResult;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
+
+/**
+ * Sends a message straight to the recipients' MX hosts with RFC 7672 DANE (direct mode): recipients are
+ * grouped by domain, each domain is planned with DNSSEC, and its routes are tried in MX order with the
+ * route's requirement enforced — the next route on a DANE failure or a transient error, never a retry of
+ * a host in cleartext or unauthenticated when TLS is mandatory (checklist TLS-1).
+ *
+ * <pre>{@code
+ * try (DaneMailer mailer = DaneMailer.builder().ehloName("app.example.nl").build()) {
+ *   DeliveryReport report = mailer.send(message);     // per recipient: delivered / deferred / failed
+ * }
+ * }</pre>
+ *
+ * <p>{@link #sendOrThrow} is the {@code Transport.send}-style entry: it throws a
+ * {@link DaneSendFailedException} carrying the same report when any recipient was not delivered.
+ */
+public final class DaneMailer implements AutoCloseable {
+  private final DaneResolver resolver;
+  private final boolean ownsResolver;
+  private final DeliveryPlanner planner;
+  private final Session session;
+  private final int mxPort;
+  private final Duration planTimeout;
+
+  private DaneMailer(Builder b) {
+    this.ownsResolver = b.resolver == null;
+    this.resolver = b.resolver != null ? b.resolver : DaneResolver.builder().build();
+    this.planner = DeliveryPlanner.builder(resolver).mode(b.mode).clock(b.clock).build();
+    this.session = Session.getInstance(b.properties());
+    this.mxPort = b.mxPort;
+    this.planTimeout = b.planTimeout;
+  }
+
+  /** A builder; the EHLO name is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Sends to the message's own recipients (To, Cc, Bcc) from its first From address. */
+  public DeliveryReport send(MimeMessage message) throws MessagingException {
+    Address[] from = message.getFrom();
+    if (from == null || from.length == 0) {
+      throw new MessagingException("the message has no From address to use as envelope sender");
+    }
+    Address[] to = message.getAllRecipients();
+    if (to == null || to.length == 0) {
+      throw new MessagingException("the message has no recipients");
+    }
+    List<String> recipients = new ArrayList<>();
+    for (Address a : to) {
+      recipients.add(((InternetAddress) a).getAddress());
+    }
+    return send(message, ((InternetAddress) from[0]).getAddress(), recipients);
+  }
+
+  /** Sends with an explicit envelope: sender and recipients (the message headers are not consulted). */
+  public DeliveryReport send(MimeMessage message, String envelopeFrom, List<String> recipients)
+      throws MessagingException {
+    Objects.requireNonNull(message, "message");
+    SMTPMessage envelope = new SMTPMessage(message);
+    envelope.setEnvelopeFrom(envelopeFrom);
+    Map<String, List<String>> byDomain = new LinkedHashMap<>();
+    for (String r : recipients) {
+      byDomain.computeIfAbsent(domainOf(r), d -> new ArrayList<>()).add(r);
+    }
+    Map<String, RecipientResult> results = new LinkedHashMap<>();
+    for (Map.Entry<String, List<String>> e : byDomain.entrySet()) {
+      DomainDelivery delivery = new DomainDelivery(session, envelope, e.getValue());
+      delivery.run(plan(e.getKey())).forEach(r -> results.put(r.recipient(), r));
+    }
+    List<RecipientResult> ordered = new ArrayList<>();
+    for (String r : recipients) {
+      ordered.add(results.get(r));
+    }
+    return new DeliveryReport(ordered);
+  }
+
+  /** As {@link #send(MimeMessage)}, but throws when any recipient was not delivered. */
+  public DeliveryReport sendOrThrow(MimeMessage message) throws MessagingException {
+    DeliveryReport report = send(message);
+    if (!report.allDelivered()) {
+      throw new DaneSendFailedException(report);
+    }
+    return report;
+  }
+
+  private DeliveryPlan plan(String domain) throws MessagingException {
+    try {
+      return planner.plan(Destination.domain(domain, mxPort)).get(planTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new MessagingException("planning " + domain + " took longer than " + planTimeout, e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new MessagingException("planning " + domain + " failed: " + e.getCause(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MessagingException("interrupted while planning " + domain, e);
+    }
+  }
+
+  private static String domainOf(String address) throws AddressException {
+    int at = address.lastIndexOf('@');
+    if (at < 1 || at == address.length() - 1) {
+      throw new AddressException("not an address with a domain", address);
+    }
+    return address.substring(at + 1).toLowerCase(Locale.ROOT);
+  }
+
+  /** A transport for one route, used by {@link DomainDelivery}. */
+  static DaneSmtpTransport transport(Session session, org.dane4j.smtp.MxRoute route) {
+    DaneSmtpTransport t = new DaneSmtpTransport(session, new URLName("smtp", route.mxHost(), route.port(),
+        null, null, null));
+    t.useRoute(route);
+    return t;
+  }
+
+  @Override
+  public void close() {
+    if (ownsResolver) {
+      resolver.close();
+    }
+  }
+
+  /** Settings of a {@link DaneMailer}; each is checked when set. */
+  public static final class Builder {
+    private DaneResolver resolver;
+    private DaneMode mode = DaneMode.DANE;
+    private Clock clock = Clock.systemUTC();
+    private String ehloName;
+    private final Properties extra = new Properties();
+    private int mxPort = 25;
+    private Duration planTimeout = Duration.ofSeconds(60);
+    private Duration connectTimeout = Duration.ofSeconds(30);
+    private Duration readTimeout = Duration.ofMinutes(5);
+
+    private Builder() {}
+
+    /** The resolver (shared, not closed by the mailer); by default one from /etc/resolv.conf, closed with it. */
+    public Builder resolver(DaneResolver resolver) {
+      this.resolver = Objects.requireNonNull(resolver, "resolver");
+      return this;
+    }
+
+    /** The policy (POL-1); {@code dane} by default. */
+    public Builder mode(DaneMode mode) {
+      this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** The clock DANE-TA paths are validated with. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The name sent in EHLO: this sender's own host name (required; never the JVM's guess). */
+    public Builder ehloName(String name) {
+      Destination.relay(name, 25); // the same host-name checks
+      this.ehloName = name;
+      return this;
+    }
+
+    /** The port MX hosts are reached on (25; other values for test networks); TLSA follows the port. */
+    public Builder mxPort(int port) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("mxPort must be 1..65535, got " + port);
+      }
+      this.mxPort = port;
+      return this;
+    }
+
+    /** Connect timeout (1 s..5 min; default 30 s). */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = checked("connectTimeout", timeout, Duration.ofMinutes(5));
+      return this;
+    }
+
+    /** Read and write timeout per SMTP step (1 s..10 min; default 5 min, RFC 5321 §4.5.3.2). */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = checked("readTimeout", timeout, Duration.ofMinutes(10));
+      return this;
+    }
+
+    /** The longest planning of one domain may take (1 s..5 min; default 60 s). */
+    public Builder planTimeout(Duration timeout) {
+      this.planTimeout = checked("planTimeout", timeout, Duration.ofMinutes(5));
+      return this;
+    }
+
+    /** An extra Jakarta Mail session property (e.g. {@code mail.debug}); DANE settings cannot be overridden. */
+    public Builder property(String name, String value) {
+      extra.setProperty(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** The mailer. */
+    public DaneMailer build() {
+      if (ehloName == null) {
+        throw new IllegalStateException("set ehloName: the EHLO name must be this sender's host name");
+      }
+      return new DaneMailer(this);
+    }
+
+    private Properties properties() {
+      Properties p = new Properties();
+      p.putAll(extra);
+      p.setProperty("mail.smtp.localhost", ehloName);
+      p.setProperty("mail.smtp.connectiontimeout", Long.toString(connectTimeout.toMillis()));
+      p.setProperty("mail.smtp.timeout", Long.toString(readTimeout.toMillis()));
+      p.setProperty("mail.smtp.writetimeout", Long.toString(readTimeout.toMillis()));
+      p.setProperty("mail.smtp.sendpartial", "true");
+      p.setProperty("mail.smtp.quitwait", "false");
+      p.remove("mail.smtp.ssl.enable");
+      return p;
+    }
+
+    private static Duration checked(String name, Duration d, Duration max) {
+      if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(max) > 0) {
+        throw new IllegalArgumentException(name + " must be 1 s.." + max.toMinutes() + " min, got " + d);
+      }
+      return d;
+    }
+  }
+}

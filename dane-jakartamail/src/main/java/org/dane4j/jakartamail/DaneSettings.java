@@ -1,0 +1,122 @@
+package org.dane4j.jakartamail;
+
+import jakarta.mail.MessagingException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.dane4j.dns.DaneResolver;
+import org.dane4j.smtp.DaneMode;
+
+/**
+ * The {@code mail.smtp.dane.*} session properties, read and checked at connect time: a bad value or an
+ * unknown name fails the connection with the property named.
+ */
+final class DaneSettings {
+  static final String PREFIX = "mail.smtp.dane.";
+  static final String MODE = PREFIX + "mode";
+  static final String RESOLVER = PREFIX + "resolver";
+  static final String TRUST_ANCHORS = PREFIX + "trust-anchors";
+  static final String TRUST_AD = PREFIX + "trust-ad";
+  static final String DNS_TIMEOUT = PREFIX + "dns-timeout";
+  private static final Set<String> KNOWN = Set.of(MODE, RESOLVER, TRUST_ANCHORS, TRUST_AD, DNS_TIMEOUT);
+  /** An IPv4 or IPv6 address with an optional port: 127.0.0.1, 127.0.0.1:5353, [::1]:53, ::1. */
+  private static final Pattern SERVER = Pattern.compile("^\\[([0-9a-fA-F:.]+)\\](?::(\\d{1,5}))?$"
+      + "|^([0-9.]+)(?::(\\d{1,5}))?$|^([0-9a-fA-F]*:[0-9a-fA-F:]*)$");
+
+  final DaneMode mode;
+  final List<InetSocketAddress> servers;
+  final Path trustAnchors;
+  final boolean trustAd;
+  final Duration dnsTimeout;
+
+  private DaneSettings(Properties p) throws MessagingException {
+    for (String name : p.stringPropertyNames()) {
+      if (name.startsWith(PREFIX) && !KNOWN.contains(name)) {
+        throw new MessagingException("unknown property " + name + "; known: " + KNOWN);
+      }
+    }
+    try {
+      this.mode = DaneMode.parse(p.getProperty(MODE, "dane"));
+    } catch (IllegalArgumentException e) {
+      throw new MessagingException(MODE + ": " + e.getMessage(), e);
+    }
+    this.servers = servers(p.getProperty(RESOLVER, ""));
+    String anchors = p.getProperty(TRUST_ANCHORS, "").strip();
+    this.trustAnchors = anchors.isEmpty() ? null : Path.of(anchors);
+    this.trustAd = bool(p, TRUST_AD);
+    this.dnsTimeout = seconds(p.getProperty(DNS_TIMEOUT, "5"));
+  }
+
+  static DaneSettings of(Properties p) throws MessagingException {
+    return new DaneSettings(p);
+  }
+
+  /** A resolver for these settings; the caller closes it. */
+  DaneResolver newResolver() throws MessagingException {
+    try {
+      DaneResolver.Builder b = DaneResolver.builder().timeout(dnsTimeout);
+      if (!servers.isEmpty()) {
+        b.servers(servers.toArray(new InetSocketAddress[0]));
+      }
+      if (trustAnchors != null) {
+        b.trustAnchors(trustAnchors);
+      }
+      if (trustAd) {
+        b.trustAd();
+      }
+      return b.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new MessagingException("DANE resolver settings (" + PREFIX + "*): " + e.getMessage(), e);
+    }
+  }
+
+  private static List<InetSocketAddress> servers(String text) throws MessagingException {
+    List<InetSocketAddress> out = new ArrayList<>();
+    for (String item : text.strip().split("[,\\s]+")) {
+      if (item.isEmpty()) {
+        continue;
+      }
+      Matcher m = SERVER.matcher(item);
+      if (!m.matches()) {
+        throw new MessagingException(RESOLVER + ": \"" + item + "\" is not an IP address with an optional port");
+      }
+      String ip = m.group(1) != null ? m.group(1) : m.group(3) != null ? m.group(3) : m.group(5);
+      String port = m.group(2) != null ? m.group(2) : m.group(4);
+      try {
+        // Only literals reach here, so this parses and never looks anything up.
+        out.add(new InetSocketAddress(InetAddress.getByName(ip), port == null ? 53 : Integer.parseInt(port)));
+      } catch (UnknownHostException | IllegalArgumentException e) {
+        throw new MessagingException(RESOLVER + ": \"" + item + "\": " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+
+  private static boolean bool(Properties p, String name) throws MessagingException {
+    String v = p.getProperty(name, "false").strip();
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new MessagingException(name + " must be true or false, got \"" + v + "\"");
+    }
+    return Boolean.parseBoolean(v);
+  }
+
+  private static Duration seconds(String v) throws MessagingException {
+    try {
+      int s = Integer.parseInt(v.strip());
+      if (s < 1 || s > 60) {
+        throw new NumberFormatException("out of range");
+      }
+      return Duration.ofSeconds(s);
+    } catch (NumberFormatException e) {
+      throw new MessagingException(DNS_TIMEOUT + " must be 1..60 seconds, got \"" + v + "\"", e);
+    }
+  }
+}
