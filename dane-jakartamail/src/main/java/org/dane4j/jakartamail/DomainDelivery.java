@@ -42,7 +42,8 @@ final class DomainDelivery {
   List<RecipientResult> run(DeliveryPlan plan) {
     if (plan.failure().isPresent()) {
       DeliveryPlan.Failure f = plan.failure().get();
-      pending.forEach(r -> finish(r, f.transientFailure() ? Status.DEFERRED : Status.FAILED, f.reason(), f.type()));
+      List.copyOf(pending).forEach(r -> finish(r, f.transientFailure() ? Status.DEFERRED : Status.FAILED, f.reason(),
+          f.type()));
       return results();
     }
     String lastReason = "no usable route";

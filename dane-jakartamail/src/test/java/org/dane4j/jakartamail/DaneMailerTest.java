@@ -1,0 +1,267 @@
+package org.dane4j.jakartamail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.dane4j.jakartamail.MailLab.BODY_MARKER;
+import static org.dane4j.jakartamail.MailLab.ee311;
+import static org.dane4j.jakartamail.MailLab.message;
+import static org.dane4j.jakartamail.MailLab.ta211;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.dane4j.smtp.DeliveryReport;
+import org.dane4j.smtp.RecipientResult;
+import org.dane4j.smtp.RecipientResult.Status;
+import org.dane4j.smtp.TlsVerdict;
+import org.dane4j.testkit.CertificateMinter;
+import org.dane4j.testkit.MintedCertificate;
+import org.dane4j.testkit.dns.DnsFault;
+import org.dane4j.testkit.smtp.SmtpFault;
+import org.dane4j.testkit.smtp.SmtpTestServer;
+import org.dane4j.tlsa.FailureType;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Type;
+
+/** Direct-to-MX delivery end to end: signed DNS and SMTP servers on loopback, real sockets and TLS. */
+class DaneMailerTest {
+  private static final String RCPT = "bob@example.test";
+
+  /** The failure-path invariant: no message byte and no MAIL FROM ever crossed the wire in clear. */
+  private static void assertNothingSentInCleartext(SmtpTestServer server) throws InterruptedException {
+    server.awaitConnectionsClosed(Duration.ofSeconds(5));
+    assertThat(server.cleartextBytes()).doesNotContain(BODY_MARKER).doesNotContainIgnoringCase("MAIL FROM");
+    assertThat(server.messages()).isEmpty();
+  }
+
+  private static RecipientResult send(MailLab lab) throws Exception {
+    try (DaneMailer mailer = lab.mailer()) {
+      DeliveryReport report = mailer.send(message(RCPT));
+      return report.of(RCPT);
+    }
+  }
+
+  @Test
+  @DisplayName("EE-1: DANE-EE 3 1 1: delivered, verified, over TLS with SNI = the MX host")
+  void daneEeDelivered() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      MintedCertificate leaf = lab.leaf("mx.example.test");
+      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf);
+      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ee311(leaf));
+      RecipientResult r = send(lab);
+      assertThat(r.status()).as("%s", r).isEqualTo(Status.DELIVERED);
+      assertThat(r.deliveredBy()).hasValueSatisfying(a -> {
+        assertThat(a.verdict()).isEqualTo(TlsVerdict.VERIFIED);
+        assertThat(a.tlsProtocol()).startsWith("TLSv1.");
+        assertThat(a.daneVerification().orElseThrow().matchDepth()).isZero();
+      });
+      assertThat(mx.messages()).singleElement().satisfies(m -> {
+        assertThat(m.tls()).isTrue();
+        assertThat(m.sniName()).contains("mx.example.test");
+        assertThat(m.rcptTo()).containsExactly(RCPT);
+        assertThat(m.text()).contains(BODY_MARKER).contains("\r\n.leading dot stays");
+        assertThat(m.ehloNames()).contains("sender.example.org");
+      });
+      assertThat(mx.cleartextBytes()).doesNotContain(BODY_MARKER);
+    }
+  }
+
+  @Test
+  @DisplayName("TA-1: DANE-TA 2 1 1 of the issuing CA: delivered at depth 1")
+  void daneTaDelivered() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      lab.mx("mx.example.test", 2, lab.leaf("mx.example.test"));
+      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ta211(lab.issuer));
+      RecipientResult r = send(lab);
+      assertThat(r.status()).as("%s", r).isEqualTo(Status.DELIVERED);
+      assertThat(r.deliveredBy().orElseThrow().daneVerification().orElseThrow().matchDepth()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  @DisplayName("TLS-1: no TLSA match: deferred, nothing sent in cleartext")
+  void noMatchDeferred() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      SmtpTestServer mx = lab.mx("mx.example.test", 2, lab.leaf("mx.example.test"));
+      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ee311(lab.leaf("mx.example.test"))); // another key
+      RecipientResult r = send(lab);
+      assertThat(r.status()).isEqualTo(Status.DEFERRED);
+      assertThat(r.failureType()).isEqualTo(FailureType.CERTIFICATE_NOT_TRUSTED);
+      assertThat(r.attempts()).singleElement().satisfies(a -> assertThat(a.transientFailure()).isTrue());
+      assertNothingSentInCleartext(mx);
+    }
+  }
+
+  @Test
+  @DisplayName("TA-3: DANE-TA with a leaf naming another host: deferred, nothing sent in cleartext")
+  void daneTaNameMismatchDeferred() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      SmtpTestServer mx = lab.mx("mx.example.test", 2, lab.leaf("other.example.net"));
+      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ta211(lab.issuer));
+      RecipientResult r = send(lab);
+      assertThat(r.status()).isEqualTo(Status.DEFERRED);
+      assertThat(r.failureType()).isEqualTo(FailureType.CERTIFICATE_HOST_MISMATCH);
+      assertNothingSentInCleartext(mx);
+    }
+  }
+
+  @Test
+  @DisplayName("EE-2: an expired leaf matched by DANE-EE is delivered")
+  void expiredLeafWithDaneEeDelivered() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      MintedCertificate expired = CertificateMinter.certificate().dnsNames("elsewhere.example.net")
+          .issuer(lab.issuer).validity(Instant.now().minus(Duration.ofDays(60)), Instant.now().minus(Duration.ofDays(1)))
+          .mint();
+      lab.mx("mx.example.test", 2, expired);
+      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ee311(expired));
+      assertThat(send(lab).status()).isEqualTo(Status.DELIVERED);
+    }
+  }
+
+  @Test
+  @DisplayName("TLS-1: usable TLSA but no STARTTLS offered: deferred, nothing sent in cleartext")
+  void noStartTlsDeferred() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      MintedCertificate leaf = lab.leaf("mx.example.test");
+      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.fault(SmtpFault.NO_STARTTLS));
+      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ee311(leaf));
+      RecipientResult r = send(lab);
+      assertThat(r.status()).isEqualTo(Status.DEFERRED);
+      assertThat(r.failureType()).isEqualTo(FailureType.STARTTLS_NOT_SUPPORTED);
+      assertNothingSentInCleartext(mx);
+    }
+  }
+
+  @Test
+  @DisplayName("TLS-1: STARTTLS refused or handshake broken: deferred, nothing sent in cleartext")
+  void refusedOrBrokenStartTlsDeferred() throws Exception {
+    for (SmtpFault fault : new SmtpFault[] {SmtpFault.REFUSE_STARTTLS, SmtpFault.HANDSHAKE_FAIL}) {
+      try (MailLab lab = new MailLab()) {
+        MintedCertificate leaf = lab.leaf("mx.example.test");
+        SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.fault(fault));
+        lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+        lab.tlsa("mx.example.test", ee311(leaf));
+        assertThat(send(lab).status()).as("%s", fault).isEqualTo(Status.DEFERRED);
+        assertNothingSentInCleartext(mx);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("USE-5: all TLSA records unusable: delivered over unauthenticated TLS (encrypted)")
+  void allUnusableEncrypted() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      SmtpTestServer mx = lab.mx("mx.example.test", 2, lab.leaf("mx.example.test"));
+      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", "0 1 1 " + "ab".repeat(32));
+      RecipientResult r = send(lab);
+      assertThat(r.status()).isEqualTo(Status.DELIVERED);
+      assertThat(r.deliveredBy().orElseThrow().verdict()).isEqualTo(TlsVerdict.ENCRYPTED);
+      assertThat(mx.messages()).singleElement().satisfies(m -> assertThat(m.tls()).isTrue());
+    }
+  }
+
+  @Test
+  @DisplayName("USE-5: all unusable and no STARTTLS: deferred, never cleartext")
+  void allUnusableWithoutStartTlsDeferred() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      SmtpTestServer mx = lab.mx("mx.example.test", 2, lab.leaf("mx.example.test"),
+          b -> b.fault(SmtpFault.NO_STARTTLS));
+      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", "0 1 1 " + "ab".repeat(32));
+      assertThat(send(lab).status()).isEqualTo(Status.DEFERRED);
+      assertNothingSentInCleartext(mx);
+    }
+  }
+
+  @Test
+  @DisplayName("TLSA-3: bogus TLSA: deferred without connecting")
+  void bogusTlsaDeferred() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      MintedCertificate leaf = lab.leaf("mx.example.test");
+      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf);
+      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ee311(leaf));
+      lab.world.fault("_" + lab.port() + "._tcp.mx.example.test.", Type.TLSA, DnsFault.CORRUPT_RRSIG);
+      RecipientResult r = send(lab);
+      assertThat(r.status()).isEqualTo(Status.DEFERRED);
+      assertThat(r.failureType()).isEqualTo(FailureType.DNSSEC_INVALID);
+      assertThat(mx.connections()).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("TLS-1: the first MX fails DANE, the second delivers")
+  void secondMxAfterDaneFailure() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      MintedCertificate good = lab.leaf("mx2.example.test");
+      SmtpTestServer first = lab.mx("mx1.example.test", 2, lab.leaf("mx1.example.test"));
+      SmtpTestServer second = lab.mx("mx2.example.test", 3, good);
+      lab.zone.add("example.test. 300 IN MX 10 mx1.example.test.", "example.test. 300 IN MX 20 mx2.example.test.");
+      lab.tlsa("mx1.example.test", ee311(good)); // mx1 presents another key
+      lab.tlsa("mx2.example.test", ee311(good));
+      RecipientResult r = send(lab);
+      assertThat(r.status()).isEqualTo(Status.DELIVERED);
+      assertThat(r.attempts()).hasSize(2);
+      assertThat(r.attempts().get(0).failed()).isTrue();
+      assertThat(r.deliveredBy().orElseThrow().route().mxHost()).isEqualTo("mx2.example.test");
+      assertNothingSentInCleartext(first);
+      assertThat(second.messages()).hasSize(1);
+    }
+  }
+
+  @Test
+  @DisplayName("TLS-3: a reply injected after 220 to STARTTLS is never acted upon")
+  void injectionAfterStartTlsIsNotActedUpon() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      MintedCertificate leaf = lab.leaf("mx.example.test");
+      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.fault(SmtpFault.INJECT_AFTER_STARTTLS));
+      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ee311(leaf));
+      RecipientResult r = send(lab);
+      mx.awaitConnectionsClosed(Duration.ofSeconds(5));
+      assertThat(mx.firedCount(SmtpFault.INJECT_AFTER_STARTTLS)).isPositive();
+      assertThat(mx.cleartextBytes()).doesNotContain(BODY_MARKER).doesNotContainIgnoringCase("MAIL FROM");
+      if (r.status() == Status.DELIVERED) { // the client discarded the injected bytes and re-did EHLO in TLS
+        assertThat(mx.messages()).singleElement().satisfies(m -> assertThat(m.tls()).isTrue());
+      } else {
+        assertThat(r.status()).isEqualTo(Status.DEFERRED);
+      }
+    }
+  }
+
+  @Test
+  void permanentRcptRejectionFailsTheRecipient() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      MintedCertificate leaf = lab.leaf("mx.example.test");
+      lab.mx("mx.example.test", 2, leaf, b -> b.replyTo("RCPT", "550 5.1.1 no such user"));
+      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ee311(leaf));
+      RecipientResult r = send(lab);
+      assertThat(r.status()).isEqualTo(Status.FAILED);
+      assertThat(r.reason()).contains("550");
+    }
+  }
+
+  @Test
+  @DisplayName("MX-3: null MX fails permanently; sendOrThrow carries the report")
+  void nullMxFails() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      lab.dns();
+      lab.zone.add("example.test. 300 IN MX 0 .");
+      try (DaneMailer mailer = lab.mailer()) {
+        assertThatThrownBy(() -> mailer.sendOrThrow(message(RCPT)))
+            .isInstanceOfSatisfying(DaneSendFailedException.class, e -> {
+              assertThat(e.report().of(RCPT).status()).isEqualTo(Status.FAILED);
+              assertThat(e.getInvalidAddresses()).hasSize(1);
+            });
+      }
+    }
+  }
+}

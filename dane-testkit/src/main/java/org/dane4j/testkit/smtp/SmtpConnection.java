@@ -1,0 +1,187 @@
+package org.dane4j.testkit.smtp;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What an {@link SmtpTestServer} saw on one connection, as of the moment it was taken (see
+ * {@link SmtpTestServer#connections()}; take a new one to see later events).
+ *
+ * <p>The client's bytes are split by protection: {@link #cleartextBytes()} holds every byte it sent before a
+ * TLS session was established — the plaintext SMTP dialogue, any plaintext it pipelined after STARTTLS, and the
+ * raw records of its TLS handshake (or whatever it sent instead of one), the last part also available alone as
+ * {@link #handshakeBytes()}; {@link #tlsBytes()} holds the application bytes it sent inside the established
+ * session, decrypted. A message body that appears only in {@code tlsBytes()} never crossed the wire in clear.
+ * Each of these records is limited to 32 MiB per connection; a client sending more is disconnected, so that
+ * nothing it sent goes unrecorded.
+ */
+public final class SmtpConnection {
+  private final int id;
+  private final InetSocketAddress remoteAddress;
+  private final InetSocketAddress localAddress;
+  private final byte[] cleartext;
+  private final byte[] handshake;
+  private final byte[] tls;
+  private final byte[] discardedAfterStartTls;
+  private final List<String> commands;
+  private final int firstTlsCommand;
+  private final List<String> ehloNames;
+  private final boolean tlsEstablished;
+  private final String tlsProtocol;
+  private final String cipherSuite;
+  private final String sniName;
+  private final String handshakeFailure;
+  private final Set<SmtpFault> faultsFired;
+  private final boolean finished;
+
+  SmtpConnection(int id, InetSocketAddress remoteAddress, InetSocketAddress localAddress, byte[] cleartext,
+      byte[] handshake, byte[] tls, byte[] discardedAfterStartTls, List<String> commands, int firstTlsCommand,
+      List<String> ehloNames, boolean tlsEstablished, String tlsProtocol, String cipherSuite, String sniName,
+      String handshakeFailure, Set<SmtpFault> faultsFired, boolean finished) {
+    this.id = id;
+    this.remoteAddress = remoteAddress;
+    this.localAddress = localAddress;
+    this.cleartext = cleartext;
+    this.handshake = handshake;
+    this.tls = tls;
+    this.discardedAfterStartTls = discardedAfterStartTls;
+    this.commands = List.copyOf(commands);
+    this.firstTlsCommand = firstTlsCommand;
+    this.ehloNames = List.copyOf(ehloNames);
+    this.tlsEstablished = tlsEstablished;
+    this.tlsProtocol = tlsProtocol;
+    this.cipherSuite = cipherSuite;
+    this.sniName = sniName;
+    this.handshakeFailure = handshakeFailure;
+    this.faultsFired = faultsFired.isEmpty() ? Set.of()
+        : Collections.unmodifiableSet(EnumSet.copyOf(faultsFired));
+    this.finished = finished;
+  }
+
+  /** The connection's number on its server: 1 for the first accepted connection, then 2, 3, ... */
+  public int id() {
+    return id;
+  }
+
+  /** The client's address and port. */
+  public InetSocketAddress remoteAddress() {
+    return remoteAddress;
+  }
+
+  /** The server's address and port the client connected to. */
+  public InetSocketAddress localAddress() {
+    return localAddress;
+  }
+
+  /**
+   * Every byte the client sent before TLS was established on this connection, as ISO-8859-1 text (one char per
+   * byte): the plaintext SMTP dialogue followed by the {@linkplain #handshakeBytes() handshake bytes}.
+   */
+  public String cleartextBytes() {
+    return latin1(cleartext) + latin1(handshake);
+  }
+
+  /**
+   * The raw bytes the client sent after the server's 220 reply to STARTTLS until the handshake completed or
+   * failed (its TLS handshake records, or whatever it sent instead), as ISO-8859-1 text. Also part of
+   * {@link #cleartextBytes()}. Encrypted application data that followed the handshake is not included.
+   */
+  public String handshakeBytes() {
+    return latin1(handshake);
+  }
+
+  /** The application bytes the client sent inside the established TLS session (decrypted), as ISO-8859-1 text. */
+  public String tlsBytes() {
+    return latin1(tls);
+  }
+
+  /**
+   * Plaintext bytes the client had already sent after its STARTTLS command when the server accepted it
+   * (pipelined after STARTTLS, against RFC 3207 §4 and RFC 2920 §3.1); the server discarded them without acting
+   * on them. They are also part of {@link #cleartextBytes()}. Empty normally.
+   */
+  public String discardedAfterStartTls() {
+    return latin1(discardedAfterStartTls);
+  }
+
+  /**
+   * Every command line the client sent (message data excluded), without the line ending, in order; lines over the
+   * 1000-byte limit are left out (their bytes are still in the byte records).
+   */
+  public List<String> commands() {
+    return commands;
+  }
+
+  /** The command lines sent inside the established TLS session; empty without TLS. */
+  public List<String> commandsInTls() {
+    return firstTlsCommand < 0 ? List.of() : commands.subList(firstTlsCommand, commands.size());
+  }
+
+  /** The names the client gave in EHLO or HELO commands, in order, before and after TLS. */
+  public List<String> ehloNames() {
+    return ehloNames;
+  }
+
+  /** Whether a TLS handshake completed on this connection. */
+  public boolean tlsEstablished() {
+    return tlsEstablished;
+  }
+
+  /** The negotiated TLS protocol, e.g. {@code TLSv1.3}; empty without an established session. */
+  public Optional<String> tlsProtocol() {
+    return Optional.ofNullable(tlsProtocol);
+  }
+
+  /** The negotiated cipher suite; empty without an established session. */
+  public Optional<String> cipherSuite() {
+    return Optional.ofNullable(cipherSuite);
+  }
+
+  /**
+   * The SNI host name the client sent in its ClientHello, recorded even when the handshake then failed; empty
+   * when there was no handshake or the client sent no SNI.
+   */
+  public Optional<String> sniName() {
+    return Optional.ofNullable(sniName);
+  }
+
+  /** Whether a TLS handshake was attempted after STARTTLS and failed. */
+  public boolean handshakeFailed() {
+    return handshakeFailure != null;
+  }
+
+  /**
+   * Why the handshake failed, e.g. {@code Received fatal alert: certificate_unknown} when the client rejected
+   * the server's chain; empty when it did not fail.
+   */
+  public Optional<String> handshakeFailure() {
+    return Optional.ofNullable(handshakeFailure);
+  }
+
+  /** The faults that changed what the server did on this connection. */
+  public Set<SmtpFault> faultsFired() {
+    return faultsFired;
+  }
+
+  /** Whether the server had finished with the connection (closed it) when this snapshot was taken. */
+  public boolean finished() {
+    return finished;
+  }
+
+  @Override
+  public String toString() {
+    return "SmtpConnection[" + id + " from " + remoteAddress + ", commands " + commands
+        + (tlsEstablished ? ", " + tlsProtocol + " SNI " + sniName : "")
+        + (handshakeFailure != null ? ", handshake failed: " + handshakeFailure : "")
+        + (faultsFired.isEmpty() ? "" : ", faults " + faultsFired) + (finished ? ", finished" : "") + "]";
+  }
+
+  private static String latin1(byte[] bytes) {
+    return new String(bytes, StandardCharsets.ISO_8859_1);
+  }
+}

@@ -1,0 +1,42 @@
+package org.dane4j.testkit.smtp;
+
+/**
+ * A misbehaviour an {@link SmtpTestServer} can be told to show, at build time with
+ * {@link SmtpTestServer.Builder#fault(SmtpFault)} or at run time with {@link SmtpTestServer#setFaults}. Several
+ * faults may be combined; a change at run time applies from the next command of every open connection. Each
+ * time a fault changes what the server does, the connection records it ({@link SmtpConnection#faultsFired()},
+ * {@link SmtpTestServer#firedCount(SmtpFault)}).
+ *
+ * <p>Rejections of single commands (4xx/5xx to MAIL, RCPT, DATA, end of data, ...) are not faults: script them
+ * with {@link SmtpTestServer.Builder#replyTo(String, String)}.
+ */
+public enum SmtpFault {
+  /** STARTTLS is not advertised in the EHLO reply, and the STARTTLS command is answered with 502. */
+  NO_STARTTLS,
+  /** STARTTLS is advertised, but the command is answered with {@code 454 4.7.0 TLS not available}. */
+  REFUSE_STARTTLS,
+  /**
+   * After {@code 220 2.0.0 Ready to start TLS} the server reads what the client sends (recorded as
+   * {@linkplain SmtpConnection#handshakeBytes() handshake bytes}), answers with a fatal TLS
+   * {@code handshake_failure} alert and closes the connection, so the client's handshake fails.
+   */
+  HANDSHAKE_FAIL,
+  /**
+   * The 220 reply to STARTTLS is followed, in the same write (and so the same TCP segment), by an injected
+   * plaintext reply ({@link SmtpTestServer.Builder#injection(String)}, by default
+   * {@code 250-injected\r\n250 OK\r\n}) before the server starts its TLS handshake: the CVE-2011-0411 pattern.
+   * A correct client discards those bytes and handshakes; the server then carries on normally.
+   */
+  INJECT_AFTER_STARTTLS,
+  /** Every reply, the greeting included, is delayed by {@link SmtpTestServer.Builder#replyDelay}. */
+  SLOW_REPLIES,
+  /** The connection is accepted but no greeting is ever sent (commands are read and recorded, never answered). */
+  NO_GREETING,
+  /** The greeting is sent, then nothing more: commands are read and recorded, never answered. */
+  NEVER_REPLY_AFTER_GREETING,
+  /**
+   * In the DATA phase, the server closes the connection as soon as it has received the first line of the
+   * message (or the end-of-data line, for an empty message), without replying. The message is not stored.
+   */
+  DROP_MID_DATA
+}

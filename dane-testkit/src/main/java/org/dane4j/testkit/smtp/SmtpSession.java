@@ -1,0 +1,576 @@
+package org.dane4j.testkit.smtp;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
+
+/**
+ * The server side of one SMTP connection (RFC 5321, RFC 3207 STARTTLS, RFC 2920 pipelining), run on its own
+ * thread. Replies are written as each command is handled; everything is recorded in a {@link ConnectionRecord}
+ * before the reply that a client could react to is sent, so a test that has seen a reply also sees its cause.
+ */
+final class SmtpSession implements Runnable {
+  static final int MAX_LINE = 1000;
+  static final long MAX_MESSAGE_SIZE = 10L * 1024 * 1024;
+  static final int MAX_RECIPIENTS = 100;
+  /** A TLS 1.2 record holding a fatal handshake_failure alert. */
+  private static final byte[] HANDSHAKE_FAILURE_ALERT = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
+
+  private final SmtpTestServer server;
+  private final Socket socket;
+  private final ConnectionRecord record;
+  private InputStream rawIn;
+  private OutputStream rawOut;
+  private LineInput input;
+  private OutputStream output;
+  private TlsChannel tls;
+  private boolean rejecting;      // the greeting was not 2xx: only QUIT is served
+  private boolean greeted;        // EHLO or HELO accepted since the start or since TLS began
+  private boolean silent;         // never reply again
+  private boolean closing;
+  private volatile boolean abortive;   // close without a TLS close_notify
+  private String mailFrom;
+  private final List<String> rcptTo = new ArrayList<>();
+  private boolean rcptTried;
+  private int accepted;
+
+  SmtpSession(SmtpTestServer server, Socket socket, ConnectionRecord record) {
+    this.server = server;
+    this.socket = socket;
+    this.record = record;
+  }
+
+  ConnectionRecord record() {
+    return record;
+  }
+
+  /** Closes the socket at once (server shutdown); the session thread then ends. */
+  void abort() {
+    abortive = true;
+    closeQuietly();
+  }
+
+  @Override
+  public void run() {
+    try {
+      serve();
+    } catch (IOException | RuntimeException e) {
+      // the client went away, the server is closing, or a limit was crossed: end the session
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      if (tls != null && !abortive) {
+        tls.closeOutbound();
+      }
+      closeQuietly();
+      record.finish();
+      server.sessionEnded(this);
+    }
+  }
+
+  private void serve() throws IOException, InterruptedException {
+    socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, server.idleTimeout().toMillis()));
+    socket.setTcpNoDelay(true);
+    rawIn = socket.getInputStream();
+    rawOut = socket.getOutputStream();
+    input = new LineInput(new RecordingInputStream(rawIn, record::cleartext), MAX_LINE);
+    output = rawOut;
+    if (server.hasFault(SmtpFault.NO_GREETING)) {
+      record.fired(SmtpFault.NO_GREETING);
+      silent = true;
+    } else {
+      String greeting = server.greeting();
+      rejecting = !greeting.startsWith("2");
+      reply(greeting);
+    }
+    while (!closing) {
+      byte[] raw = input.readLine();
+      if (raw == null) {
+        return;
+      }
+      if (raw == LineInput.TOO_LONG) {
+        if (!silent) {
+          reply("500 5.5.2 Error: line too long");
+        }
+        continue;
+      }
+      String line = text(raw);
+      record.command(line);
+      if (!silent && server.hasFault(SmtpFault.NEVER_REPLY_AFTER_GREETING)) {
+        record.fired(SmtpFault.NEVER_REPLY_AFTER_GREETING);
+        silent = true;
+      }
+      if (!silent) {
+        handle(line);
+      }
+    }
+  }
+
+  private void handle(String line) throws IOException, InterruptedException {
+    int space = line.indexOf(' ');
+    String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+    String args = space < 0 ? "" : line.substring(space + 1).trim();
+    if (verb.isEmpty()) {
+      reply("500 5.5.2 Error: bad syntax");
+      return;
+    }
+    if (rejecting && !verb.equals("QUIT")) {
+      reply("503 5.5.1 Error: this server rejected the connection, send QUIT");
+      return;
+    }
+    if (!verb.equals(".") && server.isSilentOn(verb)) {
+      silent = true;
+      return;
+    }
+    switch (verb) {
+      case "EHLO":
+        ehlo(args);
+        break;
+      case "HELO":
+        helo(args);
+        break;
+      case "STARTTLS":
+        startTls(args);
+        break;
+      case "MAIL":
+        mail(args);
+        break;
+      case "RCPT":
+        rcpt(args);
+        break;
+      case "DATA":
+        data(args);
+        break;
+      case "RSET": {
+        String reply = scriptedOr("RSET", "250 2.0.0 Ok");
+        if (positive(reply)) {
+          resetTransaction();
+        }
+        reply(reply);
+        break;
+      }
+      case "NOOP":
+        reply(scriptedOr("NOOP", "250 2.0.0 Ok"));
+        break;
+      case "QUIT":
+        reply(scriptedOr("QUIT", "221 2.0.0 Bye"));
+        closing = true;
+        break;
+      case "VRFY":
+      case "EXPN":
+      case "HELP":
+      case "AUTH":
+      case "BDAT":
+      case "ETRN":
+      case "TURN":
+        reply(scriptedOr(verb, "502 5.5.1 Error: command not implemented"));
+        break;
+      default:
+        reply(scriptedOr(verb, "500 5.5.2 Error: command not recognized"));
+        break;
+    }
+  }
+
+  private void ehlo(String args) throws IOException, InterruptedException {
+    String name = firstWord(args);
+    if (name.isEmpty()) {
+      reply("501 5.5.4 Syntax: EHLO hostname");
+      return;
+    }
+    record.ehlo(name);
+    List<String> lines = new ArrayList<>(List.of(server.hostname() + " greets " + name, "PIPELINING",
+        "SIZE " + MAX_MESSAGE_SIZE, "8BITMIME", "ENHANCEDSTATUSCODES"));
+    if (tls == null) {
+      if (server.hasFault(SmtpFault.NO_STARTTLS)) {
+        record.fired(SmtpFault.NO_STARTTLS);
+      } else {
+        lines.add("STARTTLS");
+      }
+    }
+    StringBuilder capabilities = new StringBuilder();
+    for (int i = 0; i < lines.size(); i++) {
+      capabilities.append(i == 0 ? "" : "\r\n").append(i < lines.size() - 1 ? "250-" : "250 ").append(lines.get(i));
+    }
+    String reply = scriptedOr("EHLO", capabilities.toString());
+    if (positive(reply)) {
+      greeted = true;
+      resetTransaction();
+    }
+    reply(reply);
+  }
+
+  private void helo(String args) throws IOException, InterruptedException {
+    String name = firstWord(args);
+    if (name.isEmpty()) {
+      reply("501 5.5.4 Syntax: HELO hostname");
+      return;
+    }
+    record.ehlo(name);
+    String reply = scriptedOr("HELO", "250 " + server.hostname());
+    if (positive(reply)) {
+      greeted = true;
+      resetTransaction();
+    }
+    reply(reply);
+  }
+
+  private void startTls(String args) throws IOException, InterruptedException {
+    if (tls != null) {
+      reply("554 5.5.1 Error: TLS already active");
+      return;
+    }
+    if (server.hasFault(SmtpFault.NO_STARTTLS)) {
+      record.fired(SmtpFault.NO_STARTTLS);
+      reply("502 5.5.1 Error: command not implemented");
+      return;
+    }
+    if (!args.isEmpty()) {
+      reply("501 5.5.4 Syntax: STARTTLS");
+      return;
+    }
+    if (!greeted) {
+      reply("503 5.5.1 Error: send HELO/EHLO first");
+      return;
+    }
+    if (mailFrom != null) {
+      reply("503 5.5.1 Error: MAIL transaction in progress");
+      return;
+    }
+    if (server.hasFault(SmtpFault.REFUSE_STARTTLS)) {
+      record.fired(SmtpFault.REFUSE_STARTTLS);
+      reply("454 4.7.0 TLS not available");
+      return;
+    }
+    String ready = scriptedOr("STARTTLS", "220 2.0.0 Ready to start TLS");
+    if (!ready.startsWith("2")) {
+      reply(ready);
+      return;
+    }
+    // RFC 3207 §4.2 / CVE-2011-0411: plaintext pipelined after STARTTLS is never acted on
+    byte[] pipelined = input.drainBuffered();
+    if (pipelined.length > 0) {
+      record.discardedAfterStartTls(pipelined);
+    }
+    input = null;
+    if (server.hasFault(SmtpFault.INJECT_AFTER_STARTTLS)) {
+      record.fired(SmtpFault.INJECT_AFTER_STARTTLS);
+      write(ready + "\r\n" + server.injection());   // one write: one TCP segment
+    } else {
+      reply(ready);
+    }
+    if (server.hasFault(SmtpFault.HANDSHAKE_FAIL)) {
+      record.fired(SmtpFault.HANDSHAKE_FAIL);
+      failHandshake();
+      return;
+    }
+    handshake();
+  }
+
+  /** Reads the client's first TLS record (or whatever it sends), then answers with a fatal alert and closes. */
+  private void failHandshake() throws IOException {
+    byte[] buffer = new byte[1 << 15];
+    int length = 0;
+    try {
+      while (length < buffer.length) {
+        int n = rawIn.read(buffer, length, buffer.length - length);
+        if (n < 0) {
+          break;
+        }
+        length += n;
+        boolean tlsRecord = (buffer[0] & 0xff) == 0x16;
+        int recordLength = length >= 5 ? 5 + ((buffer[3] & 0xff) << 8 | (buffer[4] & 0xff)) : Integer.MAX_VALUE;
+        if (!tlsRecord || length >= recordLength) {
+          break;
+        }
+      }
+    } catch (SocketTimeoutException e) {
+      // record what came
+    }
+    record.handshake(buffer, 0, length);
+    record.handshakeFailed("HANDSHAKE_FAIL fault: answered with a fatal handshake_failure alert");
+    try {
+      rawOut.write(HANDSHAKE_FAILURE_ALERT);
+      rawOut.flush();
+    } catch (IOException e) {
+      // the client is gone already
+    }
+    closing = true;
+    abortive = true;
+  }
+
+  private void handshake() {
+    SSLEngine engine = server.newEngine(socket, record);
+    TlsChannel channel = new TlsChannel(engine, rawIn, rawOut, record::handshake);
+    try {
+      channel.handshake();
+    } catch (IOException | RuntimeException e) {
+      record.handshakeFailed(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+      channel.closeOutbound();   // sends the engine's pending alert, if any
+      closing = true;
+      abortive = true;
+      return;
+    }
+    SSLSession session = channel.session();
+    if (session instanceof javax.net.ssl.ExtendedSSLSession extended) {
+      extended.getRequestedServerNames().stream()
+          .filter(name -> name instanceof javax.net.ssl.SNIHostName)
+          .findFirst()
+          .ifPresent(name -> record.sniName(((javax.net.ssl.SNIHostName) name).getAsciiName()));
+    }
+    record.tlsEstablished(session.getProtocol(), session.getCipherSuite());
+    tls = channel;
+    input = new LineInput(new RecordingInputStream(channel.input(), record::tls), MAX_LINE);
+    output = channel.output();
+    greeted = false;   // RFC 3207 §4.2: forget everything, the client must EHLO again
+    resetTransaction();
+  }
+
+  private void mail(String args) throws IOException, InterruptedException {
+    if (!greeted) {
+      reply("503 5.5.1 Error: send HELO/EHLO first");
+      return;
+    }
+    if (mailFrom != null) {
+      reply("503 5.5.1 Error: nested MAIL command");
+      return;
+    }
+    Path path = Path.parse(args, "FROM:");
+    if (path == null) {
+      reply("501 5.5.4 Syntax: MAIL FROM:<address>");
+      return;
+    }
+    for (String parameter : path.parameters) {
+      int eq = parameter.indexOf('=');
+      String key = (eq < 0 ? parameter : parameter.substring(0, eq)).toUpperCase(Locale.ROOT);
+      String value = eq < 0 ? "" : parameter.substring(eq + 1);
+      if (key.equals("SIZE")) {
+        if (!value.matches("[0-9]{1,19}")) {
+          reply("501 5.5.4 Bad SIZE parameter");
+          return;
+        }
+        if (Long.parseLong(value) > MAX_MESSAGE_SIZE) {
+          reply("552 5.3.4 Message size exceeds fixed limit");
+          return;
+        }
+      } else if (key.equals("BODY")) {
+        if (!value.equalsIgnoreCase("7BIT") && !value.equalsIgnoreCase("8BITMIME")) {
+          reply("501 5.5.4 Unsupported BODY parameter");
+          return;
+        }
+      } else {
+        reply("555 5.5.4 Unsupported option: " + key);
+        return;
+      }
+    }
+    String reply = scriptedOr("MAIL", "250 2.1.0 Ok");
+    if (positive(reply)) {
+      mailFrom = path.address;
+      rcptTo.clear();
+      rcptTried = false;
+    }
+    reply(reply);
+  }
+
+  private void rcpt(String args) throws IOException, InterruptedException {
+    if (mailFrom == null) {
+      reply("503 5.5.1 Error: need MAIL command");
+      return;
+    }
+    Path path = Path.parse(args, "TO:");
+    if (path == null || path.address.isEmpty()) {
+      reply("501 5.5.4 Syntax: RCPT TO:<address>");
+      return;
+    }
+    if (!path.parameters.isEmpty()) {
+      reply("555 5.5.4 Unsupported option: " + path.parameters.get(0));
+      return;
+    }
+    rcptTried = true;
+    if (rcptTo.size() >= MAX_RECIPIENTS) {
+      reply("452 4.5.3 Error: too many recipients");
+      return;
+    }
+    String reply = scriptedOr("RCPT", "250 2.1.5 Ok");
+    if (positive(reply)) {
+      rcptTo.add(path.address);
+    }
+    reply(reply);
+  }
+
+  private void data(String args) throws IOException, InterruptedException {
+    if (!args.isEmpty()) {
+      reply("501 5.5.4 Syntax: DATA");
+      return;
+    }
+    if (mailFrom == null) {
+      reply("503 5.5.1 Error: need MAIL command");
+      return;
+    }
+    if (rcptTo.isEmpty()) {
+      reply(rcptTried ? "554 5.5.1 Error: no valid recipients" : "503 5.5.1 Error: need RCPT command");
+      return;
+    }
+    String go = scriptedOr("DATA", "354 End data with <CR><LF>.<CR><LF>");
+    reply(go);
+    if (go.startsWith("3")) {
+      receiveMessage();
+    }
+  }
+
+  /** Reads the message up to CRLF.CRLF, dot-unstuffing, then answers the end of data. */
+  private void receiveMessage() throws IOException, InterruptedException {
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    boolean tooBig = false;
+    boolean tooLong = false;
+    boolean afterCrlf = true;   // the CRLF ending the DATA command starts the first line
+    while (true) {
+      byte[] line = input.readLine();
+      if (line == null) {
+        closing = true;
+        return;
+      }
+      if (server.hasFault(SmtpFault.DROP_MID_DATA)) {
+        record.fired(SmtpFault.DROP_MID_DATA);
+        closing = true;
+        abortive = true;
+        return;
+      }
+      if (line == LineInput.TOO_LONG) {
+        tooLong = true;
+        afterCrlf = true;
+        continue;
+      }
+      if (afterCrlf && line.length == 3 && line[0] == '.' && line[1] == '\r' && line[2] == '\n') {
+        break;
+      }
+      int from = line[0] == '.' ? 1 : 0;
+      if (!tooBig && data.size() + (long) (line.length - from) > MAX_MESSAGE_SIZE) {
+        tooBig = true;
+        data.reset();
+      }
+      if (!tooBig) {
+        data.write(line, from, line.length - from);
+      }
+      afterCrlf = line.length >= 2 && line[line.length - 2] == '\r';
+    }
+    String reply;
+    if (tooLong) {
+      reply = "500 5.5.2 Error: line too long";
+    } else if (tooBig) {
+      reply = "552 5.3.4 Error: message too big";
+    } else if (server.isSilentOn(".")) {
+      silent = true;
+      resetTransaction();
+      return;
+    } else {
+      accepted++;
+      reply = scriptedOr(".", "250 2.0.0 Ok: queued as " + record.id() + "." + accepted);
+    }
+    if (positive(reply)) {
+      server.messageAccepted(new ReceivedMessage(record.id(), mailFrom, rcptTo, data.toByteArray(), tls != null,
+          record.tlsProtocol(), record.cipherSuite(), tls != null ? record.sniName() : null, record.ehloNames()));
+    }
+    resetTransaction();
+    reply(reply);
+  }
+
+  private void resetTransaction() {
+    mailFrom = null;
+    rcptTo.clear();
+    rcptTried = false;
+  }
+
+  private String scriptedOr(String verb, String normal) {
+    String scripted = server.scriptedReply(verb);
+    return scripted != null ? scripted : normal;
+  }
+
+  private static boolean positive(String reply) {
+    return reply.startsWith("2") || reply.startsWith("3");
+  }
+
+  /** Sends a reply (lines separated by CRLF, without the final CRLF), after the configured delay. */
+  private void reply(String reply) throws IOException, InterruptedException {
+    write(reply + "\r\n");
+  }
+
+  private void write(String text) throws IOException, InterruptedException {
+    if (server.hasFault(SmtpFault.SLOW_REPLIES)) {
+      record.fired(SmtpFault.SLOW_REPLIES);
+      Duration delay = server.replyDelay();
+      if (!delay.isZero()) {
+        Thread.sleep(delay.toMillis());
+      }
+    }
+    output.write(text.getBytes(StandardCharsets.UTF_8));
+    output.flush();
+  }
+
+  private void closeQuietly() {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+  }
+
+  private static String text(byte[] line) {
+    int end = line.length;
+    if (end > 0 && line[end - 1] == '\n') {
+      end--;
+      if (end > 0 && line[end - 1] == '\r') {
+        end--;
+      }
+    }
+    return new String(line, 0, end, StandardCharsets.UTF_8);
+  }
+
+  private static String firstWord(String args) {
+    int space = args.indexOf(' ');
+    return space < 0 ? args : args.substring(0, space);
+  }
+
+  /** A reverse- or forward-path argument: {@code FROM:<address> PARAM=value ...}. */
+  private static final class Path {
+    final String address;
+    final List<String> parameters;
+
+    private Path(String address, List<String> parameters) {
+      this.address = address;
+      this.parameters = parameters;
+    }
+
+    /** Parses {@code args} after its keyword ({@code FROM:} or {@code TO:}); null when malformed. */
+    static Path parse(String args, String keyword) {
+      if (!args.regionMatches(true, 0, keyword, 0, keyword.length())) {
+        return null;
+      }
+      String rest = args.substring(keyword.length()).stripLeading();
+      int close = rest.indexOf('>');
+      if (!rest.startsWith("<") || close < 0) {
+        return null;
+      }
+      String address = rest.substring(1, close);
+      if (address.contains("<") || address.contains(" ")) {
+        return null;
+      }
+      List<String> parameters = new ArrayList<>();
+      for (String parameter : rest.substring(close + 1).trim().split(" +")) {
+        if (!parameter.isEmpty()) {
+          parameters.add(parameter);
+        }
+      }
+      return new Path(address, parameters);
+    }
+  }
+}
