@@ -19,6 +19,8 @@ import org.dane4j.smtp.Destination;
 import org.dane4j.smtp.MxRoute;
 import org.dane4j.smtp.TlsRequirement;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An Angus Mail SMTP transport that applies RFC 7672 to the host it connects to (relay mode; checklist
@@ -45,6 +47,7 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * ({@code mail.smtp.ssl.enable}) is refused.
  */
 public class DaneSmtpTransport extends SMTPTransport {
+  private static final Logger LOG = LoggerFactory.getLogger(DaneSmtpTransport.class);
   private final RouteSocketFactory tlsFactory = new RouteSocketFactory();
   private final Session tlsSession;
   private final List<DeliveryAttempt> attempts = new ArrayList<>();
@@ -91,6 +94,7 @@ public class DaneSmtpTransport extends SMTPTransport {
     MxRoute route = presetRoute != null ? presetRoute : planRelay(host, port);
     if (route.requirement() == TlsRequirement.UNUSABLE) {
       attempts.add(Attempts.unusable(route));
+      LOG.warn("DANE route unusable: {}", attempts.get(0));
       throw new DaneMessagingException("DANE: not connecting to " + route.mxHost() + ": " + route.reason(),
           attempts.get(0));
     }
@@ -105,11 +109,14 @@ public class DaneSmtpTransport extends SMTPTransport {
       try {
         // An IP literal: Angus connects without a second, unvalidated lookup (ADDR-3).
         boolean connected = super.protocolConnect(address.getHostAddress(), route.port(), user, password);
-        attempts.add(Attempts.connected(route, address, connection));
+        DeliveryAttempt attempt = Attempts.connected(route, address, connection);
+        attempts.add(attempt);
+        LOG.info("DANE connected: {}", attempt);
         return connected;
       } catch (MessagingException e) {
         DeliveryAttempt failed = Attempts.failed(route, address, connection, e);
         attempts.add(failed);
+        LOG.warn("DANE attempt failed: {}", failed);
         last = new DaneMessagingException("DANE: " + failed, failed, e);
       } finally {
         this.session = userSession;
