@@ -137,7 +137,10 @@ public final class MxRoute {
     if (authenticated) {
       return mxSecure ? TlsVerdict.VERIFIED : TlsVerdict.TRUSTED;
     }
-    return tls ? TlsVerdict.ENCRYPTED : TlsVerdict.OPPORTUNISTIC;
+    if (!tls) {
+      return TlsVerdict.CLEARTEXT;
+    }
+    return requirement == TlsRequirement.OPPORTUNISTIC ? TlsVerdict.OPPORTUNISTIC : TlsVerdict.ENCRYPTED;
   }
 
   /** Whether the route is unusable only because the host securely or insecurely has no address. */

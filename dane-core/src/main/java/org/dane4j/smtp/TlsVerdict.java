@@ -8,10 +8,12 @@ public enum TlsVerdict {
   VERIFIED,
   /** DANE-authenticated TLS, but the MX RRset was insecure (RFC 7672 §2.2.1; checklist MX-2). */
   TRUSTED,
-  /** TLS without authentication (ENCRYPT routes, or opportunistic routes whose server offered TLS). */
+  /** TLS without authentication on a route where TLS was mandatory (ENCRYPT). */
   ENCRYPTED,
-  /** Cleartext on an opportunistic route: the server offered no STARTTLS. */
+  /** TLS without authentication on an opportunistic route (the server offered STARTTLS). */
   OPPORTUNISTIC,
+  /** Cleartext on an opportunistic route: the server offered no STARTTLS. */
+  CLEARTEXT,
   /** The attempt failed before any mail was accepted. */
   FAILED
 }

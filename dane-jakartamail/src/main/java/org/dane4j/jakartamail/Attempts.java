@@ -1,6 +1,7 @@
 package org.dane4j.jakartamail;
 
 import jakarta.mail.MessagingException;
+import org.eclipse.angus.mail.util.MailConnectException;
 import java.net.InetAddress;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
@@ -40,7 +41,8 @@ final class Attempts {
     if (v != null && !v.verified()) {
       type = v.failureType().orElse(FailureType.VALIDATION_FAILURE);
       detail = v.reason();
-    } else if (mentionsStartTls(e)) {
+    } else if (mentionsStartTls(e) || (c.socket == null && route.requirement().tlsMandatory()
+        && !(e instanceof MailConnectException))) { // greeted, but no TLS: not offered or refused (454)
       type = FailureType.STARTTLS_NOT_SUPPORTED;
       detail = e.getMessage();
     } else {

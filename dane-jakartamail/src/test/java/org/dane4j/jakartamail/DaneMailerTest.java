@@ -147,7 +147,10 @@ class DaneMailerTest {
         SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.fault(fault));
         lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
         lab.tlsa("mx.example.test", ee311(leaf));
-        assertThat(send(lab).status()).as("%s", fault).isEqualTo(Status.DEFERRED);
+        RecipientResult r = send(lab);
+        assertThat(r.status()).as("%s", fault).isEqualTo(Status.DEFERRED);
+        assertThat(r.failureType()).as("%s", fault).isEqualTo(fault == SmtpFault.REFUSE_STARTTLS
+            ? FailureType.STARTTLS_NOT_SUPPORTED : FailureType.VALIDATION_FAILURE);
         assertNothingSentInCleartext(mx);
       }
     }
@@ -233,6 +236,23 @@ class DaneMailerTest {
       } else {
         assertThat(r.status()).isEqualTo(Status.DEFERRED);
       }
+    }
+  }
+
+  @Test
+  @DisplayName("OUT-1: no TLSA: opportunistic TLS when offered, cleartext when not, each reported as such")
+  void opportunisticVerdicts() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      SmtpTestServer mx = lab.mx("mx.example.test", 2, lab.leaf("mx.example.test"));
+      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      RecipientResult tls = send(lab);
+      assertThat(tls.status()).isEqualTo(Status.DELIVERED);
+      assertThat(tls.deliveredBy().orElseThrow().verdict()).isEqualTo(TlsVerdict.OPPORTUNISTIC);
+      mx.setFaults(SmtpFault.NO_STARTTLS);
+      RecipientResult clear = send(lab);
+      assertThat(clear.status()).isEqualTo(Status.DELIVERED);
+      assertThat(clear.deliveredBy().orElseThrow().verdict()).isEqualTo(TlsVerdict.CLEARTEXT);
+      assertThat(clear.deliveredBy().orElseThrow().tlsProtocol()).isNull();
     }
   }
 
