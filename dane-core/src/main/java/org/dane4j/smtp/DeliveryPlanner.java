@@ -96,8 +96,10 @@ public final class DeliveryPlanner {
     }
     boolean mxSecure = mx.status() == DnssecStatus.SECURE;
     List<String> nextHop = new ArrayList<>(List.of(destination.name()));
-    if (mxSecure && !mx.cnameChain().isEmpty() && HostNames.valid(mx.finalName().toString())) {
-      nextHop.add(HostNames.check(mx.finalName().toString())); // TA-3: the secure expansion
+    String expansion = mxSecure && !mx.cnameChain().isEmpty()
+        ? HostNames.normalizedOrNull(mx.finalName().toString()) : null;
+    if (expansion != null) {
+      nextHop.add(expansion); // TA-3: the secure expansion
     }
     List<Candidate> candidates;
     if (mx.outcome() == DnsOutcome.DATA) {
@@ -112,11 +114,12 @@ public final class DeliveryPlanner {
     }
     List<CompletableFuture<MxRoute>> planned = new ArrayList<>();
     for (Candidate c : candidates) {
-      if (!HostNames.valid(c.host)) {
+      String host = HostNames.normalizedOrNull(c.host);
+      if (host == null) {
         planned.add(done(MxRoute.builder(c.host, c.preference, destination.port(), clock).mxSecure(mxSecure)
             .unusable(FailureType.VALIDATION_FAILURE, "MX target " + c.host + " is not a host name")));
       } else {
-        planned.add(hosts.plan(HostNames.check(c.host), c.preference, destination.port(), mxSecure, nextHop));
+        planned.add(hosts.plan(host, c.preference, destination.port(), mxSecure, nextHop));
       }
     }
     return CompletableFuture.allOf(planned.toArray(new CompletableFuture<?>[0]))

@@ -49,11 +49,11 @@ final class HostPlanner {
         return done(route.unusable(dnsFailureType(failed), "address lookup failed: " + describe(failed)));
       }
       String target = addresses.primary().finalName().toString();
-      if (!HostNames.valid(target)) {
+      String expanded = HostNames.normalizedOrNull(target);
+      if (expanded == null) {
         return done(route.unusable(FailureType.VALIDATION_FAILURE, host + " leads by CNAME to " + target
             + ", which is not a host name"));
       }
-      String expanded = HostNames.check(target);
       List<InetAddress> ips = addresses.ips(host);
       route.host(expanded).addresses(ips);
       if (ips.isEmpty()) {
