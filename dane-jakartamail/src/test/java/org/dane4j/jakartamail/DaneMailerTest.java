@@ -257,6 +257,24 @@ class DaneMailerTest {
   }
 
   @Test
+  @DisplayName("TLS-6: two domains on the same MX host: one transaction and one verified connection each")
+  void tls6_noConnectionSharedAcrossRoutes() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      MintedCertificate leaf = lab.leaf("mx.example.test");
+      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf);
+      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.", "sub.example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ee311(leaf));
+      try (DaneMailer mailer = lab.mailer()) {
+        DeliveryReport report = mailer.send(message(RCPT, "carol@sub.example.test"));
+        assertThat(report.allDelivered()).as("%s", report).isTrue();
+      }
+      mx.awaitConnectionsClosed(2, Duration.ofSeconds(5));
+      assertThat(mx.connections()).hasSize(2).allSatisfy(c -> assertThat(c.tlsEstablished()).isTrue());
+      assertThat(mx.messages()).hasSize(2);
+    }
+  }
+
+  @Test
   void permanentRcptRejectionFailsTheRecipient() throws Exception {
     try (MailLab lab = new MailLab()) {
       MintedCertificate leaf = lab.leaf("mx.example.test");
