@@ -98,31 +98,48 @@ public class DaneSmtpTransport extends SMTPTransport {
       throw new DaneMessagingException("DANE: not connecting to " + route.mxHost() + ": " + route.reason(),
           attempts.get(0));
     }
-    setStartTLS(true);
     setRequireStartTLS(route.requirement().tlsMandatory());
     MessagingException last = null;
     for (InetAddress address : route.addresses()) {
-      RouteSocketFactory.Connection connection = new RouteSocketFactory.Connection(route);
-      tlsFactory.use(connection);
-      Session userSession = this.session;
-      this.session = tlsSession; // Angus reads the STARTTLS socket factory from the session's properties
       try {
-        // An IP literal: Angus connects without a second, unvalidated lookup (ADDR-3).
-        boolean connected = super.protocolConnect(address.getHostAddress(), route.port(), user, password);
-        DeliveryAttempt attempt = Attempts.connected(route, address, connection);
-        attempts.add(attempt);
-        LOG.info("DANE connected: {}", attempt);
-        return connected;
+        return connectTo(route, address, user, password, true);
       } catch (MessagingException e) {
-        DeliveryAttempt failed = Attempts.failed(route, address, connection, e);
-        attempts.add(failed);
-        LOG.warn("DANE attempt failed: {}", failed);
-        last = new DaneMessagingException("DANE: " + failed, failed, e);
-      } finally {
-        this.session = userSession;
+        last = e;
+        if (route.requirement() == TlsRequirement.OPPORTUNISTIC && tlsFactory.current().socket != null) {
+          // RFC 7435 §1.3 / Postfix "may": TLS was offered but failed on a host without DANE; retry in clear.
+          try {
+            return connectTo(route, address, user, password, false);
+          } catch (MessagingException clear) {
+            last = clear;
+          }
+        }
       }
     }
     throw last != null ? last : new MessagingException("DANE: route " + route.mxHost() + " has no address");
+  }
+
+  private boolean connectTo(MxRoute route, InetAddress address, String user, String password, boolean tls)
+      throws MessagingException {
+    RouteSocketFactory.Connection connection = new RouteSocketFactory.Connection(route);
+    tlsFactory.use(connection);
+    setStartTLS(tls);
+    Session userSession = this.session;
+    this.session = tlsSession; // Angus reads the STARTTLS socket factory from the session's properties
+    try {
+      // An IP literal: Angus connects without a second, unvalidated lookup (ADDR-3).
+      boolean connected = super.protocolConnect(address.getHostAddress(), route.port(), user, password);
+      DeliveryAttempt attempt = Attempts.connected(route, address, connection);
+      attempts.add(attempt);
+      LOG.info("DANE connected: {}", attempt);
+      return connected;
+    } catch (MessagingException e) {
+      DeliveryAttempt failed = Attempts.failed(route, address, connection, e);
+      attempts.add(failed);
+      LOG.warn("DANE attempt failed: {}", failed);
+      throw new DaneMessagingException("DANE: " + failed, failed, e);
+    } finally {
+      this.session = userSession;
+    }
   }
 
   /** Refuses MAIL FROM unless the session has the protection the route requires (TLS-1, defence in depth). */

@@ -275,6 +275,21 @@ class DaneMailerTest {
   }
 
   @Test
+  void opportunisticRouteRetriesInCleartextAfterAFailedHandshake() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      SmtpTestServer mx = lab.mx("mx.example.test", 2, lab.leaf("mx.example.test"),
+          b -> b.fault(SmtpFault.HANDSHAKE_FAIL));
+      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      RecipientResult r = send(lab);
+      assertThat(r.status()).as("%s", r).isEqualTo(Status.DELIVERED);
+      assertThat(r.attempts()).hasSize(2);
+      assertThat(r.attempts().get(0).failed()).isTrue();
+      assertThat(r.deliveredBy().orElseThrow().verdict()).isEqualTo(TlsVerdict.CLEARTEXT);
+      assertThat(mx.messages()).singleElement().satisfies(m -> assertThat(m.tls()).isFalse());
+    }
+  }
+
+  @Test
   void permanentRcptRejectionFailsTheRecipient() throws Exception {
     try (MailLab lab = new MailLab()) {
       MintedCertificate leaf = lab.leaf("mx.example.test");
