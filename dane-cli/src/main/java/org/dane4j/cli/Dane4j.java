@@ -1,7 +1,9 @@
 package org.dane4j.cli;
 
 import java.util.concurrent.Callable;
+import org.dane4j.cli.check.CheckCommand;
 import org.dane4j.cli.demo.DemoCommand;
+import org.dane4j.cli.send.SendCommand;
 import org.dane4j.cli.tlsa.TlsaCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,22 +16,28 @@ import picocli.CommandLine.Spec;
  * <pre>
  * dane4j demo                                            # see DANE accept and refuse servers, offline
  * dane4j tlsa create --port 25 --selector 1 --certificate cert.pem mx.example.com
+ * dane4j send --from me@example.org --to you@example.nl --body 'Hello over DANE'
  * </pre>
  *
  * <p>Exit codes: 0 success, 1 the command failed (one line on stderr says why), 2 the command line is
- * wrong. {@link #main} is the only place that calls {@link System#exit}; tests run {@link #commandLine()}
+ * wrong; {@code send} has its own (see {@link ExitCodes}). {@link #main} is the only place that calls {@link System#exit}; tests run {@link #commandLine()}
  * in-process.
  */
 @Command(name = "dane4j", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    description = "DANE for SMTP (RFC 7672): make TLSA records and see DANE at work.%n"
+    description = "DANE for SMTP (RFC 7672): make TLSA records, check a domain, send with DANE, and see"
+        + " DANE at work.%n"
         + "New here? Run 'dane4j demo' first.",
-    subcommands = {TlsaCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TlsaCommand.class, CheckCommand.class, SendCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Dane4j implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
   /** Runs the command and exits with its exit code. */
   public static void main(String[] args) {
+    if (java.util.Arrays.asList(args).contains("--verbose")) {
+      // before the first logger exists: library warnings (and their stack traces) on stderr
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     System.exit(commandLine().execute(args));
   }
 

@@ -1,84 +1,221 @@
 package org.dane4j.cli.demo;
 
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
 import java.io.PrintWriter;
-import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.dane4j.testkit.TlsTestServer;
-import org.dane4j.tlsa.CertUsage;
-import org.dane4j.tlsa.FailureType;
-import org.dane4j.tlsa.MatchingType;
-import org.dane4j.tlsa.Selector;
-import org.dane4j.tlsa.TlsaRecord;
+import java.util.function.Consumer;
+import org.dane4j.cli.CommandException;
+import org.dane4j.cli.Table;
+import org.dane4j.cli.send.Reports;
+import org.dane4j.dns.DaneResolver;
+import org.dane4j.jakartamail.DaneMailer;
+import org.dane4j.smtp.DeliveryAttempt;
+import org.dane4j.smtp.RecipientResult;
+import org.dane4j.smtp.RecipientResult.Status;
+import org.dane4j.smtp.TlsVerdict;
+import org.dane4j.testkit.MintedCertificate;
+import org.dane4j.testkit.dns.DnsFault;
+import org.dane4j.testkit.smtp.SmtpFault;
+import org.dane4j.testkit.smtp.SmtpTestServer;
+import org.xbill.DNS.Type;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dane4j demo}: DANE for SMTP at work in a few seconds, offline and on loopback only. Mints a CA,
- * an issuing CA and a server certificate, serves them on 127.0.0.1, prints the TLSA records to publish,
- * then shows real TLS handshakes a {@link org.dane4j.tlsa.DaneTrustManager} accepts and refuses. Exits 0
- * when every handshake ended as it should, 1 otherwise.
+ * {@code dane4j demo}: DANE for SMTP at work in a few seconds, offline and on loopback only. Starts the
+ * testkit's signed DNS world and one SMTP server per scenario domain, sends a message to each domain
+ * through {@link DaneMailer}, and prints what DNS said, what the sender did and why. Exits 0 when every
+ * scenario ended as expected — including that no refused server ever saw a MAIL FROM in cleartext — and 1
+ * otherwise.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"See DANE (RFC 7672) accept and refuse TLS servers: offline, on 127.0.0.1, no files.",
-        "Mints certificates, starts a TLS server, prints the TLSA records to publish, then runs four"
-            + " handshakes: two verified (3 1 1 and 2 1 1), a stale 3 1 1 after a botched key rollover and"
-            + " a 2 1 1 for the wrong host name, both refused before any application byte is sent."})
+    description = {"See a DANE sender (RFC 7672) deliver and refuse: offline, on 127.0.0.x, no set-up.",
+        "Starts a signed DNS world and SMTP servers in process for eight domains (a good 3 1 1, a good 2 1 1,"
+            + " a key rollover in progress, a mismatching record, a certificate for another host, a"
+            + " STARTTLS-stripping server, a bogus DNSSEC signature, an unsigned domain), sends a message to"
+            + " each through dane4j's Jakarta Mail adapter, and prints what happened and why."})
 public final class DemoCommand implements Callable<Integer> {
-  private static final String OWNER = "_25._tcp." + DemoPki.HOST + ".";
+  private static final String BODY_MARKER = "dane4j-demo-body";
+  private static final Duration SERVER_WAIT = Duration.ofSeconds(5);
 
   @Spec
   private CommandSpec spec;
 
+  /**
+   * One domain of the demo.
+   *
+   * @param label the domain's first label
+   * @param story what is set up, a few words
+   * @param setup publishes the domain's records and starts its server
+   * @param status the expected outcome
+   * @param verdict the expected verdict of the last attempt; null when no host may be tried at all
+   */
+  private record Scenario(String label, String story, Consumer<Domain> setup, Status status, TlsVerdict verdict) {
+    String domain() {
+      return label + "." + (label.equals("unsigned") ? DemoLab.UNSIGNED : DemoLab.SIGNED);
+    }
+  }
+
+  /** A scenario's domain while it is set up: the lab, its MX host name and, once started, its server. */
+  private static final class Domain {
+    final DemoLab lab;
+    final String name;
+    final String host;
+    SmtpTestServer server;
+
+    Domain(DemoLab lab, String name) {
+      this.lab = lab;
+      this.name = name;
+      this.host = "mx." + name;
+    }
+
+    SmtpTestServer start(MintedCertificate cert, SmtpFault... faults) {
+      server = lab.mx(name, host, cert, b -> b.faults(faults));
+      return server;
+    }
+  }
+
+  private static List<Scenario> scenarios() {
+    return List.of(
+        new Scenario("good-ee", "TLSA 3 1 1 of the server's key", d -> {
+          MintedCertificate leaf = d.lab.leaf(d.host);
+          d.start(leaf);
+          d.lab.tlsa(d.host, DemoLab.ee311(leaf).toString());
+        }, Status.DELIVERED, TlsVerdict.VERIFIED),
+        new Scenario("good-ta", "TLSA 2 1 1 of the issuing CA (chain and name checked)", d -> {
+          d.start(d.lab.leaf(d.host));
+          d.lab.tlsa(d.host, DemoLab.ta211(d.lab.issuer()).toString());
+        }, Status.DELIVERED, TlsVerdict.VERIFIED),
+        new Scenario("rollover", "key rollover in progress: old and new 3 1 1, server on the new key", d -> {
+          MintedCertificate next = d.lab.leaf(d.host);
+          d.start(next);
+          d.lab.tlsa(d.host, DemoLab.ee311(d.lab.leaf(d.host)).toString(), DemoLab.ee311(next).toString());
+        }, Status.DELIVERED, TlsVerdict.VERIFIED),
+        new Scenario("mismatch", "TLSA 3 1 1 of another key (a botched rollover)", d -> {
+          d.start(d.lab.leaf(d.host));
+          d.lab.tlsa(d.host, DemoLab.ee311(d.lab.leaf(d.host)).toString());
+        }, Status.DEFERRED, TlsVerdict.FAILED),
+        new Scenario("wrong-name", "TLSA 2 1 1, but the certificate names another host", d -> {
+          d.start(d.lab.leaf("mx.elsewhere.example"));
+          d.lab.tlsa(d.host, DemoLab.ta211(d.lab.issuer()).toString());
+        }, Status.DEFERRED, TlsVerdict.FAILED),
+        new Scenario("stripped", "TLSA published, but STARTTLS is not offered (stripped)", d -> {
+          MintedCertificate leaf = d.lab.leaf(d.host);
+          d.start(leaf, SmtpFault.NO_STARTTLS);
+          d.lab.tlsa(d.host, DemoLab.ee311(leaf).toString());
+        }, Status.DEFERRED, TlsVerdict.FAILED),
+        new Scenario("bogus", "TLSA with a broken DNSSEC signature (bogus)", d -> {
+          MintedCertificate leaf = d.lab.leaf(d.host);
+          d.start(leaf);
+          d.lab.tlsa(d.host, DemoLab.ee311(leaf).toString());
+          d.lab.world().fault(d.lab.tlsaOwner(d.host), Type.TLSA, DnsFault.CORRUPT_RRSIG);
+        }, Status.DEFERRED, null),
+        new Scenario("unsigned", "unsigned zone: no DANE, STARTTLS if offered", d -> d.start(d.lab.leaf(d.host)),
+            Status.DELIVERED, TlsVerdict.OPPORTUNISTIC));
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    out.println("dane4j demo: DANE for SMTP (RFC 7672), offline on 127.0.0.1");
-    out.println();
-    DemoPki pki = DemoPki.mint();
-    TlsaRecord leafKey = spkiSha256(pki.leaf().certificate(), CertUsage.DANE_EE);
-    TlsaRecord caKey = spkiSha256(pki.issuingCa().certificate(), CertUsage.DANE_TA);
-    TlsaRecord staleKey = spkiSha256(pki.previousLeaf().certificate(), CertUsage.DANE_EE);
-    try (TlsTestServer server = TlsTestServer.start(pki.leaf())) {
-      out.println("Minted a root CA, an issuing CA and a certificate for " + DemoPki.HOST + ".");
-      out.println("A TLS server on " + server.address().getAddress().getHostAddress() + ":" + server.port()
-          + " presents the chain " + describe(pki.leaf().chain()) + ".");
-      out.println();
-      out.println("An administrator publishes, in a DNSSEC-signed zone:");
-      out.println("  " + OWNER + " IN TLSA " + leafKey + "   ; DANE-EE: the server's key");
-      out.println("  " + OWNER + " IN TLSA " + caKey + "   ; DANE-TA: the issuing CA's key");
-      out.println();
-      List<Scenario> scenarios = List.of(
-          Scenario.verifies("(a) TLSA 3 1 1 of the server's key", leafKey, DemoPki.HOST, 0),
-          Scenario.verifies("(b) TLSA 2 1 1 of the issuing CA (path and name checked)", caKey,
-              DemoPki.HOST, 1),
-          Scenario.fails("(c) a stale TLSA 3 1 1 of the previous key (a botched key rollover)", staleKey,
-              DemoPki.HOST, FailureType.CERTIFICATE_NOT_TRUSTED),
-          Scenario.fails("(d) TLSA 2 1 1, but the client expects other.dane4j.test", caKey,
-              "other.dane4j.test", FailureType.CERTIFICATE_HOST_MISMATCH));
-      out.println("TLS handshakes (TLSv1.3/1.2, SNI " + DemoPki.HOST + ") with a DaneTrustManager:");
-      int asExpected = 0;
-      for (Scenario scenario : scenarios) {
-        asExpected += new ScenarioRun(scenario, server, out).run() ? 1 : 0;
+    out.println("dane4j demo: DANE for SMTP (RFC 7672), offline on loopback");
+    out.flush();
+    List<Scenario> scenarios = scenarios();
+    try (DemoLab lab = new DemoLab()) {
+      List<Domain> domains = new ArrayList<>();
+      for (Scenario s : scenarios) {
+        Domain d = new Domain(lab, s.domain());
+        s.setup().accept(d);
+        domains.add(d);
       }
+      out.println("A signed DNS world on " + lab.dns().address().getAddress().getHostAddress() + ":"
+          + lab.dns().address().getPort() + " and " + domains.size() + " SMTP servers on 127.0.0.2-"
+          + (1 + domains.size()) + ", port " + lab.port() + "; sending one message to each domain.");
       out.println();
+      Table table = new Table("DOMAIN", "DNS SAYS", "SENDER DID", "RESULT", "AS EXPECTED");
+      int asExpected = 0;
+      try (DaneResolver resolver = lab.resolver(); DaneMailer mailer = lab.mailer(resolver)) {
+        for (int i = 0; i < scenarios.size(); i++) {
+          Scenario s = scenarios.get(i);
+          Domain d = domains.get(i);
+          RecipientResult r = send(mailer, "postmaster@" + s.domain());
+          List<String> problems = check(s, d.server, r);
+          if (problems.isEmpty()) {
+            asExpected++;
+          }
+          Optional<DeliveryAttempt> last = Reports.last(r);
+          String did = last.map(a -> Reports.word(a.verdict())
+              + Reports.match(a).map(m -> " (" + Reports.abbreviate(m) + ")").orElse("")).orElse("did not connect");
+          String type = Reports.failureType(r).map(f -> " [" + f.resultType() + "]").orElse("");
+          String note = s.story() + ": " + Reports.shorten(Reports.why(r), 110) + type
+              + (problems.isEmpty() ? "" : "\n    UNEXPECTED: " + String.join("; ", problems));
+          table.row(note, s.domain(), Reports.requirement(r), did,
+              Reports.word(r.status()), problems.isEmpty() ? "yes" : "NO");
+        }
+      }
+      table.print(out);
+      out.println();
+      out.println("Refused servers never saw MAIL FROM in cleartext: a DANE sender defers rather than downgrade.");
       out.println(asExpected + " of " + scenarios.size() + " scenarios ended as expected.");
       out.flush();
       return asExpected == scenarios.size() ? 0 : 1;
     }
   }
 
-  private static TlsaRecord spkiSha256(X509Certificate certificate, CertUsage usage) {
-    return TlsaRecord.of(certificate, usage, Selector.SPKI, MatchingType.SHA2_256);
+  private static RecipientResult send(DaneMailer mailer, String recipient) {
+    try {
+      Properties p = new Properties();
+      p.setProperty("mail.from", "demo@sender." + DemoLab.SIGNED);
+      MimeMessage m = new MimeMessage(Session.getInstance(p));
+      m.setFrom(new InternetAddress("demo@sender." + DemoLab.SIGNED));
+      m.addRecipient(Message.RecipientType.TO, new InternetAddress(recipient));
+      m.setSubject("dane4j demo");
+      m.setText("Hello over DANE.\n" + BODY_MARKER + "\n");
+      m.saveChanges();
+      return mailer.send(m).of(recipient);
+    } catch (MessagingException e) {
+      throw new CommandException("demo: sending to " + recipient + " failed: " + e.getMessage(), e);
+    }
   }
 
-  private static String describe(List<X509Certificate> chain) {
-    StringBuilder text = new StringBuilder();
-    for (X509Certificate c : chain) {
-      text.append(text.length() == 0 ? "" : " <- ").append('[').append(c.getSubjectX500Principal().getName())
-          .append(']');
+  /** What is wrong with the outcome of a scenario; empty when it is as expected. */
+  private static List<String> check(Scenario s, SmtpTestServer server, RecipientResult r) {
+    List<String> problems = new ArrayList<>();
+    if (r.status() != s.status()) {
+      problems.add("status " + Reports.word(r.status()) + ", expected " + Reports.word(s.status()));
     }
-    return text.toString();
+    TlsVerdict verdict = Reports.last(r).map(DeliveryAttempt::verdict).orElse(null);
+    if (verdict != s.verdict()) {
+      problems.add("verdict " + (verdict == null ? "none (no attempt)" : Reports.word(verdict)) + ", expected "
+          + (s.verdict() == null ? "no attempt" : Reports.word(s.verdict())));
+    }
+    try {
+      server.awaitConnectionsClosed(SERVER_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (s.verdict() == null && !server.connections().isEmpty()) {
+      problems.add("the sender connected to the server");
+    }
+    if (s.status() != Status.DELIVERED) {
+      if (server.cleartextBytes().toUpperCase(java.util.Locale.ROOT).contains("MAIL FROM")) {
+        problems.add("MAIL FROM was sent in cleartext");
+      }
+      if (!server.messages().isEmpty() || server.tlsBytes().contains(BODY_MARKER)) {
+        problems.add("the server received the message");
+      }
+    } else if (server.messages().isEmpty()) {
+      problems.add("the server has no message");
+    }
+    return problems;
   }
 }

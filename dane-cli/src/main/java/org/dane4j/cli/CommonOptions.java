@@ -1,0 +1,173 @@
+package org.dane4j.cli;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.dane4j.dns.DaneResolver;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The options every network command shares (a picocli mixin), and the {@link DaneResolver} they describe.
+ * Every name the command resolves goes through that resolver, never the JVM's: {@code --resolver} takes IP
+ * literals only.
+ */
+public final class CommonOptions {
+  /** The default DNS timeout, seconds. */
+  static final int DEFAULT_TIMEOUT = 5;
+
+  @Option(names = "--resolver", paramLabel = "ADDR[:PORT]", converter = ResolverAddress.class,
+      description = {"Upstream DNS server, an IP address (IPv6 in brackets with a port: [::1]:53);",
+          "repeatable. Default: the servers of /etc/resolv.conf. DNSSEC is validated in process."})
+  List<InetSocketAddress> resolvers = new ArrayList<>();
+
+  @Option(names = "--trust-ad", description = "Trust the AD bit of a loopback validating resolver instead of"
+      + " validating DNSSEC in process.")
+  boolean trustAd;
+
+  @Option(names = "--trust-anchor", paramLabel = "FILE",
+      description = "DS or DNSKEY records (master-file text) replacing the IANA root trust anchors.")
+  Path trustAnchor;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "" + DEFAULT_TIMEOUT,
+      description = "Seconds to wait for one DNS answer, and (x6) for one SMTP connection (1..60;"
+          + " default: ${DEFAULT-VALUE}).")
+  int timeoutSeconds = DEFAULT_TIMEOUT;
+
+  @Option(names = "--json", description = "Print one JSON document on stdout (schema in the README).")
+  boolean json;
+
+  @Option(names = "--no-color", description = "No colours (there are none unless stdout is a terminal).")
+  boolean noColor;
+
+  @Option(names = "--verbose", description = "Show stack traces with errors.")
+  boolean verbose;
+
+  /** Whether the output should be JSON. */
+  public boolean json() {
+    return json;
+  }
+
+  /** Whether colours may be used: not asked off, and stdout is a terminal. */
+  public boolean color() {
+    return !noColor && System.console() != null && System.getenv("NO_COLOR") == null;
+  }
+
+  /** The DNS and SMTP timeout unit. */
+  public Duration timeout() {
+    return Duration.ofSeconds(timeoutSeconds);
+  }
+
+  /**
+   * The resolver the options describe.
+   *
+   * @throws CommandException (exit 64, 66 or 69) when the options do not make a resolver
+   */
+  public DaneResolver resolver() {
+    if (timeoutSeconds < 1 || timeoutSeconds > 60) {
+      throw new CommandException(ExitCodes.USAGE, "--timeout must be 1..60 seconds, got " + timeoutSeconds,
+          null);
+    }
+    DaneResolver.Builder b = DaneResolver.builder().timeout(timeout());
+    resolvers.forEach(b::servers);
+    if (trustAd) {
+      b.trustAd();
+    }
+    if (trustAnchor != null) {
+      if (!Files.isReadable(trustAnchor) || Files.isDirectory(trustAnchor)) {
+        throw new CommandException(ExitCodes.NO_INPUT, "cannot read trust anchor file " + trustAnchor, null);
+      }
+      try {
+        b.trustAnchors(trustAnchor);
+      } catch (IllegalArgumentException e) {
+        throw new CommandException(ExitCodes.NO_INPUT, e.getMessage(), e);
+      }
+    }
+    try {
+      return b.build();
+    } catch (IllegalStateException e) {
+      int code = trustAd ? ExitCodes.USAGE : ExitCodes.UNAVAILABLE;
+      throw new CommandException(code, e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new CommandException(ExitCodes.USAGE, e.getMessage(), e);
+    }
+  }
+
+  /** {@code ADDR[:PORT]} with ADDR an IPv4 or IPv6 literal; a host name is refused, never looked up. */
+  public static final class ResolverAddress implements ITypeConverter<InetSocketAddress> {
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+    private static final Pattern BRACKETED = Pattern.compile("\\[([0-9A-Fa-f:.]+)](?::(\\d{1,5}))?");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f]*:[0-9A-Fa-f:.]*");
+
+    @Override
+    public InetSocketAddress convert(String value) {
+      return parse(value, 53);
+    }
+
+    /** Parses {@code ADDR[:PORT]}; {@code defaultPort} when no port is given. */
+    public static InetSocketAddress parse(String value, int defaultPort) {
+      String host = value;
+      String port = null;
+      Matcher bracketed = BRACKETED.matcher(value);
+      if (bracketed.matches()) {
+        host = bracketed.group(1);
+        port = bracketed.group(2);
+      } else if (!IPV6.matcher(value).matches() || value.chars().filter(c -> c == ':').count() == 1) {
+        int colon = value.lastIndexOf(':');
+        if (colon >= 0) {
+          host = value.substring(0, colon);
+          port = value.substring(colon + 1);
+        }
+      }
+      InetAddress address = literal(host);
+      if (address == null) {
+        throw new TypeConversionException("'" + value + "' is not an IP address (names are not resolved"
+            + " here: give the server's IPv4 or IPv6 address)");
+      }
+      int p = defaultPort;
+      if (port != null) {
+        try {
+          p = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+          p = -1;
+        }
+        if (p < 1 || p > 65535) {
+          throw new TypeConversionException("'" + value + "': not a port: '" + port + "'");
+        }
+      }
+      return new InetSocketAddress(address, p);
+    }
+
+    /** The address of an IP literal, or null when {@code text} is not one; never a DNS lookup. */
+    static InetAddress literal(String text) {
+      try {
+        Matcher v4 = IPV4.matcher(text);
+        if (v4.matches()) {
+          byte[] bytes = new byte[4];
+          for (int i = 0; i < 4; i++) {
+            int octet = Integer.parseInt(v4.group(i + 1));
+            if (octet > 255) {
+              return null;
+            }
+            bytes[i] = (byte) octet;
+          }
+          return InetAddress.getByAddress(bytes);
+        }
+        if (IPV6.matcher(text).matches() && text.indexOf(':') != text.lastIndexOf(':')) {
+          return InetAddress.getByName(text); // a literal with colons is parsed, never looked up
+        }
+      } catch (UnknownHostException e) {
+        return null;
+      }
+      return null;
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package org.dane4j.cli.check;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.TlsRequirement;
+import org.dane4j.smtp.TlsVerdict;
+import org.dane4j.tlsa.DaneTrustManager;
+import org.dane4j.tlsa.DaneVerification;
+import org.dane4j.tlsa.FailureType;
+
+/**
+ * One SMTP STARTTLS session to one address of a planned route, as an RFC 7672 sender opens it (SNI = the
+ * TLSA base domain, the route's trust manager), ended with QUIT before any mail command: greeting, EHLO,
+ * STARTTLS, the handshake, and the chain the server presented.
+ */
+final class StartTlsProbe {
+  /**
+   * What the probe saw.
+   *
+   * @param starttls whether STARTTLS was offered in the EHLO reply (false when the probe stopped before)
+   * @param protocol the TLS protocol, or null
+   * @param cipher the cipher suite, or null
+   * @param chain the chain the server presented (empty without a handshake)
+   * @param verification the DANE verification, for DANE routes that got that far
+   * @param verdict what a sender's session would have been
+   * @param failureType the RFC 8460 type of a failure, or null
+   * @param detail what happened, in words
+   */
+  record Result(boolean starttls, String protocol, String cipher, List<X509Certificate> chain,
+      Optional<DaneVerification> verification, TlsVerdict verdict, FailureType failureType, String detail) {}
+
+  private StartTlsProbe() {}
+
+  static Result probe(MxRoute route, InetAddress address, String ehlo, Duration timeout) {
+    int millis = (int) timeout.toMillis();
+    boolean mandatory = route.requirement().tlsMandatory();
+    try (Socket plain = new Socket()) {
+      plain.connect(new InetSocketAddress(address, route.port()), millis);
+      plain.setSoTimeout(millis);
+      InputStream in = plain.getInputStream();
+      OutputStream out = plain.getOutputStream();
+      List<String> greeting = reply(in);
+      if (!greeting.get(0).startsWith("2")) {
+        return failed(false, null, "greeting " + String.join(" / ", greeting));
+      }
+      send(out, "EHLO " + ehlo);
+      List<String> ehloReply = reply(in);
+      if (!ehloReply.get(0).startsWith("2")) {
+        return failed(false, null, "EHLO answered " + ehloReply.get(0));
+      }
+      boolean offered = ehloReply.stream().anyMatch(l -> l.length() > 4
+          && l.substring(4).strip().equalsIgnoreCase("STARTTLS"));
+      if (!offered) {
+        send(out, "QUIT");
+        return mandatory
+            ? failed(false, FailureType.STARTTLS_NOT_SUPPORTED, "STARTTLS not offered, but TLS is mandatory here")
+            : new Result(false, null, null, List.of(), Optional.empty(), TlsVerdict.CLEARTEXT, null,
+                "STARTTLS not offered: a sender would deliver in cleartext");
+      }
+      send(out, "STARTTLS");
+      List<String> go = reply(in);
+      if (!go.get(0).startsWith("220")) {
+        return failed(true, FailureType.STARTTLS_NOT_SUPPORTED, "STARTTLS answered " + go.get(0));
+      }
+      return handshake(route, plain, address, millis);
+    } catch (IOException e) {
+      return failed(false, null, "connection failed: " + e.getMessage());
+    }
+  }
+
+  private static Result handshake(MxRoute route, Socket plain, InetAddress address, int millis) throws IOException {
+    X509ExtendedTrustManager delegate = route.trustManager();
+    Recorder recorder = new Recorder(delegate);
+    SSLContext context;
+    try {
+      context = SSLContext.getInstance("TLS");
+      context.init(null, new TrustManager[] {recorder}, null);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this JDK has no TLS", e);
+    }
+    try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, address.getHostAddress(),
+        route.port(), false)) {
+      tls.setSoTimeout(millis);
+      SSLParameters p = tls.getSSLParameters();
+      p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+      p.setServerNames(List.of(new SNIHostName(route.tlsaBaseDomain())));
+      p.setEndpointIdentificationAlgorithm(null);
+      tls.setSSLParameters(p);
+      Optional<DaneVerification> verification = Optional.empty();
+      try {
+        tls.startHandshake();
+      } catch (IOException e) {
+        verification = delegate instanceof DaneTrustManager d ? d.lastVerification() : Optional.empty();
+        FailureType type = verification.filter(v -> !v.verified()).flatMap(DaneVerification::failureType)
+            .orElse(FailureType.VALIDATION_FAILURE);
+        String why = verification.filter(v -> !v.verified()).map(DaneVerification::reason)
+            .orElse("TLS handshake failed: " + e.getMessage());
+        return new Result(true, null, null, recorder.chain, verification, TlsVerdict.FAILED, type, why);
+      }
+      verification = delegate instanceof DaneTrustManager d ? d.lastVerification() : Optional.empty();
+      boolean authenticated = route.requirement() == TlsRequirement.DANE
+          && verification.map(DaneVerification::verified).orElse(false);
+      try {
+        send(tls.getOutputStream(), "QUIT");
+      } catch (IOException e) {
+        // the verdict is known; a failing QUIT changes nothing
+      }
+      String detail = verification.map(DaneVerification::reason).orElse("TLS without authentication");
+      return new Result(true, tls.getSession().getProtocol(), tls.getSession().getCipherSuite(), recorder.chain,
+          verification, route.verdict(true, authenticated), null, detail);
+    }
+  }
+
+  private static Result failed(boolean starttls, FailureType type, String detail) {
+    return new Result(starttls, null, null, List.of(), Optional.empty(), TlsVerdict.FAILED, type, detail);
+  }
+
+  private static void send(OutputStream out, String line) throws IOException {
+    out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
+  /** One SMTP reply, read byte by byte so that nothing after it is consumed (STARTTLS). */
+  private static List<String> reply(InputStream in) throws IOException {
+    List<String> lines = new ArrayList<>();
+    while (true) {
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      int b;
+      while ((b = in.read()) != '\n') {
+        if (b < 0) {
+          throw new IOException("the server closed the connection");
+        }
+        if (b != '\r') {
+          line.write(b);
+        }
+        if (line.size() > 4096) {
+          throw new IOException("reply line too long");
+        }
+      }
+      String text = line.toString(StandardCharsets.ISO_8859_1);
+      lines.add(text);
+      if (text.length() < 4 || text.charAt(3) != '-') {
+        return lines;
+      }
+    }
+  }
+
+  /** Delegates to the route's trust manager and keeps the chain the server presented. */
+  private static final class Recorder extends X509ExtendedTrustManager {
+    private final X509ExtendedTrustManager delegate;
+    private volatile List<X509Certificate> chain = List.of();
+
+    Recorder(X509ExtendedTrustManager delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] c, String authType, Socket socket) throws CertificateException {
+      chain = List.of(c);
+      delegate.checkServerTrusted(c, authType, socket);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] c, String authType, SSLEngine engine)
+        throws CertificateException {
+      chain = List.of(c);
+      delegate.checkServerTrusted(c, authType, engine);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] c, String authType) throws CertificateException {
+      chain = List.of(c);
+      delegate.checkServerTrusted(c, authType);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] c, String authType, Socket socket) throws CertificateException {
+      throw new CertificateException("not a server");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] c, String authType, SSLEngine engine)
+        throws CertificateException {
+      throw new CertificateException("not a server");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] c, String authType) throws CertificateException {
+      throw new CertificateException("not a server");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+}

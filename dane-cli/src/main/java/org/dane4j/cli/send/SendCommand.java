@@ -1,0 +1,314 @@
+package org.dane4j.cli.send;
+
+import jakarta.mail.Address;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.URLName;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.dane4j.cli.CommandException;
+import org.dane4j.cli.CommonOptions;
+import org.dane4j.cli.ExitCodes;
+import org.dane4j.cli.Json;
+import org.dane4j.dns.DaneResolver;
+import org.dane4j.jakartamail.DaneMailer;
+import org.dane4j.jakartamail.DaneSmtpTransport;
+import org.dane4j.smtp.DeliveryAttempt;
+import org.dane4j.smtp.DeliveryReport;
+import org.dane4j.smtp.RecipientResult;
+import org.dane4j.smtp.RecipientResult.Status;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dane4j send}: one message, straight to each recipient domain's MX hosts with RFC 7672 DANE
+ * ({@link DaneMailer}), or through a relay ({@link DaneSmtpTransport}); prints the per-recipient report.
+ */
+@Command(name = "send", mixinStandardHelpOptions = true, sortOptions = false,
+    exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.SOFTWARE,
+    description = {"Send a message with DANE for SMTP (RFC 7672): direct to the recipients' MX hosts, or via"
+        + " --relay. Prints what happened per recipient: delivered, deferred or failed, with the TLS verdict"
+        + " and why."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {" 0:every recipient delivered", " 1:at least one deferred (try again later), none failed",
+        " 2:at least one failed permanently", "64:wrong command line", "66:an input file cannot be read",
+        "69:a service is unavailable (no resolver, no handover)", "70:internal error"})
+public final class SendCommand implements Callable<Integer> {
+  private static final String DEFAULT_SUBJECT = "dane4j test message";
+  private static final String DEFAULT_BODY = "This message was sent by dane4j send with DANE for SMTP (RFC 7672).\n";
+
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--from", required = true, paramLabel = "ADDRESS", description = "Envelope sender and From.")
+  private String from;
+
+  @Option(names = "--to", required = true, paramLabel = "ADDRESS",
+      description = "Envelope recipient (repeatable); also the To header of a --body message.")
+  private List<String> to = new ArrayList<>();
+
+  @Option(names = "--subject", paramLabel = "TEXT", description = "Subject (default: '" + DEFAULT_SUBJECT + "').")
+  private String subject;
+
+  @ArgGroup(exclusive = true)
+  private Content content;
+
+  @Option(names = "--relay", paramLabel = "HOST[:PORT]",
+      description = "Send through this relay (its name is planned with DNSSEC; port 25 by default).")
+  private String relay;
+
+  @Option(names = "--ehlo", paramLabel = "NAME",
+      description = "The EHLO name: this sender's host name (default: the domain of --from).")
+  private String ehlo;
+
+  @Option(names = "--mx-port", hidden = true, defaultValue = "25",
+      description = "Port of the MX hosts, for test networks; TLSA is looked up at this port.")
+  private int mxPort = 25;
+
+  @Mixin
+  private CommonOptions common;
+
+  /** The message content: a body text or a whole message file. */
+  static final class Content {
+    @Option(names = "--body", paramLabel = "TEXT", description = "The body, plain text.")
+    String body;
+
+    @Option(names = "--eml", paramLabel = "FILE",
+        description = "A whole RFC 5322 message to send as it is (the envelope still comes from --from/--to).")
+    Path eml;
+  }
+
+  @Override
+  public Integer call() {
+    List<String> recipients = new ArrayList<>();
+    InternetAddress sender = address("--from", from);
+    for (String r : to) {
+      recipients.add(address("--to", r).getAddress());
+    }
+    String ehloName = ehlo != null ? ehlo : org.dane4j.cli.send.Reports.domainOf(sender.getAddress());
+    if (mxPort < 1 || mxPort > 65535) {
+      throw new CommandException(ExitCodes.USAGE, "--mx-port must be 1..65535, got " + mxPort, null);
+    }
+    Session session = Session.getInstance(sessionProperties(sender.getAddress(), ehloName));
+    MimeMessage message = message(session, sender, recipients);
+    DeliveryReport report;
+    try (DaneResolver resolver = common.resolver()) {
+      report = relay == null ? direct(resolver, ehloName, message, sender.getAddress(), recipients)
+          : relayed(resolver, session, message, sender.getAddress(), recipients);
+    }
+    print(report, sender.getAddress());
+    return Reports.exitCode(report);
+  }
+
+  private DeliveryReport direct(DaneResolver resolver, String ehloName, MimeMessage message, String envelopeFrom,
+      List<String> recipients) {
+    DaneMailer mailer;
+    try {
+      mailer = DaneMailer.builder().resolver(resolver).ehloName(ehloName).mxPort(mxPort)
+          .connectTimeout(timeout(6, Duration.ofMinutes(5))).readTimeout(timeout(12, Duration.ofMinutes(10)))
+          .planTimeout(timeout(12, Duration.ofMinutes(5))).build();
+    } catch (IllegalArgumentException e) {
+      throw new CommandException(ExitCodes.USAGE, "--ehlo: " + e.getMessage(), e);
+    }
+    try (mailer) {
+      return mailer.send(message, envelopeFrom, recipients);
+    } catch (MessagingException e) {
+      throw new CommandException(ExitCodes.UNAVAILABLE, "the message could not be sent: " + e.getMessage(), e);
+    }
+  }
+
+  /** Relay mode: one transaction with the relay; the relay's answers decide each recipient. */
+  private DeliveryReport relayed(DaneResolver resolver, Session session, MimeMessage message, String envelopeFrom,
+      List<String> recipients) {
+    String host = relay;
+    int port = 25;
+    int colon = relay.lastIndexOf(':');
+    if (colon > 0 && relay.indexOf(':') == colon) {
+      host = relay.substring(0, colon);
+      try {
+        port = Integer.parseInt(relay.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+      if (port < 1 || port > 65535) {
+        throw new CommandException(ExitCodes.USAGE, "--relay: not a port in '" + relay + "'", null);
+      }
+    }
+    Map<String, RecipientResult> results = new LinkedHashMap<>();
+    DaneSmtpTransport transport = new DaneSmtpTransport(session, new URLName("smtp", host, port, null, null, null));
+    transport.setResolver(resolver);
+    try {
+      SMTPMessage envelope = new SMTPMessage(message);
+      envelope.setEnvelopeFrom(envelopeFrom);
+      transport.connect(host, port, null, null);
+      Address[] addresses = new Address[recipients.size()];
+      for (int i = 0; i < addresses.length; i++) {
+        addresses[i] = new InternetAddress(recipients.get(i), false);
+      }
+      transport.sendMessage(envelope, addresses);
+      String via = "accepted by the relay " + lastOf(transport.attempts());
+      recipients.forEach(r -> results.put(r, result(r, Status.DELIVERED, transport, via)));
+    } catch (SendFailedException e) {
+      List<String> sent = new ArrayList<>();
+      for (Address a : e.getValidSentAddresses() == null ? new Address[0] : e.getValidSentAddresses()) {
+        sent.add(((InternetAddress) a).getAddress());
+      }
+      int transactionCode = e instanceof SMTPSendFailedException s ? s.getReturnCode() : -1;
+      Map<String, SMTPAddressFailedException> rejected = new LinkedHashMap<>();
+      for (Exception next = e.getNextException(); next != null;
+          next = next instanceof MessagingException m ? m.getNextException() : null) {
+        if (next instanceof SMTPAddressFailedException af) {
+          rejected.put(af.getAddress().getAddress().toLowerCase(java.util.Locale.ROOT), af);
+        }
+      }
+      for (String r : recipients) {
+        SMTPAddressFailedException af = rejected.get(r.toLowerCase(java.util.Locale.ROOT));
+        if (sent.stream().anyMatch(r::equalsIgnoreCase)) {
+          results.put(r, result(r, Status.DELIVERED, transport, "accepted by the relay"));
+        } else if (af != null) {
+          results.put(r, result(r, af.getReturnCode() >= 500 ? Status.FAILED : Status.DEFERRED, transport,
+              af.getMessage().strip()));
+        } else {
+          results.put(r, result(r, transactionCode >= 500 ? Status.FAILED : Status.DEFERRED, transport,
+              e.getMessage().strip()));
+        }
+      }
+    } catch (MessagingException e) {
+      List<DeliveryAttempt> made = transport.attempts();
+      String reason = made.isEmpty() ? e.getMessage() : lastOf(made);
+      recipients.forEach(r -> results.put(r, result(r, Status.DEFERRED, transport, reason)));
+    } finally {
+      try {
+        transport.close();
+      } catch (MessagingException e) {
+        // the outcome is recorded already
+      }
+    }
+    return new DeliveryReport(new ArrayList<>(results.values()));
+  }
+
+  private static RecipientResult result(String recipient, Status status, DaneSmtpTransport t, String reason) {
+    List<DeliveryAttempt> made = t.attempts();
+    DeliveryAttempt last = made.isEmpty() ? null : made.get(made.size() - 1);
+    return new RecipientResult(recipient, status, made, reason == null ? "" : reason,
+        status == Status.DELIVERED || last == null ? null : last.failureType());
+  }
+
+  private static String lastOf(List<DeliveryAttempt> made) {
+    return made.isEmpty() ? "" : made.get(made.size() - 1).toString();
+  }
+
+  private void print(DeliveryReport report, String envelopeFrom) {
+    PrintWriter out = spec.commandLine().getOut();
+    if (common.json()) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("command", "send");
+      doc.put("mode", relay == null ? "direct" : "relay");
+      doc.put("from", envelopeFrom);
+      doc.put("status", Reports.overall(report));
+      doc.put("exit_code", Reports.exitCode(report));
+      List<Object> recipients = new ArrayList<>();
+      report.results().forEach(r -> recipients.add(Reports.recipient(r)));
+      doc.put("recipients", recipients);
+      out.println(Json.write(doc));
+    } else {
+      Reports.table(report).print(out);
+      int delivered = report.withStatus(Status.DELIVERED).size();
+      out.println();
+      out.println(delivered + " of " + report.results().size() + " recipients delivered; "
+          + report.withStatus(Status.DEFERRED).size() + " deferred, " + report.withStatus(Status.FAILED).size()
+          + " failed.");
+    }
+    out.flush();
+  }
+
+  private Duration timeout(int times, Duration max) {
+    Duration d = common.timeout().multipliedBy(times);
+    return d.compareTo(max) > 0 ? max : d;
+  }
+
+  private static InternetAddress address(String option, String text) {
+    try {
+      InternetAddress a = new InternetAddress(text, true);
+      String s = a.getAddress();
+      int at = s.lastIndexOf('@');
+      if (at < 1 || at == s.length() - 1) {
+        throw new AddressException("no domain", text);
+      }
+      return a;
+    } catch (AddressException e) {
+      throw new CommandException(ExitCodes.USAGE, option + ": not an e-mail address: '" + text + "'", e);
+    }
+  }
+
+  /** Session properties; mail.from keeps Jakarta Mail from asking the JVM for the local host name. */
+  private static Properties sessionProperties(String envelopeFrom, String ehloName) {
+    Properties p = new Properties();
+    p.setProperty("mail.from", envelopeFrom);
+    p.setProperty("mail.host", ehloName);
+    p.setProperty("mail.smtp.localhost", ehloName);
+    p.setProperty("mail.smtp.sendpartial", "true");
+    p.setProperty("mail.smtp.quitwait", "false");
+    return p;
+  }
+
+  private MimeMessage message(Session session, InternetAddress sender, List<String> recipients) {
+    try {
+      MimeMessage m;
+      if (content != null && content.eml != null) {
+        Path file = content.eml;
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+          throw new CommandException(ExitCodes.NO_INPUT, "cannot read --eml file " + file, null);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+          m = new MimeMessage(session, in);
+        } catch (IOException e) {
+          throw new CommandException(ExitCodes.NO_INPUT, "cannot read --eml file " + file + ": " + e.getMessage(), e);
+        }
+        if (subject != null) {
+          m.setSubject(subject, "UTF-8");
+        }
+        if (m.getHeader("Date") == null) {
+          m.setSentDate(new Date());
+        }
+      } else {
+        m = new MimeMessage(session);
+        m.setFrom(sender);
+        for (String r : recipients) {
+          m.addRecipient(Message.RecipientType.TO, new InternetAddress(r, false));
+        }
+        m.setSubject(subject != null ? subject : DEFAULT_SUBJECT, "UTF-8");
+        m.setSentDate(new Date());
+        String body = content != null && content.body != null ? content.body : DEFAULT_BODY;
+        m.setText(body.endsWith("\n") ? body : body + "\n", "UTF-8");
+      }
+      m.saveChanges();
+      return m;
+    } catch (MessagingException e) {
+      throw new CommandException(ExitCodes.NO_INPUT, "cannot make the message: " + e.getMessage(), e);
+    }
+  }
+}

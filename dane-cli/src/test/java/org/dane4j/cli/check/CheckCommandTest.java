@@ -1,0 +1,139 @@
+package org.dane4j.cli.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.dane4j.cli.CliRun;
+import org.dane4j.cli.ExitCodes;
+import org.dane4j.cli.MiniJson;
+import org.dane4j.cli.demo.DemoLab;
+import org.dane4j.testkit.MintedCertificate;
+import org.dane4j.testkit.smtp.SmtpFault;
+import org.dane4j.testkit.smtp.SmtpTestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code dane4j check} against the loopback lab: verdicts, chain digests, matched records, exit codes. */
+class CheckCommandTest {
+  private static final String GOOD = "good." + DemoLab.SIGNED;
+  private static final String NOMATCH = "nomatch." + DemoLab.SIGNED;
+  private static final String STRIPPED = "stripped." + DemoLab.SIGNED;
+  private static final String UNSIGNED = "plain." + DemoLab.UNSIGNED;
+
+  private static DemoLab lab;
+  private static MintedCertificate goodLeaf;
+  private static SmtpTestServer good;
+  @TempDir
+  static Path dir;
+  private static Path anchor;
+
+  @BeforeAll
+  static void startLab() throws IOException {
+    lab = new DemoLab();
+    goodLeaf = lab.leaf("mx." + GOOD);
+    good = lab.mx(GOOD, "mx." + GOOD, goodLeaf, b -> b);
+    lab.tlsa("mx." + GOOD, DemoLab.ee311(goodLeaf).toString(), DemoLab.ta211(lab.issuer()).toString());
+    lab.mx(NOMATCH, "mx." + NOMATCH, lab.leaf("mx." + NOMATCH), b -> b);
+    lab.tlsa("mx." + NOMATCH, DemoLab.ee311(lab.leaf("mx." + NOMATCH)).toString());
+    MintedCertificate strippedLeaf = lab.leaf("mx." + STRIPPED);
+    lab.mx(STRIPPED, "mx." + STRIPPED, strippedLeaf, b -> b.fault(SmtpFault.NO_STARTTLS));
+    lab.tlsa("mx." + STRIPPED, DemoLab.ee311(strippedLeaf).toString());
+    lab.mx(UNSIGNED, "mx." + UNSIGNED, lab.leaf("mx." + UNSIGNED), b -> b);
+    anchor = Files.writeString(dir.resolve("root.ds"), lab.trustAnchor());
+  }
+
+  @AfterAll
+  static void stopLab() {
+    lab.close();
+  }
+
+  private static CliRun check(String... extra) {
+    List<String> args = new ArrayList<>(List.of("check", "--resolver",
+        "127.0.0.1:" + lab.dns().address().getPort(), "--trust-anchor", anchor.toString(), "--timeout", "2",
+        "--port", Integer.toString(lab.port())));
+    args.addAll(List.of(extra));
+    return CliRun.of(args.toArray(new String[0]));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> onlyHost(CliRun run) {
+    Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(run.out());
+    List<Map<String, Object>> hosts = (List<Map<String, Object>>) doc.get("hosts");
+    assertThat(hosts).hasSize(1);
+    return hosts.get(0);
+  }
+
+  @Test
+  void goodDomainIsVerifiedWithTheChainDigestsAndTheMatchedRecord() {
+    CliRun run = check(GOOD, "--json");
+
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exitCode()).isZero();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(run.out());
+    assertThat(doc).containsEntry("verdict", "verified")
+        .containsEntry("mx_dnssec", "secure").containsEntry("exit_code", 0L);
+    Map<String, Object> h = onlyHost(run);
+    assertThat(h).containsEntry("mx_host", "mx." + GOOD).containsEntry("requirement", "dane")
+        .containsEntry("tlsa_dnssec", "secure").containsEntry("address_dnssec", "secure")
+        .containsEntry("starttls", true).containsEntry("verdict", "verified")
+        .containsEntry("tlsa_match", DemoLab.ee311(goodLeaf).toString()).containsEntry("match_depth", 0L)
+        .containsEntry("failure_type", null);
+    assertThat((List<?>) h.get("tlsa")).hasSize(2);
+    assertThat((List<?>) h.get("warnings")).isEmpty();
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> chain = (List<Map<String, Object>>) h.get("chain");
+    assertThat(chain).hasSize(2);
+    assertThat(chain.get(0).get("sha256_spki")).isEqualTo(DemoLab.ee311(goodLeaf).dataHex());
+    assertThat(good.messages()).isEmpty();
+  }
+
+  @Test
+  void goodDomainAsText() {
+    CliRun run = check(GOOD);
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).startsWith("MX RRset of " + GOOD + ": secure").contains("SHA-256 SPKI ")
+        .containsPattern("mx\\.good\\.dane4j\\.test +127\\.0\\.0\\.\\d+ +secure \\(2\\) +dane +TLSv1\\.\\d +verified")
+        .endsWith("Domain verdict: verified" + System.lineSeparator());
+  }
+
+  @Test
+  void mismatchAndStrippingAreFailingExitTwo() {
+    CliRun nomatch = check(NOMATCH, "--json");
+    CliRun stripped = check(STRIPPED, "--json");
+
+    assertThat(nomatch.exitCode()).isEqualTo(2);
+    assertThat(onlyHost(nomatch)).containsEntry("verdict", "failed")
+        .containsEntry("failure_type", "certificate-not-trusted");
+    assertThat((List<?>) onlyHost(nomatch).get("warnings")).singleElement().asString()
+        .startsWith("only one TLSA record");
+    assertThat(stripped.exitCode()).isEqualTo(2);
+    assertThat(onlyHost(stripped)).containsEntry("verdict", "failed").containsEntry("starttls", false)
+        .containsEntry("failure_type", "starttls-not-supported");
+  }
+
+  @Test
+  void unsignedDomainIsOpportunistic() {
+    CliRun run = check(UNSIGNED, "--json");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(onlyHost(run)).containsEntry("requirement", "opportunistic").containsEntry("verdict", "opportunistic")
+        .containsEntry("tlsa_dnssec", "insecure");
+  }
+
+  @Test
+  void invalidDomainIsAUsageError() {
+    CliRun run = CliRun.of("check", "--resolver", "127.0.0.1", "bad..domain");
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).startsWith("dane4j check: not a mail domain: 'bad..domain'").hasLineCount(1);
+  }
+}

@@ -1,0 +1,274 @@
+package org.dane4j.cli.send;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.dane4j.cli.CliRun;
+import org.dane4j.cli.ExitCodes;
+import org.dane4j.cli.MiniJson;
+import org.dane4j.cli.demo.DemoLab;
+import org.dane4j.testkit.MintedCertificate;
+import org.dane4j.testkit.smtp.SmtpTestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dane4j send} end to end: a signed DNS world and SMTP servers on loopback, the command run in
+ * process with the lab's resolver and trust anchor on its command line.
+ */
+class SendCommandTest {
+  private static final String GOOD = "good." + DemoLab.SIGNED;
+  private static final String NOMATCH = "nomatch." + DemoLab.SIGNED;
+  private static final String REJECTS = "rejects." + DemoLab.SIGNED;
+  private static final String BODY = "body-marker-5e1f";
+
+  private static DemoLab lab;
+  private static SmtpTestServer good;
+  private static SmtpTestServer nomatch;
+  private static SmtpTestServer rejects;
+  private static MintedCertificate goodLeaf;
+  @TempDir
+  static Path dir;
+  private static Path anchor;
+
+  @BeforeAll
+  static void startLab() throws IOException {
+    lab = new DemoLab();
+    goodLeaf = lab.leaf("mx." + GOOD);
+    good = lab.mx(GOOD, "mx." + GOOD, goodLeaf, b -> b);
+    lab.tlsa("mx." + GOOD, DemoLab.ee311(goodLeaf).toString());
+    nomatch = lab.mx(NOMATCH, "mx." + NOMATCH, lab.leaf("mx." + NOMATCH), b -> b);
+    lab.tlsa("mx." + NOMATCH, DemoLab.ee311(lab.leaf("mx." + NOMATCH)).toString());
+    MintedCertificate rejectsLeaf = lab.leaf("mx." + REJECTS);
+    rejects = lab.mx(REJECTS, "mx." + REJECTS, rejectsLeaf, b -> b.replyTo("RCPT", "550 5.1.1 no such user"));
+    lab.tlsa("mx." + REJECTS, DemoLab.ee311(rejectsLeaf).toString());
+    lab.dns();
+    anchor = Files.writeString(dir.resolve("root.ds"), lab.trustAnchor());
+  }
+
+  @AfterAll
+  static void stopLab() {
+    lab.close();
+  }
+
+  private static CliRun send(String... extra) {
+    List<String> args = new ArrayList<>(List.of("send", "--resolver",
+        "127.0.0.1:" + lab.dns().address().getPort(), "--trust-anchor", anchor.toString(), "--timeout", "2",
+        "--mx-port", Integer.toString(lab.port()), "--from", "alice@sender." + DemoLab.SIGNED));
+    args.addAll(List.of(extra));
+    return CliRun.of(args.toArray(new String[0]));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> json(CliRun run) {
+    return (Map<String, Object>) MiniJson.parse(run.out());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> onlyRecipient(Map<String, Object> doc) {
+    List<Object> recipients = (List<Object>) doc.get("recipients");
+    assertThat(recipients).hasSize(1);
+    return (Map<String, Object>) recipients.get(0);
+  }
+
+  @Test
+  void deliveredVerifiedExitsZeroWithTheJsonFields() throws InterruptedException {
+    CliRun run = send("--to", "bob@" + GOOD, "--subject", "hi", "--body", "hello " + BODY, "--json");
+
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+    Map<String, Object> doc = json(run);
+    assertThat(doc).containsEntry("command", "send").containsEntry("mode", "direct")
+        .containsEntry("status", "delivered").containsEntry("exit_code", 0L);
+    Map<String, Object> r = onlyRecipient(doc);
+    assertThat(r.keySet()).startsWith("recipient", "domain", "status", "mx_host", "address", "requirement",
+        "verdict", "tlsa_match", "failure_type", "transient", "reason", "attempts");
+    assertThat(r).containsEntry("recipient", "bob@" + GOOD).containsEntry("domain", GOOD)
+        .containsEntry("status", "delivered").containsEntry("mx_host", "mx." + GOOD)
+        .containsEntry("address", good.address().getAddress().getHostAddress())
+        .containsEntry("requirement", "dane").containsEntry("verdict", "verified")
+        .containsEntry("tlsa_match", DemoLab.ee311(goodLeaf).toString()).containsEntry("failure_type", null)
+        .containsEntry("transient", false);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> attempts = (List<Map<String, Object>>) r.get("attempts");
+    assertThat(attempts).singleElement().satisfies(a -> assertThat(a)
+        .containsEntry("verdict", "verified").containsEntry("port", (long) lab.port())
+        .containsEntry("tlsa_match", DemoLab.ee311(goodLeaf).toString()));
+    good.awaitConnectionsClosed(Duration.ofSeconds(5));
+    assertThat(good.messages()).anySatisfy(m -> {
+      assertThat(m.tls()).isTrue();
+      assertThat(m.text()).contains(BODY).contains("Subject: hi");
+      assertThat(m.mailFrom()).isEqualTo("alice@sender." + DemoLab.SIGNED);
+    });
+  }
+
+  @Test
+  void deliveredAsATable() {
+    CliRun run = send("--to", "carol@" + GOOD);
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).startsWith("RECIPIENT ").contains("STATUS").contains("DNS SAYS")
+        .containsPattern("carol@" + GOOD.replace(".", "\\.") + " +delivered +mx\\." + GOOD.replace(".", "\\.")
+            + " +127\\.0\\.0\\.\\d+ +dane +verified +3 1 1 [0-9a-f]{12}\\.\\.\\.")
+        .contains("1 of 1 recipients delivered; 0 deferred, 0 failed.");
+  }
+
+  @Test
+  void noTlsaMatchIsDeferredExitOneAndNothingSentInCleartext() throws InterruptedException {
+    CliRun run = send("--to", "bob@" + NOMATCH, "--body", BODY, "--json");
+
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.DEFERRED);
+    Map<String, Object> r = onlyRecipient(json(run));
+    assertThat(r).containsEntry("status", "deferred").containsEntry("requirement", "dane")
+        .containsEntry("verdict", "failed").containsEntry("tlsa_match", null)
+        .containsEntry("failure_type", "certificate-not-trusted").containsEntry("transient", true);
+    assertThat((String) r.get("reason")).contains("no TLSA record matches");
+    nomatch.awaitConnectionsClosed(Duration.ofSeconds(5));
+    assertThat(nomatch.cleartextBytes()).doesNotContainIgnoringCase("MAIL FROM").doesNotContain(BODY);
+    assertThat(nomatch.messages()).isEmpty();
+  }
+
+  @Test
+  void rcpt550IsFailedExitTwo() {
+    CliRun run = send("--to", "nobody@" + REJECTS, "--json");
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILED);
+    Map<String, Object> doc = json(run);
+    assertThat(doc).containsEntry("status", "failed").containsEntry("exit_code", 2L);
+    Map<String, Object> r = onlyRecipient(doc);
+    assertThat(r).containsEntry("status", "failed").containsEntry("verdict", "verified")
+        .containsEntry("transient", false);
+    assertThat((String) r.get("reason")).contains("550");
+    assertThat(rejects.messages()).isEmpty();
+  }
+
+  @Test
+  void mixedOutcomesKeepTheOrderAndTheWorstExitCode() {
+    CliRun run = send("--to", "dave@" + GOOD, "--to", "dave@" + NOMATCH, "--to", "dave@" + REJECTS, "--json");
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILED);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> recipients = (List<Map<String, Object>>) json(run).get("recipients");
+    assertThat(recipients).extracting(m -> m.get("status")).containsExactly("delivered", "deferred", "failed");
+  }
+
+  @Test
+  void emlFileIsSentAsItIs(@TempDir Path tmp) throws IOException, InterruptedException {
+    Path eml = Files.writeString(tmp.resolve("m.eml"), "From: alice@sender.dane4j.test\r\nTo: x@y.test\r\n"
+        + "Subject: from a file\r\n\r\nfile body eml-7731\r\n");
+    CliRun run = send("--to", "erin@" + GOOD, "--eml", eml.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    good.awaitConnectionsClosed(Duration.ofSeconds(5));
+    assertThat(good.messages()).anySatisfy(m -> assertThat(m.text()).contains("eml-7731")
+        .contains("Subject: from a file"));
+  }
+
+  @Test
+  void relayModeAuthenticatesTheRelayByItsTlsa() throws InterruptedException {
+    CliRun run = send("--relay", "mx." + GOOD + ":" + lab.port(), "--to", "frank@elsewhere.example", "--json");
+
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exitCode()).isZero();
+    Map<String, Object> doc = json(run);
+    assertThat(doc).containsEntry("mode", "relay");
+    assertThat(onlyRecipient(doc)).containsEntry("status", "delivered").containsEntry("domain", "elsewhere.example")
+        .containsEntry("mx_host", "mx." + GOOD).containsEntry("verdict", "verified")
+        .containsEntry("requirement", "dane");
+    good.awaitConnectionsClosed(Duration.ofSeconds(5));
+    assertThat(good.messages()).anySatisfy(m -> assertThat(m.rcptTo()).containsExactly("frank@elsewhere.example"));
+  }
+
+  @Test
+  void relayWithoutATlsaMatchIsDeferred() {
+    CliRun run = send("--relay", "mx." + NOMATCH + ":" + lab.port(), "--to", "frank@elsewhere.example");
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.DEFERRED);
+    assertThat(run.out()).containsPattern("frank@elsewhere\\.example +deferred +mx\\.nomatch")
+        .contains("[certificate-not-trusted]");
+  }
+
+  @Test
+  void verboseAddsTheStackTrace(@TempDir Path tmp) {
+    CliRun plain = CliRun.of("send", "--from", "a@b.test", "--to", "c@d.test", "--trust-anchor",
+        tmp.resolve("gone").toString());
+    CliRun verbose = CliRun.of("send", "--verbose", "--from", "a@b.test", "--to", "c@d.test", "--trust-anchor",
+        tmp.resolve("gone").toString());
+
+    assertThat(plain.err()).hasLineCount(1).doesNotContain("\tat ");
+    assertThat(verbose.err()).startsWith(plain.err()).contains("CommandException").contains("\tat ");
+  }
+
+  @Test
+  void noToIsAUsageErrorOnOneLine() {
+    CliRun run = CliRun.of("send", "--from", "a@b.test");
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).startsWith("dane4j send: Missing required option: '--to=ADDRESS'").hasLineCount(1);
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void unreadableEmlExits66OnOneLine() {
+    Path missing = dir.resolve("missing.eml");
+    CliRun run = send("--to", "bob@" + GOOD, "--eml", missing.toString());
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.NO_INPUT);
+    assertThat(run.err()).isEqualTo("dane4j send: cannot read --eml file " + missing + System.lineSeparator());
+  }
+
+  @Test
+  void resolverGivenAsANameIsAUsageErrorAndNotLookedUp() {
+    CliRun run = CliRun.of("send", "--resolver", "dns.google", "--from", "a@b.test", "--to", "c@d.test");
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).startsWith("dane4j send: ").contains("'dns.google' is not an IP address")
+        .hasLineCount(1);
+  }
+
+  @Test
+  void badAddressIsAUsageError() {
+    CliRun run = CliRun.of("send", "--from", "not an address", "--to", "c@d.test");
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).isEqualTo("dane4j send: --from: not an e-mail address: 'not an address'"
+        + System.lineSeparator());
+  }
+
+  @Test
+  void bodyAndEmlTogetherAreAUsageError() {
+    CliRun run = CliRun.of("send", "--from", "a@b.test", "--to", "c@d.test", "--body", "x", "--eml", "f");
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).contains("mutually exclusive").hasLineCount(1);
+  }
+
+  @Test
+  void unreadableTrustAnchorExits66() {
+    CliRun run = CliRun.of("send", "--trust-anchor", dir.resolve("nope").toString(), "--resolver", "127.0.0.1",
+        "--from", "a@b.test", "--to", "c@d.test");
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.NO_INPUT);
+    assertThat(run.err()).startsWith("dane4j send: cannot read trust anchor file").hasLineCount(1);
+  }
+
+  @Test
+  void resolverLiteralsParseWithoutLookups() {
+    assertThat(org.dane4j.cli.CommonOptions.ResolverAddress.parse("192.0.2.1", 53).toString())
+        .isEqualTo("/192.0.2.1:53");
+    assertThat(org.dane4j.cli.CommonOptions.ResolverAddress.parse("192.0.2.1:5353", 53).getPort()).isEqualTo(5353);
+    assertThat(org.dane4j.cli.CommonOptions.ResolverAddress.parse("[2001:db8::1]:5353", 53).getPort())
+        .isEqualTo(5353);
+    assertThat(org.dane4j.cli.CommonOptions.ResolverAddress.parse("2001:db8::1", 53).getAddress().getHostAddress())
+        .isEqualTo("2001:db8:0:0:0:0:0:1");
+  }
+}
