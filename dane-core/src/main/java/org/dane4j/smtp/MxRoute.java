@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.dane4j.tlsa.DaneTrustManager;
 import org.dane4j.tlsa.FailureType;
 import org.dane4j.tlsa.TlsaRecord;
@@ -117,17 +116,17 @@ public final class MxRoute {
   }
 
   /**
-   * A new trust manager for one connection on this route: a {@link DaneTrustManager} (with the planner's
-   * clock) for DANE routes; for ENCRYPT and OPPORTUNISTIC routes an {@link UnauthenticatedTrustManager},
-   * since RFC 7672 §3.1.3 and RFC 7435 ask for unauthenticated TLS there.
+   * A new trust manager for one connection on this route (see {@link RouteTrustManager}): DANE routes
+   * authenticate the server by their TLSA records (with the planner's clock); ENCRYPT and OPPORTUNISTIC
+   * routes accept it unauthenticated, as RFC 7672 §3.1.3 and RFC 7435 prescribe. TLS 1.2 or newer only.
    *
    * @throws IllegalStateException for an UNUSABLE route, which must not be connected to
    */
-  public X509ExtendedTrustManager trustManager() {
+  public RouteTrustManager trustManager() {
     return switch (requirement) {
-      case DANE -> DaneTrustManager.builder().tlsa(tlsa)
-          .referenceNames(referenceNames.toArray(new String[0])).clock(clock).build();
-      case ENCRYPT, OPPORTUNISTIC -> new UnauthenticatedTrustManager();
+      case DANE -> new RouteTrustManager(DaneTrustManager.builder().tlsa(tlsa)
+          .referenceNames(referenceNames.toArray(new String[0])).clock(clock).build());
+      case ENCRYPT, OPPORTUNISTIC -> new RouteTrustManager(null);
       case UNUSABLE -> throw new IllegalStateException("route " + mxHost + " is unusable: " + reason);
     };
   }

@@ -30,7 +30,7 @@ class DeliveryPlannerTest {
       assertThat(route.requirement()).isEqualTo(TlsRequirement.DANE);
       assertThat(route.mxSecure()).isTrue();
       assertThat(route.tlsa()).containsExactly(TlsaRecord.parse(Lab.USABLE));
-      assertThat(route.trustManager()).isInstanceOf(org.dane4j.tlsa.DaneTrustManager.class);
+      assertThat(route.trustManager().dane()).isPresent();
     }
   }
 
@@ -252,11 +252,13 @@ class DeliveryPlannerTest {
       MxRoute route = lab.plan("example.test").routes().get(0);
       assertThat(route.tlsaBaseDomain()).isEqualTo("mx.example.test");
       assertThat(route.referenceNames().get(0)).isEqualTo(route.tlsaBaseDomain());
-      assertThat(((org.dane4j.tlsa.DaneTrustManager) route.trustManager()).referenceNames())
+      assertThat(route.trustManager().dane().orElseThrow().referenceNames())
           .isEqualTo(route.referenceNames());
       lab.example.remove("_25._tcp.mx.example.test.");
       lab.example.add("_25._tcp.mx.example.test. 300 IN TLSA " + Lab.UNUSABLE);
-      assertThat(lab.plan("example.test").routes().get(0).requirement().tlsMandatory()).isTrue();
+      MxRoute encrypt = lab.plan("example.test").routes().get(0);
+      assertThat(encrypt.requirement().tlsMandatory()).isTrue();
+      assertThat(encrypt.trustManager().dane()).isEmpty(); // TLS mandatory, unauthenticated
     }
   }
 

@@ -25,8 +25,8 @@ final class Attempts {
     SSLSocket socket = c.socket;
     boolean tls = c.tlsEstablished();
     SSLSession session = tls ? socket.getSession() : null;
-    DaneVerification v = c.trustManager.verification();
-    boolean authenticated = v != null && v.verified();
+    DaneVerification v = c.trustManager.verification().orElse(null);
+    boolean authenticated = c.trustManager.authenticated();
     return new DeliveryAttempt(route, address, route.verdict(tls, authenticated), v,
         session == null ? null : session.getProtocol(), session == null ? null : session.getCipherSuite(),
         null, false, tls ? (authenticated ? v.reason() : "TLS without authentication")
@@ -35,7 +35,7 @@ final class Attempts {
 
   static DeliveryAttempt failed(MxRoute route, InetAddress address, RouteSocketFactory.Connection c,
       MessagingException e) {
-    DaneVerification v = c.trustManager.verification();
+    DaneVerification v = c.trustManager.verification().orElse(null);
     FailureType type;
     String detail;
     if (v != null && !v.verified()) {

@@ -13,6 +13,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.RouteTrustManager;
 
 /**
  * The SSL socket factory Angus uses for STARTTLS on a DANE transport's connections. It wraps the plain
@@ -26,18 +27,18 @@ final class RouteSocketFactory extends SSLSocketFactory {
   /** The TLS side of one connection attempt. */
   static final class Connection {
     final MxRoute route;
-    final RecordingTrustManager trustManager;
+    final RouteTrustManager trustManager;
     volatile SSLSocket socket;
 
     Connection(MxRoute route) {
       this.route = route;
-      this.trustManager = new RecordingTrustManager(route.trustManager());
+      this.trustManager = route.trustManager();
     }
 
     boolean tlsEstablished() {
       SSLSocket s = socket;
       return s != null && trustManager.accepted() && s.getSession().isValid()
-          && RecordingTrustManager.ALLOWED_PROTOCOLS.contains(s.getSession().getProtocol());
+          && RouteTrustManager.TLS_PROTOCOLS.contains(s.getSession().getProtocol());
     }
   }
 
@@ -65,7 +66,7 @@ final class RouteSocketFactory extends SSLSocketFactory {
       SSLParameters parameters = ssl.getSSLParameters();
       parameters.setServerNames(List.of(new SNIHostName(sni)));
       parameters.setProtocols(Arrays.stream(ssl.getSupportedProtocols())
-          .filter(RecordingTrustManager.ALLOWED_PROTOCOLS::contains).toArray(String[]::new));
+          .filter(RouteTrustManager.TLS_PROTOCOLS::contains).toArray(String[]::new));
       parameters.setEndpointIdentificationAlgorithm(null);
       ssl.setSSLParameters(parameters);
       c.socket = ssl;

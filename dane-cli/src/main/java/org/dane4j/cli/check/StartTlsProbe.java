@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,15 +16,13 @@ import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.RouteTrustManager;
 import org.dane4j.smtp.TlsRequirement;
 import org.dane4j.smtp.TlsVerdict;
-import org.dane4j.tlsa.DaneTrustManager;
 import org.dane4j.tlsa.DaneVerification;
 import org.dane4j.tlsa.FailureType;
 
@@ -90,8 +87,7 @@ final class StartTlsProbe {
   }
 
   private static Result handshake(MxRoute route, Socket plain, InetAddress address, int millis) throws IOException {
-    X509ExtendedTrustManager delegate = route.trustManager();
-    Recorder recorder = new Recorder(delegate);
+    RouteTrustManager recorder = route.trustManager();
     SSLContext context;
     try {
       context = SSLContext.getInstance("TLS");
@@ -111,14 +107,14 @@ final class StartTlsProbe {
       try {
         tls.startHandshake();
       } catch (IOException e) {
-        verification = delegate instanceof DaneTrustManager d ? d.lastVerification() : Optional.empty();
+        verification = recorder.verification();
         FailureType type = verification.filter(v -> !v.verified()).flatMap(DaneVerification::failureType)
             .orElse(FailureType.VALIDATION_FAILURE);
         String why = verification.filter(v -> !v.verified()).map(DaneVerification::reason)
             .orElse("TLS handshake failed: " + e.getMessage());
-        return new Result(true, null, null, recorder.chain, verification, TlsVerdict.FAILED, type, why);
+        return new Result(true, null, null, recorder.presentedChain(), verification, TlsVerdict.FAILED, type, why);
       }
-      verification = delegate instanceof DaneTrustManager d ? d.lastVerification() : Optional.empty();
+      verification = recorder.verification();
       boolean authenticated = route.requirement() == TlsRequirement.DANE
           && verification.map(DaneVerification::verified).orElse(false);
       try {
@@ -127,7 +123,7 @@ final class StartTlsProbe {
         // the verdict is known; a failing QUIT changes nothing
       }
       String detail = verification.map(DaneVerification::reason).orElse("TLS without authentication");
-      return new Result(true, tls.getSession().getProtocol(), tls.getSession().getCipherSuite(), recorder.chain,
+      return new Result(true, tls.getSession().getProtocol(), tls.getSession().getCipherSuite(), recorder.presentedChain(),
           verification, route.verdict(true, authenticated), null, detail);
     }
   }
@@ -163,56 +159,6 @@ final class StartTlsProbe {
       if (text.length() < 4 || text.charAt(3) != '-') {
         return lines;
       }
-    }
-  }
-
-  /** Delegates to the route's trust manager and keeps the chain the server presented. */
-  private static final class Recorder extends X509ExtendedTrustManager {
-    private final X509ExtendedTrustManager delegate;
-    private volatile List<X509Certificate> chain = List.of();
-
-    Recorder(X509ExtendedTrustManager delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] c, String authType, Socket socket) throws CertificateException {
-      chain = List.of(c);
-      delegate.checkServerTrusted(c, authType, socket);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] c, String authType, SSLEngine engine)
-        throws CertificateException {
-      chain = List.of(c);
-      delegate.checkServerTrusted(c, authType, engine);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] c, String authType) throws CertificateException {
-      chain = List.of(c);
-      delegate.checkServerTrusted(c, authType);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] c, String authType, Socket socket) throws CertificateException {
-      throw new CertificateException("not a server");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] c, String authType, SSLEngine engine)
-        throws CertificateException {
-      throw new CertificateException("not a server");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] c, String authType) throws CertificateException {
-      throw new CertificateException("not a server");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
     }
   }
 }
