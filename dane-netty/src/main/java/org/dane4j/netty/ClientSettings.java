@@ -1,0 +1,8 @@
+package org.dane4j.netty;
+
+import java.time.Duration;
+
+/** The validated settings of a {@link DaneSmtpClient}, shared by its sessions. */
+record ClientSettings(String ehloName, int mxPort, Duration connectTimeout, Duration greetingTimeout,
+    Duration commandTimeout, Duration dataInitiationTimeout, Duration dataTerminationTimeout,
+    Duration handshakeTimeout, int maxReplyLineLength, int maxReplyLines) {}

@@ -1,0 +1,282 @@
+package org.dane4j.netty;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.dane4j.dns.DaneResolver;
+import org.dane4j.smtp.DeliveryPlanner;
+import org.dane4j.smtp.DeliveryReport;
+import org.dane4j.smtp.Destination;
+import org.dane4j.smtp.RecipientResult;
+
+/**
+ * An asynchronous SMTP client that delivers straight to the recipients' MX hosts with DANE (RFC 7672; RFC 5321
+ * §5.1 for the route walk, RFC 3207 for STARTTLS), on Netty's {@code netty-codec-smtp}.
+ *
+ * <pre>{@code
+ * try (DaneSmtpClient client = DaneSmtpClient.builder(resolver).ehloName("mta.example.org").build()) {
+ *   DeliveryReport report = client.send("alice@example.org", List.of("bob@example.com"), rfc5322Bytes).join();
+ * }
+ * }</pre>
+ *
+ * <p>Recipients are grouped by domain; each domain is planned by the {@link DeliveryPlanner} (asynchronous
+ * DNSSEC-validated DNS) and its routes are tried in MX order, connecting only to the validated addresses.
+ * On DANE and ENCRYPT routes STARTTLS is mandatory and the DANE trust manager decides inside the handshake;
+ * no MAIL command is ever sent when TLS is mandatory and not established (TLS-1, TLS-2). Bytes after the
+ * {@code 220} to STARTTLS abort the session ({@link StartTlsUpgrade}, TLS-3); EHLO is repeated under TLS.
+ * The message is sent with CRLF line endings and dot-stuffing. Each wait is bounded by its RFC 5321
+ * §4.5.3.2 timeout; reply lines and lines per reply are bounded. Nothing blocks an event loop.
+ *
+ * <p>The report has one {@link RecipientResult} per recipient: DELIVERED, FAILED (5xx to MAIL, RCPT or the
+ * message; null MX) or DEFERRED (4xx, DNS failures, connection, STARTTLS or DANE failures on every route),
+ * with every attempt made (OUT-1). Connections are not reused between messages; simultaneous connections
+ * to one server are bounded ({@link Builder#maxConnectionsPerHost(int)}).
+ *
+ * <p>The returned futures complete on an event loop or DNS thread: do no blocking work in their callbacks
+ * (use the {@code *Async} variants with your own executor).
+ */
+public final class DaneSmtpClient implements AutoCloseable {
+  private final DeliveryPlanner planner;
+  private final EventLoopGroup group;
+  private final boolean ownsGroup;
+  private final ClientSettings settings;
+  private final ConnectionLimiter limiter;
+
+  private DaneSmtpClient(Builder b) {
+    this.planner = b.planner;
+    this.ownsGroup = b.group == null;
+    this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(b.threads, NioIoHandler.newFactory()) : b.group;
+    this.settings = new ClientSettings(b.ehloName, b.mxPort, b.connectTimeout, b.greetingTimeout, b.commandTimeout,
+        b.dataInitiationTimeout, b.dataTerminationTimeout, b.handshakeTimeout, b.maxReplyLineLength,
+        b.maxReplyLines);
+    this.limiter = new ConnectionLimiter(b.maxConnectionsPerHost);
+  }
+
+  /** A builder planning with {@code DeliveryPlanner.of(resolver)} (mode {@code dane}). */
+  public static Builder builder(DaneResolver resolver) {
+    return new Builder(DeliveryPlanner.of(Objects.requireNonNull(resolver, "resolver")));
+  }
+
+  /** A builder planning with the given planner (another mode, a fixed clock). */
+  public static Builder builder(DeliveryPlanner planner) {
+    return new Builder(Objects.requireNonNull(planner, "planner"));
+  }
+
+  /**
+   * Sends a message to its recipients' MX hosts.
+   *
+   * @param envelopeFrom the envelope sender ({@code ""} for the null reverse-path)
+   * @param recipients the envelope recipients, at least one
+   * @param message the RFC 5322 message; line endings are normalised to CRLF and leading dots doubled
+   * @return the per-recipient report; completes normally, failures included in the report
+   * @throws IllegalArgumentException for a malformed address
+   */
+  public CompletableFuture<DeliveryReport> send(String envelopeFrom, List<String> recipients, byte[] message) {
+    Objects.requireNonNull(envelopeFrom, "envelopeFrom");
+    Objects.requireNonNull(recipients, "recipients");
+    Objects.requireNonNull(message, "message");
+    if (!envelopeFrom.isEmpty()) {
+      checkAddress(envelopeFrom);
+    }
+    if (recipients.isEmpty()) {
+      throw new IllegalArgumentException("at least one recipient is required");
+    }
+    Map<String, List<String>> byDomain = new LinkedHashMap<>();
+    for (String r : recipients) {
+      String domain = checkAddress(r);
+      List<String> list = byDomain.computeIfAbsent(domain, d -> new ArrayList<>());
+      if (list.stream().noneMatch(r::equalsIgnoreCase)) {
+        list.add(r);
+      }
+    }
+    byte[] copy = message.clone();
+    String from = envelopeFrom.isEmpty() ? null : envelopeFrom;
+    List<CompletableFuture<List<RecipientResult>>> parts = new ArrayList<>();
+    byDomain.forEach((domain, rcpts) -> parts.add(planner.plan(Destination.domain(domain, settings.mxPort()))
+        .thenCompose(plan -> new DomainDelivery(settings, group, limiter, from, rcpts, copy).run(plan))));
+    return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(x -> {
+      List<RecipientResult> all = new ArrayList<>();
+      parts.forEach(p -> all.addAll(p.join())); // all complete: join does not wait
+      List<RecipientResult> ordered = new ArrayList<>();
+      for (String r : recipients) {
+        all.stream().filter(a -> a.recipient().equalsIgnoreCase(r)).findFirst()
+            .filter(a -> ordered.stream().noneMatch(o -> o == a)).ifPresent(ordered::add);
+      }
+      return new DeliveryReport(ordered);
+    });
+  }
+
+  /** The domain of an address, lower-case; rejects what could inject commands. */
+  static String checkAddress(String address) {
+    int at = address.lastIndexOf('@');
+    if (at <= 0 || at == address.length() - 1 || address.length() > 254
+        || address.chars().anyMatch(c -> c <= ' ' || c == '<' || c == '>' || c == 127)) {
+      throw new IllegalArgumentException("not a plain envelope address (local@domain, no spaces, controls or "
+          + "angle brackets, at most 254 characters): " + address);
+    }
+    return address.substring(at + 1).toLowerCase(Locale.ROOT);
+  }
+
+  /** The connection limiter (for tests). */
+  ConnectionLimiter limiter() {
+    return limiter;
+  }
+
+  /** Shuts down the event loop group if the client created it. */
+  @Override
+  public void close() {
+    if (ownsGroup) {
+      group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  /** Settings of a {@link DaneSmtpClient}; each is checked when set (RFC 5321 §4.5.3 for the limits). */
+  public static final class Builder {
+    private final DeliveryPlanner planner;
+    private EventLoopGroup group;
+    private int threads = 1;
+    private String ehloName;
+    private int mxPort = 25;
+    private Duration connectTimeout = Duration.ofSeconds(30);
+    private Duration greetingTimeout = Duration.ofMinutes(5);
+    private Duration commandTimeout = Duration.ofMinutes(5);
+    private Duration dataInitiationTimeout = Duration.ofMinutes(2);
+    private Duration dataTerminationTimeout = Duration.ofMinutes(10);
+    private Duration handshakeTimeout = DaneSslHandlers.DEFAULT_HANDSHAKE_TIMEOUT;
+    private int maxReplyLineLength = 2048;
+    private int maxReplyLines = 100;
+    private int maxConnectionsPerHost = 10;
+
+    private Builder(DeliveryPlanner planner) {
+      this.planner = planner;
+    }
+
+    /** The user's event loop group (NIO); not shut down by {@link #close()}. */
+    public Builder eventLoopGroup(EventLoopGroup group) {
+      this.group = Objects.requireNonNull(group, "group");
+      return this;
+    }
+
+    /** Threads of the client's own event loop group when none is given (1..256; default 1). */
+    public Builder threads(int threads) {
+      if (threads < 1 || threads > 256) {
+        throw new IllegalArgumentException("threads must be 1..256, got " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /** The EHLO name (a fully qualified host name of this client; required). */
+    public Builder ehloName(String name) {
+      Objects.requireNonNull(name, "name");
+      if (!name.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]{2,45}\\]")) {
+        throw new IllegalArgumentException("ehloName must be a host name or an address literal, got " + name);
+      }
+      this.ehloName = name;
+      return this;
+    }
+
+    /** The SMTP port of MX hosts (1..65535; default 25); for tests. Also the TLSA port ({@code _port._tcp}). */
+    public Builder mxPort(int port) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("mxPort must be 1..65535, got " + port);
+      }
+      this.mxPort = port;
+      return this;
+    }
+
+    /** The TCP connect timeout (default 30 s). */
+    public Builder connectTimeout(Duration t) {
+      this.connectTimeout = check("connectTimeout", t);
+      return this;
+    }
+
+    /** The wait for the greeting (RFC 5321 §4.5.3.2.1: 5 min). */
+    public Builder greetingTimeout(Duration t) {
+      this.greetingTimeout = check("greetingTimeout", t);
+      return this;
+    }
+
+    /** The wait for replies to EHLO, STARTTLS, MAIL, RCPT, QUIT (RFC 5321 §4.5.3.2.2/3: 5 min). */
+    public Builder commandTimeout(Duration t) {
+      this.commandTimeout = check("commandTimeout", t);
+      return this;
+    }
+
+    /** The wait for the 354 reply to DATA (RFC 5321 §4.5.3.2.4: 2 min). */
+    public Builder dataInitiationTimeout(Duration t) {
+      this.dataInitiationTimeout = check("dataInitiationTimeout", t);
+      return this;
+    }
+
+    /** The wait for sending the message and its final reply (RFC 5321 §4.5.3.2.5/6: 10 min). */
+    public Builder dataTerminationTimeout(Duration t) {
+      this.dataTerminationTimeout = check("dataTerminationTimeout", t);
+      return this;
+    }
+
+    /** The TLS handshake timeout (default 30 s). */
+    public Builder handshakeTimeout(Duration t) {
+      this.handshakeTimeout = check("handshakeTimeout", t);
+      return this;
+    }
+
+    /** The longest reply line accepted (512..65536 bytes; default 2048; RFC 5321 §4.5.3.1.5 says 512). */
+    public Builder maxReplyLineLength(int n) {
+      if (n < 512 || n > 65536) {
+        throw new IllegalArgumentException("maxReplyLineLength must be 512..65536, got " + n);
+      }
+      this.maxReplyLineLength = n;
+      return this;
+    }
+
+    /** The most lines in one reply (2..10000; default 100). */
+    public Builder maxReplyLines(int n) {
+      if (n < 2 || n > 10000) {
+        throw new IllegalArgumentException("maxReplyLines must be 2..10000, got " + n);
+      }
+      this.maxReplyLines = n;
+      return this;
+    }
+
+    /**
+     * The most simultaneous connections to one server address and port (1..1000; default 10); further
+     * sessions wait, without blocking, for one to end (RFC 5321 §4.5.4.1).
+     */
+    public Builder maxConnectionsPerHost(int n) {
+      if (n < 1 || n > 1000) {
+        throw new IllegalArgumentException("maxConnectionsPerHost must be 1..1000, got " + n);
+      }
+      this.maxConnectionsPerHost = n;
+      return this;
+    }
+
+    private static Duration check(String what, Duration t) {
+      Objects.requireNonNull(t, what);
+      if (t.isNegative() || t.isZero() || t.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException(what + " must be between 0 and 1 hour (exclusive of 0), got " + t);
+      }
+      return t;
+    }
+
+    /**
+     * The client.
+     *
+     * @throws IllegalStateException when no EHLO name was set
+     */
+    public DaneSmtpClient build() {
+      if (ehloName == null) {
+        throw new IllegalStateException("ehloName is required: the fully qualified name of this client");
+      }
+      return new DaneSmtpClient(this);
+    }
+  }
+}

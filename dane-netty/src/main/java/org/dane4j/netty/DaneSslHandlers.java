@@ -1,0 +1,140 @@
+package org.dane4j.netty;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.RouteTrustManager;
+import org.dane4j.smtp.TlsRequirement;
+import org.dane4j.tlsa.DaneTrustManager;
+import org.dane4j.tlsa.DaneVerification;
+
+/**
+ * Netty {@link SslHandler}s for a planned {@link MxRoute} (RFC 7672 §2.2, §8.1; checklist TLS-2, TLS-4,
+ * TLS-5).
+ *
+ * <pre>{@code
+ * DaneSslHandlers.RouteTls tls = DaneSslHandlers.forRoute(route, channel.alloc());
+ * channel.pipeline().addFirst("ssl", tls.handler());   // after the 220 reply to STARTTLS
+ * tls.handler().handshakeFuture().addListener(f -> tls.verification()...);
+ * }</pre>
+ *
+ * <p>Each handler is in client mode with {@code startTls = false} and:
+ * <ul>
+ *   <li>the route's own trust manager ({@link MxRoute#trustManager()}: DANE for DANE routes,
+ *       unauthenticated for ENCRYPT and OPPORTUNISTIC), wrapped so the verification is recorded and any
+ *       protocol older than TLS 1.2 is refused inside the handshake;</li>
+ *   <li>protocols TLSv1.3 and TLSv1.2 only;</li>
+ *   <li>{@code endpointIdentificationAlgorithm(null)}: Netty 4.2 turns HTTPS host-name checking on by
+ *       default for clients, which would reject a valid DANE-EE server; the DANE trust manager does the name
+ *       checks RFC 7672 asks for (DANE-TA only);</li>
+ *   <li>SNI = {@link MxRoute#tlsaBaseDomain()} (TLSA-4), the JDK provider.</li>
+ * </ul>
+ *
+ * <p>Security caveats: a handler from a DANE route is only as good as the plan it came from — plan with
+ * DNSSEC validation and connect only to {@link MxRoute#addresses()}. For ENCRYPT and OPPORTUNISTIC routes
+ * the handler encrypts but does not authenticate the server: a successful handshake there proves nothing
+ * about the peer. Insert the handler only after the server's {@code 220} reply to STARTTLS, with no
+ * buffered plaintext left ({@link StartTlsUpgrade} does this), and never send mail over a channel whose
+ * handshake failed. Use a new handler per connection; do not share one between channels.
+ */
+public final class DaneSslHandlers {
+  /** The default TLS handshake timeout. */
+  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
+
+  private DaneSslHandlers() {}
+
+  /** A handler and its recorded verification, for one connection on one route. */
+  public static final class RouteTls {
+    private final MxRoute route;
+    private final SslHandler handler;
+    private final X509ExtendedTrustManager trustManager;
+
+    RouteTls(MxRoute route, SslHandler handler, X509ExtendedTrustManager trustManager) {
+      this.route = route;
+      this.handler = handler;
+      this.trustManager = trustManager;
+    }
+
+    /** The route the handler is for. */
+    public MxRoute route() {
+      return route;
+    }
+
+    /** The client-mode SSL handler; add it to the front of the pipeline. */
+    public SslHandler handler() {
+      return handler;
+    }
+
+    /** The DANE verification of the server's chain, once the trust manager ran (DANE routes only). */
+    public Optional<DaneVerification> verification() {
+      if (trustManager instanceof RouteTrustManager r) {
+        return r.verification();
+      }
+      return trustManager instanceof DaneTrustManager d ? d.lastVerification() : Optional.empty();
+    }
+
+    /** Whether the server was authenticated by DANE during the handshake. */
+    public boolean authenticated() {
+      if (trustManager instanceof RouteTrustManager r) {
+        return r.authenticated();
+      }
+      return verification().map(DaneVerification::verified).orElse(false);
+    }
+  }
+
+  /** A handler for the route with the default handshake timeout, SNI = TLSA base domain, port of the route. */
+  public static RouteTls forRoute(MxRoute route, ByteBufAllocator alloc) {
+    return forRoute(route, alloc, route.port(), DEFAULT_HANDSHAKE_TIMEOUT);
+  }
+
+  /**
+   * A handler for the route.
+   *
+   * @param peerPort the server's port (used only for the TLS session cache key)
+   * @throws IllegalArgumentException for an UNUSABLE route, which must not be connected to
+   * @throws IllegalStateException if the SSL context cannot be built
+   */
+  public static RouteTls forRoute(MxRoute route, ByteBufAllocator alloc, int peerPort, Duration handshakeTimeout) {
+    Objects.requireNonNull(route, "route");
+    Objects.requireNonNull(alloc, "alloc");
+    Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+    if (route.requirement() == TlsRequirement.UNUSABLE) {
+      throw new IllegalArgumentException("route " + route.mxHost() + " is unusable: " + route.reason());
+    }
+    if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+      throw new IllegalArgumentException("handshakeTimeout must be positive, got " + handshakeTimeout);
+    }
+    return create(route, route.trustManager(), alloc, route.tlsaBaseDomain(), peerPort, handshakeTimeout);
+  }
+
+  /**
+   * The handler for a trust manager: the route's {@link RouteTrustManager} (TLS 1.2 floor, DANE or
+   * unauthenticated, recorded), or a bare {@link DaneTrustManager} in tests.
+   */
+  static RouteTls create(MxRoute route, X509ExtendedTrustManager trust, ByteBufAllocator alloc, String sni,
+      int peerPort, Duration handshakeTimeout) {
+    X509ExtendedTrustManager tm = trust;
+    SslContext context;
+    try {
+      context = SslContextBuilder.forClient()
+          .sslProvider(SslProvider.JDK)
+          .trustManager(tm)
+          .protocols("TLSv1.3", "TLSv1.2")
+          .endpointIdentificationAlgorithm(null)
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build the TLS context for " + sni + ": " + e, e);
+    }
+    SslHandler handler = context.newHandler(alloc, sni, peerPort);
+    handler.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
+    return new RouteTls(route, handler, tm);
+  }
+}
