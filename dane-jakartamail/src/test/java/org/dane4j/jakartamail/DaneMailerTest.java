@@ -47,7 +47,7 @@ class DaneMailerTest {
     try (MailLab lab = new MailLab()) {
       MintedCertificate leaf = lab.leaf("mx.example.test");
       SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf);
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       lab.tlsa("mx.example.test", ee311(leaf));
       RecipientResult r = send(lab);
       assertThat(r.status()).as("%s", r).isEqualTo(Status.DELIVERED);
@@ -72,8 +72,8 @@ class DaneMailerTest {
   void daneTaDelivered() throws Exception {
     try (MailLab lab = new MailLab()) {
       lab.mx("mx.example.test", 2, lab.leaf("mx.example.test"));
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
-      lab.tlsa("mx.example.test", ta211(lab.issuer));
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ta211(lab.issuer()));
       RecipientResult r = send(lab);
       assertThat(r.status()).as("%s", r).isEqualTo(Status.DELIVERED);
       assertThat(r.deliveredBy().orElseThrow().daneVerification().orElseThrow().matchDepth()).isEqualTo(1);
@@ -85,7 +85,7 @@ class DaneMailerTest {
   void noMatchDeferred() throws Exception {
     try (MailLab lab = new MailLab()) {
       SmtpTestServer mx = lab.mx("mx.example.test", 2, lab.leaf("mx.example.test"));
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       lab.tlsa("mx.example.test", ee311(lab.leaf("mx.example.test"))); // another key
       RecipientResult r = send(lab);
       assertThat(r.status()).isEqualTo(Status.DEFERRED);
@@ -100,8 +100,8 @@ class DaneMailerTest {
   void daneTaNameMismatchDeferred() throws Exception {
     try (MailLab lab = new MailLab()) {
       SmtpTestServer mx = lab.mx("mx.example.test", 2, lab.leaf("other.example.net"));
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
-      lab.tlsa("mx.example.test", ta211(lab.issuer));
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ta211(lab.issuer()));
       RecipientResult r = send(lab);
       assertThat(r.status()).isEqualTo(Status.DEFERRED);
       assertThat(r.failureType()).isEqualTo(FailureType.CERTIFICATE_HOST_MISMATCH);
@@ -114,10 +114,10 @@ class DaneMailerTest {
   void expiredLeafWithDaneEeDelivered() throws Exception {
     try (MailLab lab = new MailLab()) {
       MintedCertificate expired = CertificateMinter.certificate().dnsNames("elsewhere.example.net")
-          .issuer(lab.issuer).validity(Instant.now().minus(Duration.ofDays(60)), Instant.now().minus(Duration.ofDays(1)))
+          .issuer(lab.issuer()).validity(Instant.now().minus(Duration.ofDays(60)), Instant.now().minus(Duration.ofDays(1)))
           .mint();
       lab.mx("mx.example.test", 2, expired);
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       lab.tlsa("mx.example.test", ee311(expired));
       assertThat(send(lab).status()).isEqualTo(Status.DELIVERED);
     }
@@ -129,7 +129,7 @@ class DaneMailerTest {
     try (MailLab lab = new MailLab()) {
       MintedCertificate leaf = lab.leaf("mx.example.test");
       SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.fault(SmtpFault.NO_STARTTLS));
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       lab.tlsa("mx.example.test", ee311(leaf));
       RecipientResult r = send(lab);
       assertThat(r.status()).isEqualTo(Status.DEFERRED);
@@ -145,7 +145,7 @@ class DaneMailerTest {
       try (MailLab lab = new MailLab()) {
         MintedCertificate leaf = lab.leaf("mx.example.test");
         SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.fault(fault));
-        lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+        lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
         lab.tlsa("mx.example.test", ee311(leaf));
         RecipientResult r = send(lab);
         assertThat(r.status()).as("%s", fault).isEqualTo(Status.DEFERRED);
@@ -161,7 +161,7 @@ class DaneMailerTest {
   void allUnusableEncrypted() throws Exception {
     try (MailLab lab = new MailLab()) {
       SmtpTestServer mx = lab.mx("mx.example.test", 2, lab.leaf("mx.example.test"));
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       lab.tlsa("mx.example.test", "0 1 1 " + "ab".repeat(32));
       RecipientResult r = send(lab);
       assertThat(r.status()).isEqualTo(Status.DELIVERED);
@@ -176,7 +176,7 @@ class DaneMailerTest {
     try (MailLab lab = new MailLab()) {
       SmtpTestServer mx = lab.mx("mx.example.test", 2, lab.leaf("mx.example.test"),
           b -> b.fault(SmtpFault.NO_STARTTLS));
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       lab.tlsa("mx.example.test", "0 1 1 " + "ab".repeat(32));
       assertThat(send(lab).status()).isEqualTo(Status.DEFERRED);
       assertNothingSentInCleartext(mx);
@@ -189,9 +189,9 @@ class DaneMailerTest {
     try (MailLab lab = new MailLab()) {
       MintedCertificate leaf = lab.leaf("mx.example.test");
       SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf);
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       lab.tlsa("mx.example.test", ee311(leaf));
-      lab.world.fault("_" + lab.port() + "._tcp.mx.example.test.", Type.TLSA, DnsFault.CORRUPT_RRSIG);
+      lab.world().fault("_" + lab.port() + "._tcp.mx.example.test.", Type.TLSA, DnsFault.CORRUPT_RRSIG);
       RecipientResult r = send(lab);
       assertThat(r.status()).isEqualTo(Status.DEFERRED);
       assertThat(r.failureType()).isEqualTo(FailureType.DNSSEC_INVALID);
@@ -206,7 +206,7 @@ class DaneMailerTest {
       MintedCertificate good = lab.leaf("mx2.example.test");
       SmtpTestServer first = lab.mx("mx1.example.test", 2, lab.leaf("mx1.example.test"));
       SmtpTestServer second = lab.mx("mx2.example.test", 3, good);
-      lab.zone.add("example.test. 300 IN MX 10 mx1.example.test.", "example.test. 300 IN MX 20 mx2.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx1.example.test.", "example.test. 300 IN MX 20 mx2.example.test.");
       lab.tlsa("mx1.example.test", ee311(good)); // mx1 presents another key
       lab.tlsa("mx2.example.test", ee311(good));
       RecipientResult r = send(lab);
@@ -225,7 +225,7 @@ class DaneMailerTest {
     try (MailLab lab = new MailLab()) {
       MintedCertificate leaf = lab.leaf("mx.example.test");
       SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.fault(SmtpFault.INJECT_AFTER_STARTTLS));
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       lab.tlsa("mx.example.test", ee311(leaf));
       RecipientResult r = send(lab);
       mx.awaitConnectionsClosed(Duration.ofSeconds(5));
@@ -244,7 +244,7 @@ class DaneMailerTest {
   void opportunisticVerdicts() throws Exception {
     try (MailLab lab = new MailLab()) {
       SmtpTestServer mx = lab.mx("mx.example.test", 2, lab.leaf("mx.example.test"));
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       RecipientResult tls = send(lab);
       assertThat(tls.status()).isEqualTo(Status.DELIVERED);
       assertThat(tls.deliveredBy().orElseThrow().verdict()).isEqualTo(TlsVerdict.OPPORTUNISTIC);
@@ -262,7 +262,7 @@ class DaneMailerTest {
     try (MailLab lab = new MailLab()) {
       MintedCertificate leaf = lab.leaf("mx.example.test");
       SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf);
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.", "sub.example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.", "sub.example.test. 300 IN MX 10 mx.example.test.");
       lab.tlsa("mx.example.test", ee311(leaf));
       try (DaneMailer mailer = lab.mailer()) {
         DeliveryReport report = mailer.send(message(RCPT, "carol@sub.example.test"));
@@ -279,7 +279,7 @@ class DaneMailerTest {
     try (MailLab lab = new MailLab()) {
       SmtpTestServer mx = lab.mx("mx.example.test", 2, lab.leaf("mx.example.test"),
           b -> b.fault(SmtpFault.HANDSHAKE_FAIL));
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       RecipientResult r = send(lab);
       assertThat(r.status()).as("%s", r).isEqualTo(Status.DELIVERED);
       assertThat(r.attempts()).hasSize(2);
@@ -294,7 +294,7 @@ class DaneMailerTest {
     try (MailLab lab = new MailLab()) {
       MintedCertificate leaf = lab.leaf("mx.example.test");
       lab.mx("mx.example.test", 2, leaf, b -> b.replyTo("RCPT", "550 5.1.1 no such user"));
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       lab.tlsa("mx.example.test", ee311(leaf));
       RecipientResult r = send(lab);
       assertThat(r.status()).isEqualTo(Status.FAILED);
@@ -307,7 +307,7 @@ class DaneMailerTest {
   void nullMxFails() throws Exception {
     try (MailLab lab = new MailLab()) {
       lab.dns();
-      lab.zone.add("example.test. 300 IN MX 0 .");
+      lab.zone().add("example.test. 300 IN MX 0 .");
       try (DaneMailer mailer = lab.mailer()) {
         assertThatThrownBy(() -> mailer.sendOrThrow(message(RCPT)))
             .isInstanceOfSatisfying(DaneSendFailedException.class, e -> {

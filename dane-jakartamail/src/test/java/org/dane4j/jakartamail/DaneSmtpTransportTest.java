@@ -34,7 +34,7 @@ class DaneSmtpTransportTest {
 
   private Properties properties(MailLab lab) throws Exception {
     Path anchors = dir.resolve("root.key");
-    Files.writeString(anchors, lab.world.trustAnchor());
+    Files.writeString(anchors, lab.world().trustAnchor());
     Properties p = new Properties();
     p.setProperty("mail.smtp.class", DaneSmtpTransport.class.getName());
     p.setProperty("mail.smtp.host", RELAY);
@@ -144,7 +144,7 @@ class DaneSmtpTransportTest {
       MintedCertificate leaf = lab.leaf(RELAY);
       SmtpTestServer server = relay(lab, leaf, b -> { });
       lab.tlsa(RELAY, ee311(leaf));
-      lab.world.fault("_" + lab.port() + "._tcp." + RELAY + ".", Type.TLSA, DnsFault.EXPIRED_RRSIG);
+      lab.world().fault("_" + lab.port() + "._tcp." + RELAY + ".", Type.TLSA, DnsFault.EXPIRED_RRSIG);
       assertThatThrownBy(() -> send(properties(lab))).isInstanceOfSatisfying(DaneMessagingException.class,
           e -> assertThat(e.attempt().verdict()).isEqualTo(TlsVerdict.FAILED));
       assertThat(server.connections()).isEmpty();

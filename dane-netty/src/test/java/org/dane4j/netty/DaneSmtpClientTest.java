@@ -43,7 +43,7 @@ class DaneSmtpClientTest {
     try (NettyLab lab = new NettyLab()) {
       MintedCertificate leaf = lab.leaf("mx.example.test");
       SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf);
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       lab.tlsa("mx.example.test", ee311(leaf));
       RecipientResult r = send(lab);
       assertThat(r.status()).as("%s", r).isEqualTo(Status.DELIVERED);
@@ -68,7 +68,7 @@ class DaneSmtpClientTest {
   void noMatchDeferred() throws Exception {
     try (NettyLab lab = new NettyLab()) {
       SmtpTestServer mx = lab.mx("mx.example.test", 2, lab.leaf("mx.example.test"));
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       lab.tlsa("mx.example.test", ee311(lab.leaf("mx.example.test"))); // another key
       RecipientResult r = send(lab);
       assertThat(r.status()).as("%s", r).isEqualTo(Status.DEFERRED);
@@ -84,7 +84,7 @@ class DaneSmtpClientTest {
     try (NettyLab lab = new NettyLab()) {
       MintedCertificate leaf = lab.leaf("mx.example.test");
       SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.fault(SmtpFault.NO_STARTTLS));
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       lab.tlsa("mx.example.test", ee311(leaf));
       RecipientResult r = send(lab);
       assertThat(r.status()).as("%s", r).isEqualTo(Status.DEFERRED);
@@ -99,7 +99,7 @@ class DaneSmtpClientTest {
     try (NettyLab lab = new NettyLab()) {
       MintedCertificate leaf = lab.leaf("mx.example.test");
       SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.fault(SmtpFault.INJECT_AFTER_STARTTLS));
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       lab.tlsa("mx.example.test", ee311(leaf));
       RecipientResult r = send(lab);
       mx.awaitConnectionsClosed(Duration.ofSeconds(5));
@@ -118,8 +118,8 @@ class DaneSmtpClientTest {
       SmtpTestServer bad = lab.mx("mx1.example.test", 2, lab.leaf("mx1.example.test"));
       MintedCertificate good = lab.leaf("mx2.example.test");
       SmtpTestServer ok = lab.mx("mx2.example.test", 3, good);
-      lab.zone.add("example.test. 300 IN MX 10 mx1.example.test.");
-      lab.zone.add("example.test. 300 IN MX 20 mx2.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx1.example.test.");
+      lab.zone().add("example.test. 300 IN MX 20 mx2.example.test.");
       lab.tlsa("mx1.example.test", ee311(lab.leaf("mx1.example.test")));
       lab.tlsa("mx2.example.test", ee311(good));
       RecipientResult r = send(lab);
@@ -139,8 +139,8 @@ class DaneSmtpClientTest {
       MintedCertificate leaf = lab.leaf("mx.example.test");
       SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.replyTo("RCPT", "550 5.1.1 no such user"));
       SmtpTestServer backup = lab.mx("mx2.example.test", 3, leaf);
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
-      lab.zone.add("example.test. 300 IN MX 20 mx2.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 20 mx2.example.test.");
       lab.tlsa("mx.example.test", ee311(leaf));
       lab.tlsa("mx2.example.test", ee311(leaf));
       RecipientResult r = send(lab);
@@ -158,7 +158,7 @@ class DaneSmtpClientTest {
     try (NettyLab lab = new NettyLab()) {
       MintedCertificate leaf = lab.leaf("mx.example.test");
       SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf);
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       lab.tlsa("mx.example.test", ee311(leaf));
       assertThat(send(lab).status()).isEqualTo(Status.DELIVERED);
       assertThat(mx.messages()).singleElement().satisfies(m -> assertThat(m.text())
@@ -172,7 +172,7 @@ class DaneSmtpClientTest {
     try (NettyLab lab = new NettyLab()) {
       MintedCertificate leaf = lab.leaf("mx.example.test");
       SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.fault(SmtpFault.NO_GREETING));
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       lab.tlsa("mx.example.test", ee311(leaf));
       try (DaneSmtpClient client = DaneSmtpClient.builder(lab.resolver()).ehloName("sender.example.org")
           .mxPort(lab.port()).greetingTimeout(Duration.ofMillis(300)).build()) {
@@ -193,7 +193,7 @@ class DaneSmtpClientTest {
     try (NettyLab lab = new NettyLab()) {
       MintedCertificate leaf = lab.leaf("mx.example.test");
       SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf);
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       lab.tlsa("mx.example.test", ee311(leaf));
       try (DaneSmtpClient client = DaneSmtpClient.builder(lab.resolver()).ehloName("sender.example.org")
           .mxPort(lab.port()).eventLoopGroup(group).build()) {
@@ -219,7 +219,7 @@ class DaneSmtpClientTest {
       try (NettyLab lab = new NettyLab()) {
         MintedCertificate leaf = lab.leaf("mx.example.test");
         SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.fault(fault));
-        lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+        lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
         lab.tlsa("mx.example.test", ee311(leaf));
         RecipientResult r = send(lab);
         assertThat(r.status()).as("%s: %s", fault, r).isEqualTo(Status.DEFERRED);
@@ -234,7 +234,7 @@ class DaneSmtpClientTest {
   void opportunisticVerdicts() throws Exception {
     try (NettyLab lab = new NettyLab()) {
       SmtpTestServer mx = lab.mx("mx.example.test", 2, lab.leaf("mx.example.test"));
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       RecipientResult tls = send(lab);
       assertThat(tls.status()).as("%s", tls).isEqualTo(Status.DELIVERED);
       assertThat(tls.deliveredBy().orElseThrow().verdict()).isEqualTo(TlsVerdict.OPPORTUNISTIC);
@@ -251,7 +251,7 @@ class DaneSmtpClientTest {
   void nullMxFails() throws Exception {
     try (NettyLab lab = new NettyLab()) {
       SmtpTestServer mx = lab.mx("mx.example.test", 2, lab.leaf("mx.example.test"));
-      lab.zone.add("example.test. 300 IN MX 0 .");
+      lab.zone().add("example.test. 300 IN MX 0 .");
       RecipientResult r = send(lab);
       assertThat(r.status()).as("%s", r).isEqualTo(Status.FAILED);
       assertThat(r.attempts()).isEmpty();
@@ -265,7 +265,7 @@ class DaneSmtpClientTest {
     try (NettyLab lab = new NettyLab()) {
       MintedCertificate leaf = lab.leaf("mx.example.test");
       SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.fault(SmtpFault.DROP_MID_DATA));
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       lab.tlsa("mx.example.test", ee311(leaf));
       RecipientResult r = send(lab);
       assertThat(r.status()).as("%s", r).isEqualTo(Status.DEFERRED);
@@ -281,8 +281,8 @@ class DaneSmtpClientTest {
       MintedCertificate leaf2 = lab.leaf("mx.other.example.test");
       SmtpTestServer mx1 = lab.mx("mx.example.test", 2, leaf1);
       SmtpTestServer mx2 = lab.mx("mx.other.example.test", 3, leaf2);
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
-      lab.zone.add("other.example.test. 300 IN MX 10 mx.other.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("other.example.test. 300 IN MX 10 mx.other.example.test.");
       lab.tlsa("mx.example.test", ee311(leaf1));
       lab.tlsa("mx.other.example.test", ee311(leaf2));
       List<String> to = List.of("carol@other.example.test", RCPT, "dave@other.example.test");

@@ -29,7 +29,7 @@ class LoadTest {
     try (NettyLab lab = new NettyLab()) {
       MintedCertificate leaf = lab.leaf("mx.example.test");
       SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.replyDelay(Duration.ofMillis(10)));
-      lab.zone.add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       lab.tlsa("mx.example.test", ee311(leaf));
       try (DaneSmtpClient client = DaneSmtpClient.builder(lab.resolver()).ehloName("sender.example.org")
           .mxPort(lab.port()).maxConnectionsPerHost(2).threads(2).build()) {
@@ -61,7 +61,7 @@ class LoadTest {
         String host = "mx" + d + ".example.test";
         MintedCertificate leaf = lab.leaf(host);
         lab.mx(host, 2 + d, leaf);
-        lab.zone.add("d" + d + ".example.test. 300 IN MX 10 " + host + ".");
+        lab.zone().add("d" + d + ".example.test. 300 IN MX 10 " + host + ".");
         lab.tlsa(host, ee311(d == 0 ? lab.leaf(host) : leaf)); // d0: DANE fails
       }
       io.netty.channel.EventLoopGroup group = new io.netty.channel.MultiThreadIoEventLoopGroup(2,
