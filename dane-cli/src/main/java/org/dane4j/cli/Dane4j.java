@@ -3,6 +3,7 @@ package org.dane4j.cli;
 import java.util.concurrent.Callable;
 import org.dane4j.cli.check.CheckCommand;
 import org.dane4j.cli.demo.DemoCommand;
+import org.dane4j.cli.monitor.MonitorCommand;
 import org.dane4j.cli.send.SendCommand;
 import org.dane4j.cli.tlsa.TlsaCommand;
 import picocli.CommandLine;
@@ -16,18 +17,21 @@ import picocli.CommandLine.Spec;
  * <pre>
  * dane4j demo                                            # see DANE accept and refuse servers, offline
  * dane4j tlsa create --port 25 --selector 1 --certificate cert.pem mx.example.com
+ * dane4j tlsa verify mx.example.com                      # which TLSA record matches which certificate
+ * dane4j monitor --warn-days 21 example.com              # for cron and Nagios: exit 0/1/2/3
  * dane4j send --from me@example.org --to you@example.nl --body 'Hello over DANE'
  * </pre>
  *
  * <p>Exit codes: 0 success, 1 the command failed (one line on stderr says why), 2 the command line is
- * wrong; {@code send} has its own (see {@link ExitCodes}). {@link #main} is the only place that calls {@link System#exit}; tests run {@link #commandLine()}
- * in-process.
+ * wrong; {@code send}, {@code check} and {@code tlsa verify} have their own (see {@link ExitCodes}),
+ * {@code monitor} the Nagios ones (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN). {@link #main} is the only place
+ * that calls {@link System#exit}; tests run {@link #commandLine()} in-process.
  */
 @Command(name = "dane4j", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    description = "DANE for SMTP (RFC 7672): make TLSA records, check a domain, send with DANE, and see"
-        + " DANE at work.%n"
+    description = "DANE for SMTP (RFC 7672): make and verify TLSA records, check and monitor a domain, send with"
+        + " DANE, and see DANE at work.%n"
         + "New here? Run 'dane4j demo' first.",
-    subcommands = {TlsaCommand.class, CheckCommand.class, SendCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TlsaCommand.class, CheckCommand.class, MonitorCommand.class, SendCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Dane4j implements Callable<Integer> {
   @Spec
   private CommandSpec spec;

@@ -31,7 +31,7 @@ import org.dane4j.tlsa.FailureType;
  * TLSA base domain, the route's trust manager), ended with QUIT before any mail command: greeting, EHLO,
  * STARTTLS, the handshake, and the chain the server presented.
  */
-final class StartTlsProbe {
+public final class StartTlsProbe {
   /**
    * What the probe saw.
    *
@@ -44,12 +44,13 @@ final class StartTlsProbe {
    * @param failureType the RFC 8460 type of a failure, or null
    * @param detail what happened, in words
    */
-  record Result(boolean starttls, String protocol, String cipher, List<X509Certificate> chain,
+  public record Result(boolean starttls, String protocol, String cipher, List<X509Certificate> chain,
       Optional<DaneVerification> verification, TlsVerdict verdict, FailureType failureType, String detail) {}
 
   private StartTlsProbe() {}
 
-  static Result probe(MxRoute route, InetAddress address, String ehlo, Duration timeout) {
+  /** Opens one session to {@code address} on {@code route}'s port, as a sender would, and ends it with QUIT. */
+  public static Result probe(MxRoute route, InetAddress address, String ehlo, Duration timeout) {
     int millis = (int) timeout.toMillis();
     boolean mandatory = route.requirement().tlsMandatory();
     try (Socket plain = new Socket()) {

@@ -11,7 +11,7 @@ import org.dane4j.cli.CommandException;
 import org.dane4j.testkit.Pem;
 
 /** Reads the certificates of a PEM file, in file order; every problem becomes a one-line explanation. */
-final class CertificateFile {
+public final class CertificateFile {
   /** Far above any real chain; bounds what a mistaken path (a disk image, a log) makes us read. */
   private static final long MAX_BYTES = 1 << 20;
 
@@ -22,7 +22,7 @@ final class CertificateFile {
    *
    * @throws CommandException when the file cannot be read or holds no certificate
    */
-  static List<X509Certificate> read(Path file) {
+  public static List<X509Certificate> read(Path file) {
     byte[] bytes = bytes(file);
     List<X509Certificate> certificates;
     try {

@@ -5,9 +5,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code dane4j tlsa}: the TLSA record commands; {@code create} for now. */
+/** {@code dane4j tlsa}: the TLSA record commands: {@code create} and {@code verify}. */
 @Command(name = "tlsa", mixinStandardHelpOptions = true, description = "Work with TLSA records.",
-    subcommands = TlsaCreateCommand.class)
+    subcommands = {TlsaCreateCommand.class, TlsaVerifyCommand.class})
 public final class TlsaCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;

@@ -1,0 +1,517 @@
+package org.dane4j.cli.monitor;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.dane4j.cli.CommandException;
+import org.dane4j.cli.CommonOptions;
+import org.dane4j.cli.Json;
+import org.dane4j.cli.check.StartTlsProbe;
+import org.dane4j.cli.send.Reports;
+import org.dane4j.cli.tlsa.CertificateFile;
+import org.dane4j.dns.DaneResolver;
+import org.dane4j.smtp.DeliveryPlan;
+import org.dane4j.smtp.DeliveryPlanner;
+import org.dane4j.smtp.Destination;
+import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.TlsRequirement;
+import org.dane4j.smtp.TlsVerdict;
+import org.dane4j.tlsa.CertUsage;
+import org.dane4j.tlsa.DaneVerification;
+import org.dane4j.tlsa.DaneVerifier;
+import org.dane4j.tlsa.FailureType;
+import org.dane4j.tlsa.TlsaRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dane4j monitor DOMAIN...}: a check for cron and Nagios-style monitoring. Plans each domain as
+ * {@code check} does, opens a STARTTLS session to every address of every MX host (QUIT before any mail
+ * command), and asks per host: does at least one TLSA record authenticate the server now; do both a DANE-EE
+ * ({@code 3 x x}) and a DANE-TA ({@code 2 x x}) record match on their own (each usable record is verified
+ * alone against the presented chain); does the leaf expire within {@code --warn-days}; would each
+ * {@code --next-certificate} still be covered by the published TLSA RRset.
+ *
+ * <p>The first line of the output is Nagios plugin output ({@code DANE OK - ...}); the exit code is the
+ * Nagios state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. Bad input is UNKNOWN too (one line on stderr).
+ */
+@Command(name = "monitor", mixinStandardHelpOptions = true, sortOptions = false,
+    exitCodeOnInvalidInput = MonitorCommand.UNKNOWN, exitCodeOnExecutionException = MonitorCommand.UNKNOWN,
+    description = {"Monitor the DANE set-up of mail domains (for cron, Nagios, Icinga): for each MX host, is a"
+        + " TLSA record valid now, are both a 3 1 1 and a 2 1 1 record valid, does the certificate expire"
+        + " soon, and would the next certificate still be covered. No mail is sent.",
+        "The first line is Nagios plugin output (DANE OK - ...), details follow."},
+    exitCodeListHeading = "%nExit codes (the Nagios plugin convention):%n",
+    exitCodeList = {"0:OK", "1:WARNING: only one of the 3 1 1 / 2 1 1 pair is valid, the certificate expires"
+        + " within --warn-days, a next certificate is not covered, the MX RRset is unsigned",
+        "2:CRITICAL: no TLSA record authenticates a host, a host fails DANE, DNSSEC is bogus, no DANE at all",
+        "3:UNKNOWN: DNS lookups failed or timed out, bad command line or input file"})
+public final class MonitorCommand implements Callable<Integer> {
+  static final int OK = 0;
+  static final int WARNING = 1;
+  static final int CRITICAL = 2;
+  static final int UNKNOWN = 3;
+
+  /** A Nagios state; {@link #severity} orders them for aggregation: CRITICAL beats UNKNOWN beats WARNING. */
+  enum State {
+    OK(0, 0), WARNING(1, 1), CRITICAL(2, 3), UNKNOWN(3, 2);
+
+    final int exitCode;
+    final int severity;
+
+    State(int exitCode, int severity) {
+      this.exitCode = exitCode;
+      this.severity = severity;
+    }
+
+    State worse(State other) {
+      return other.severity > severity ? other : this;
+    }
+  }
+
+  /** Something wrong, with the state it puts the check in. */
+  record Problem(State state, String text) {
+    Map<String, Object> json() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("state", state.name());
+      m.put("text", text);
+      return m;
+    }
+  }
+
+  @Spec
+  private CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "DOMAIN", description = "The mail domains to monitor, e.g. example.nl.")
+  private List<String> domains;
+
+  @Option(names = "--warn-days", paramLabel = "N", defaultValue = "21",
+      description = "WARNING when a server's certificate expires within N days (default: ${DEFAULT-VALUE}).")
+  private int warnDays = 21;
+
+  @Option(names = "--next-certificate", paramLabel = "FILE",
+      description = {"PEM file with the certificate about to be deployed (leaf, or leaf + chain);"
+          + " repeatable. WARNING unless the published TLSA RRset covers it. It is checked for the hosts it"
+          + " names, or for every host when it names none of them."})
+  private List<Path> nextCertificates = new ArrayList<>();
+
+  @Option(names = "--ehlo", paramLabel = "NAME", defaultValue = "dane4j-monitor.invalid",
+      description = "The EHLO name of the probe (default: ${DEFAULT-VALUE}).")
+  private String ehlo;
+
+  @Option(names = "--port", hidden = true, defaultValue = "25",
+      description = "Port of the MX hosts, for test networks; TLSA is looked up at this port.")
+  private int port = 25;
+
+  @Mixin
+  private CommonOptions common;
+
+  private final List<Problem> all = new ArrayList<>();
+  private long minDaysLeft = Long.MAX_VALUE;
+  private int hostsChecked;
+
+  /**
+   * Runs the check. A {@link CommandException} (bad input, no resolver, a timeout) ends it UNKNOWN: the one
+   * line on stderr, and, without --json, also as the Nagios status line on stdout, which is all many
+   * monitoring systems show.
+   */
+  @Override
+  public Integer call() {
+    try {
+      return run();
+    } catch (CommandException e) {
+      if (!common.json()) {
+        spec.commandLine().getOut().println("DANE UNKNOWN - " + String.valueOf(e.getMessage()).replace('\n', ' '));
+        spec.commandLine().getOut().flush();
+      }
+      throw e;
+    }
+  }
+
+  private int run() {
+    if (warnDays < 0 || warnDays > 3650) {
+      throw new CommandException(UNKNOWN, "--warn-days must be 0..3650, got " + warnDays, null);
+    }
+    List<Destination> destinations = new ArrayList<>();
+    for (String d : domains) {
+      try {
+        destinations.add(Destination.domain(d, port));
+      } catch (IllegalArgumentException e) {
+        throw new CommandException(UNKNOWN, "not a mail domain: '" + d + "': " + e.getMessage(), e);
+      }
+    }
+    Map<Path, List<X509Certificate>> next = new LinkedHashMap<>();
+    for (Path file : nextCertificates) {
+      try {
+        next.put(file, CertificateFile.read(file));
+      } catch (CommandException e) {
+        throw new CommandException(UNKNOWN, "--next-certificate: " + e.getMessage(), e);
+      }
+    }
+    Instant now = Instant.now();
+    List<Object> domainDocs = new ArrayList<>();
+    try (DaneResolver resolver = resolver()) {
+      List<DeliveryPlan> plans = new ArrayList<>();
+      for (Destination d : destinations) {
+        plans.add(plan(resolver, d));
+      }
+      List<String> monitoredNames = new ArrayList<>();
+      plans.forEach(p -> p.routes().forEach(r -> {
+        monitoredNames.add(r.host());
+        monitoredNames.add(r.mxHost());
+      }));
+      for (DeliveryPlan plan : plans) {
+        domainDocs.add(domain(plan, next, monitoredNames, now));
+      }
+    }
+    State state = State.OK;
+    for (Problem p : all) {
+      state = state.worse(p.state());
+    }
+    String summary = summary(state);
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("command", "monitor");
+    doc.put("state", state.name());
+    doc.put("exit_code", state.exitCode);
+    doc.put("summary", summary);
+    doc.put("warn_days", warnDays);
+    doc.put("domains", domainDocs);
+    print(doc, state, summary);
+    return state.exitCode;
+  }
+
+  private DaneResolver resolver() {
+    try {
+      return common.resolver();
+    } catch (CommandException e) {
+      throw new CommandException(UNKNOWN, e.getMessage(), e);
+    }
+  }
+
+  private DeliveryPlan plan(DaneResolver resolver, Destination destination) {
+    try {
+      return DeliveryPlanner.of(resolver).plan(destination).get(common.timeout().toSeconds() * 12,
+          TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new CommandException(UNKNOWN, "DNS lookups for " + destination.name() + " timed out", e);
+    } catch (ExecutionException e) {
+      throw new CommandException(UNKNOWN, "planning " + destination.name() + " failed: " + e.getCause(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CommandException(UNKNOWN, "interrupted", e);
+    }
+  }
+
+  private Map<String, Object> domain(DeliveryPlan plan, Map<Path, List<X509Certificate>> next,
+      List<String> monitoredNames, Instant now) {
+    String name = plan.destination().name();
+    Map<String, Object> d = new LinkedHashMap<>();
+    List<Problem> problems = new ArrayList<>();
+    d.put("domain", name);
+    d.put("mx_dnssec", Reports.word(plan.mxStatus()));
+    if (plan.routes().isEmpty()) { // MX lookup failed, null MX: nothing per host to say
+      plan.failure().ifPresent(f -> problems.add(new Problem(failureState(f.type(), f.transientFailure()),
+          name + ": " + f.reason())));
+    }
+    List<Object> hosts = new ArrayList<>();
+    for (MxRoute route : plan.routes()) { // unusable hosts report their own reason
+      hosts.add(host(route, next, monitoredNames, now));
+    }
+    d.put("problems", json(problems));
+    d.put("hosts", hosts);
+    all.addAll(problems);
+    return d;
+  }
+
+  /** DNSSEC bogus and permanent failures are CRITICAL; lookups that failed for other reasons UNKNOWN. */
+  private static State failureState(FailureType type, boolean transientFailure) {
+    if (type == FailureType.DNSSEC_INVALID) {
+      return State.CRITICAL;
+    }
+    return transientFailure && (type == null || type == FailureType.VALIDATION_FAILURE) ? State.UNKNOWN
+        : State.CRITICAL;
+  }
+
+  private Map<String, Object> host(MxRoute route, Map<Path, List<X509Certificate>> next,
+      List<String> monitoredNames, Instant now) {
+    String name = route.mxHost();
+    Map<String, Object> h = new LinkedHashMap<>();
+    List<Problem> problems = new ArrayList<>();
+    h.put("mx_host", name);
+    h.put("preference", route.preference());
+    h.put("port", route.port());
+    h.put("requirement", Reports.word(route.requirement()));
+    h.put("requirement_reason", route.reason());
+    h.put("tlsa", route.tlsa().stream().map(TlsaRecord::toString).toList());
+    List<Object> addresses = new ArrayList<>();
+    List<Object> nextDocs = new ArrayList<>();
+    switch (route.requirement()) {
+      case UNUSABLE -> problems.add(new Problem(
+          route.failureType().map(t -> failureState(t, true)).orElse(State.UNKNOWN), name + ": " + route.reason()));
+      case OPPORTUNISTIC -> problems.add(new Problem(State.CRITICAL, name + ": no DANE: " + route.reason()));
+      case ENCRYPT -> problems.add(new Problem(State.CRITICAL, name + ": no usable TLSA record: "
+          + route.reason()));
+      case DANE -> {
+        hostsChecked++;
+        if (!route.mxSecure()) {
+          problems.add(new Problem(State.WARNING, name + ": the MX RRset is not DNSSEC-signed: senders reach"
+              + " this host only as 'trusted', and an attacker can redirect mail elsewhere"));
+        }
+        for (InetAddress address : route.addresses()) {
+          addresses.add(address(route, address, problems, now));
+        }
+        for (Map.Entry<Path, List<X509Certificate>> e : next.entrySet()) {
+          if (appliesTo(e.getValue().get(0), route, monitoredNames)) {
+            nextDocs.add(nextCertificate(route, e.getKey(), e.getValue(), problems, now));
+          }
+        }
+      }
+    }
+    h.put("state", worst(problems).name());
+    h.put("addresses", addresses);
+    h.put("next_certificates", nextDocs);
+    h.put("problems", json(problems));
+    all.addAll(problems);
+    return h;
+  }
+
+  private Map<String, Object> address(MxRoute route, InetAddress address, List<Problem> problems, Instant now) {
+    String where = route.mxHost() + "[" + address.getHostAddress() + "]";
+    StartTlsProbe.Result r = StartTlsProbe.probe(route, address, ehlo, common.timeout().multipliedBy(6));
+    Map<String, Object> a = new LinkedHashMap<>();
+    a.put("address", address.getHostAddress());
+    a.put("verdict", Reports.word(r.verdict()));
+    a.put("tls_protocol", r.protocol());
+    a.put("tlsa_match", r.verification().filter(DaneVerification::verified).flatMap(v -> v.matchedRecord())
+        .map(TlsaRecord::toString).orElse(null));
+    a.put("failure_type", r.failureType() == null ? null : r.failureType().resultType());
+    a.put("detail", r.detail());
+    if (r.verdict() == TlsVerdict.FAILED) {
+      problems.add(new Problem(State.CRITICAL, where + ": DANE fails: " + Reports.shorten(r.detail(), 200)
+          + (r.failureType() == null ? "" : " [" + r.failureType().resultType() + "]")));
+    }
+    List<X509Certificate> chain = r.chain();
+    List<Object> records = new ArrayList<>();
+    boolean ee = false;
+    boolean ta = false;
+    List<TlsaRecord> stale = new ArrayList<>();
+    for (TlsaRecord record : route.tlsa()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("record", record.toString());
+      m.put("usable", record.usableForSmtp());
+      if (!record.usableForSmtp()) {
+        m.put("valid", false);
+        m.put("match_depth", null);
+        m.put("reason", "not usable for SMTP (RFC 7672 §3.1.3): ignored by senders");
+      } else if (chain.isEmpty()) {
+        m.put("valid", null);
+        m.put("match_depth", null);
+        m.put("reason", "no certificate chain to check it against");
+      } else {
+        DaneVerification v = DaneVerifier.defaults().verify(chain, List.of(record), route.referenceNames(), now);
+        m.put("valid", v.verified());
+        m.put("match_depth", v.verified() ? v.matchDepth() : null);
+        m.put("reason", v.reason());
+        if (v.verified()) {
+          ee |= record.usage().equals(CertUsage.DANE_EE);
+          ta |= record.usage().equals(CertUsage.DANE_TA);
+        } else {
+          stale.add(record);
+        }
+      }
+      records.add(m);
+    }
+    a.put("records", records);
+    a.put("ee_valid", ee);
+    a.put("ta_valid", ta);
+    if (!chain.isEmpty() && r.verdict() != TlsVerdict.FAILED && !(ee && ta)) {
+      String missing = ee ? "DANE-TA (2 1 1)" : "DANE-EE (3 1 1)";
+      String valid = ee ? "DANE-EE (3 1 1)" : "DANE-TA (2 1 1)";
+      CertUsage wanted = ee ? CertUsage.DANE_TA : CertUsage.DANE_EE;
+      boolean published = route.tlsa().stream().anyMatch(t -> t.usableForSmtp() && t.usage().equals(wanted));
+      problems.add(new Problem(State.WARNING, where + ": only a " + valid + " record is valid; "
+          + (published ? "no " + missing + " record matches (" + String.join(", ", stale.stream()
+              .filter(t -> t.usage().equals(wanted)).map(Reports::abbreviate).toList())
+              + "): a broken rollover waiting to happen, replace it"
+              : "no " + missing + " record is published: publish one so that one still matches during a"
+                  + " key or CA change")));
+    }
+    if (!chain.isEmpty()) {
+      X509Certificate leaf = chain.get(0);
+      Instant notAfter = leaf.getNotAfter().toInstant();
+      long days = Duration.between(now, notAfter).toDays();
+      minDaysLeft = Math.min(minDaysLeft, days);
+      a.put("not_after", notAfter.toString());
+      a.put("days_left", days);
+      if (notAfter.isBefore(now)) {
+        problems.add(new Problem(State.WARNING, where + ": the certificate expired on " + notAfter));
+      } else if (days < warnDays) {
+        problems.add(new Problem(State.WARNING, where + ": the certificate expires in " + days + " days ("
+            + notAfter + ")"));
+      }
+    } else {
+      a.put("not_after", null);
+      a.put("days_left", null);
+    }
+    return a;
+  }
+
+  private Map<String, Object> nextCertificate(MxRoute route, Path file, List<X509Certificate> chain,
+      List<Problem> problems, Instant now) {
+    X509Certificate leaf = chain.get(0);
+    Instant notBefore = leaf.getNotBefore().toInstant();
+    Instant at = notBefore.isAfter(now) ? notBefore : now; // a certificate for later: checked from its start
+    DaneVerification v = DaneVerifier.defaults().verify(chain, route.tlsa(), route.referenceNames(), at);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("file", file.toString());
+    m.put("subject", leaf.getSubjectX500Principal().getName());
+    m.put("covered", v.verified());
+    m.put("tlsa_match", v.verified() ? v.matchedRecord().map(TlsaRecord::toString).orElse(null) : null);
+    m.put("reason", v.reason());
+    if (!v.verified()) {
+      problems.add(new Problem(State.WARNING, route.mxHost() + ": next certificate " + file
+          + " is not covered by the published TLSA records: " + Reports.shorten(v.reason(), 160)
+          + " (publish its 3 1 1 record, or a 2 1 1 of its issuer, before deploying it)"));
+    }
+    return m;
+  }
+
+  /** Whether a next certificate is meant for this host: it names the host, or none of the monitored hosts. */
+  private static boolean appliesTo(X509Certificate leaf, MxRoute route, List<String> monitoredNames) {
+    List<String> names = names(leaf);
+    boolean namesAny = monitoredNames.stream().anyMatch(h -> names.stream().anyMatch(n -> matches(n, h)));
+    if (!namesAny) {
+      return true;
+    }
+    return names.stream().anyMatch(n -> matches(n, route.host()) || matches(n, route.mxHost())
+        || route.referenceNames().stream().anyMatch(r -> matches(n, r)));
+  }
+
+  private static List<String> names(X509Certificate c) {
+    List<String> names = new ArrayList<>();
+    try {
+      if (c.getSubjectAlternativeNames() != null) {
+        for (List<?> san : c.getSubjectAlternativeNames()) {
+          if (Integer.valueOf(2).equals(san.get(0)) && san.get(1) instanceof String s) {
+            names.add(s);
+          }
+        }
+      }
+    } catch (CertificateParsingException e) {
+      // no usable names: the certificate is then checked for every host
+    }
+    return names;
+  }
+
+  private static boolean matches(String pattern, String host) {
+    String p = strip(pattern);
+    String h = strip(host);
+    if (p.startsWith("*.")) {
+      int dot = h.indexOf('.');
+      return dot > 0 && h.substring(dot + 1).equals(p.substring(2));
+    }
+    return p.equals(h);
+  }
+
+  private static String strip(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+  }
+
+  private static State worst(List<Problem> problems) {
+    State s = State.OK;
+    for (Problem p : problems) {
+      s = s.worse(p.state());
+    }
+    return s;
+  }
+
+  private static List<Object> json(List<Problem> problems) {
+    return new ArrayList<>(problems.stream().map(Problem::json).toList());
+  }
+
+  private String summary(State state) {
+    if (state == State.OK) {
+      StringBuilder s = new StringBuilder(String.join(", ", domains)).append(": ").append(hostsChecked)
+          .append(hostsChecked == 1 ? " host" : " hosts").append(" verified, 3 1 1 and 2 1 1 valid");
+      if (minDaysLeft != Long.MAX_VALUE) {
+        s.append(", certificates valid for ").append(minDaysLeft).append("+ days");
+      }
+      if (!nextCertificates.isEmpty()) {
+        s.append(", next certificate").append(nextCertificates.size() == 1 ? "" : "s").append(" covered");
+      }
+      return s.toString();
+    }
+    List<String> worst = all.stream().filter(p -> p.state() == state).map(Problem::text).toList();
+    long others = all.stream().filter(p -> p.state() != state).count();
+    return String.join("; ", worst) + (others == 0 ? "" : " (and " + others + " more: see below)");
+  }
+
+  private void print(Map<String, Object> doc, State state, String summary) {
+    PrintWriter out = spec.commandLine().getOut();
+    if (common.json()) {
+      out.println(Json.write(doc));
+      out.flush();
+      return;
+    }
+    String perf = minDaysLeft == Long.MAX_VALUE ? "" : " | days_left=" + minDaysLeft + ";" + warnDays;
+    out.println("DANE " + state.name() + " - " + summary + perf);
+    for (Object o : (List<?>) doc.get("domains")) {
+      Map<?, ?> d = (Map<?, ?>) o;
+      out.println(d.get("domain") + " (MX RRset " + d.get("mx_dnssec") + ")");
+      problems(out, d.get("problems"), "  ");
+      for (Object ho : (List<?>) d.get("hosts")) {
+        Map<?, ?> h = (Map<?, ?>) ho;
+        out.println("  MX " + h.get("preference") + " " + h.get("mx_host") + ": " + h.get("requirement") + ", "
+            + h.get("state"));
+        for (Object ao : (List<?>) h.get("addresses")) {
+          Map<?, ?> a = (Map<?, ?>) ao;
+          out.println("    " + a.get("address") + ": " + a.get("verdict")
+              + (a.get("tls_protocol") == null ? "" : ", " + a.get("tls_protocol"))
+              + (a.get("not_after") == null ? "" : ", certificate expires " + a.get("not_after") + " ("
+                  + a.get("days_left") + " days)"));
+          for (Object ro : (List<?>) a.get("records")) {
+            Map<?, ?> rec = (Map<?, ?>) ro;
+            Object valid = rec.get("valid");
+            String word = Boolean.TRUE.equals(valid) ? "valid (matches at depth " + rec.get("match_depth") + ")"
+                : Boolean.FALSE.equals(rec.get("usable")) ? "unusable" : valid == null ? "not checked" : "NOT valid";
+            out.println("      TLSA " + Reports.abbreviate(TlsaRecord.parse((String) rec.get("record"))) + "  "
+                + word);
+          }
+        }
+        for (Object no : (List<?>) h.get("next_certificates")) {
+          Map<?, ?> n = (Map<?, ?>) no;
+          out.println("    next certificate " + n.get("file") + ": " + (Boolean.TRUE.equals(n.get("covered"))
+              ? "covered by " + Reports.abbreviate(TlsaRecord.parse((String) n.get("tlsa_match")))
+              : "NOT covered"));
+        }
+        problems(out, h.get("problems"), "    ");
+      }
+    }
+    out.flush();
+  }
+
+  private static void problems(PrintWriter out, Object list, String indent) {
+    for (Object po : (List<?>) list) {
+      Map<?, ?> p = (Map<?, ?>) po;
+      out.println(indent + p.get("state") + ": " + p.get("text"));
+    }
+  }
+}

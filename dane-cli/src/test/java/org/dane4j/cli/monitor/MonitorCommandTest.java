@@ -1,0 +1,297 @@
+package org.dane4j.cli.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.dane4j.cli.CliRun;
+import org.dane4j.cli.MiniJson;
+import org.dane4j.cli.demo.DemoLab;
+import org.dane4j.testkit.CertificateMinter;
+import org.dane4j.testkit.MintedCertificate;
+import org.dane4j.testkit.Pem;
+import org.dane4j.testkit.dns.DnsFault;
+import org.dane4j.testkit.smtp.SmtpTestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Type;
+
+/** {@code dane4j monitor} against the loopback lab: Nagios states, exit codes, first line and JSON. */
+class MonitorCommandTest {
+  private static final String GOOD = "good." + DemoLab.SIGNED;
+  private static final String STALE = "stale." + DemoLab.SIGNED;
+  private static final String NOMATCH = "nomatch." + DemoLab.SIGNED;
+  private static final String EXPIRING = "expiring." + DemoLab.SIGNED;
+  private static final String BOGUS = "bogus." + DemoLab.SIGNED;
+  private static final String SERVFAIL = "servfail." + DemoLab.SIGNED;
+  private static final String UNSIGNED = "plain." + DemoLab.UNSIGNED;
+  private static final String PKIX_ONLY = "pkix." + DemoLab.SIGNED;
+  private static final String TLSA_SERVFAIL = "tlsa-servfail." + DemoLab.SIGNED;
+
+  private static DemoLab lab;
+  private static MintedCertificate goodLeaf;
+  private static SmtpTestServer good;
+  @TempDir
+  static Path dir;
+  private static Path anchor;
+  private static Path sameCaNewKey;
+  private static Path otherCaNewKey;
+
+  @BeforeAll
+  static void startLab() throws IOException {
+    lab = new DemoLab();
+    goodLeaf = lab.leaf("mx." + GOOD);
+    good = lab.mx(GOOD, "mx." + GOOD, goodLeaf, b -> b);
+    lab.tlsa("mx." + GOOD, DemoLab.ee311(goodLeaf).toString(), DemoLab.ta211(lab.issuer()).toString());
+
+    // the server has a new key, the 3 1 1 still names the old one; the 2 1 1 of the CA carries delivery
+    MintedCertificate oldLeaf = lab.leaf("mx." + STALE);
+    lab.mx(STALE, "mx." + STALE, lab.leaf("mx." + STALE), b -> b);
+    lab.tlsa("mx." + STALE, DemoLab.ee311(oldLeaf).toString(), DemoLab.ta211(lab.issuer()).toString());
+
+    lab.mx(NOMATCH, "mx." + NOMATCH, lab.leaf("mx." + NOMATCH), b -> b);
+    lab.tlsa("mx." + NOMATCH, DemoLab.ee311(lab.leaf("mx." + NOMATCH)).toString());
+
+    MintedCertificate soon = CertificateMinter.certificate().dnsNames("mx." + EXPIRING).issuer(lab.issuer())
+        .validity(Instant.now().minus(Duration.ofDays(80)), Instant.now().plus(Duration.ofDays(10))).mint();
+    lab.mx(EXPIRING, "mx." + EXPIRING, soon, b -> b);
+    lab.tlsa("mx." + EXPIRING, DemoLab.ee311(soon).toString(), DemoLab.ta211(lab.issuer()).toString());
+
+    MintedCertificate bogusLeaf = lab.leaf("mx." + BOGUS);
+    lab.mx(BOGUS, "mx." + BOGUS, bogusLeaf, b -> b);
+    lab.tlsa("mx." + BOGUS, DemoLab.ee311(bogusLeaf).toString(), DemoLab.ta211(lab.issuer()).toString());
+    lab.world().fault(BOGUS + ".", Type.MX, DnsFault.CORRUPT_RRSIG);
+
+    MintedCertificate servfailLeaf = lab.leaf("mx." + SERVFAIL);
+    lab.mx(SERVFAIL, "mx." + SERVFAIL, servfailLeaf, b -> b);
+    lab.tlsa("mx." + SERVFAIL, DemoLab.ee311(servfailLeaf).toString());
+    lab.world().fault(SERVFAIL + ".", Type.MX, DnsFault.SERVFAIL);
+
+    lab.mx(UNSIGNED, "mx." + UNSIGNED, lab.leaf("mx." + UNSIGNED), b -> b);
+
+    MintedCertificate pkixLeaf = lab.leaf("mx." + PKIX_ONLY);
+    lab.mx(PKIX_ONLY, "mx." + PKIX_ONLY, pkixLeaf, b -> b);
+    lab.tlsa("mx." + PKIX_ONLY, "1 1 1 " + DemoLab.ee311(pkixLeaf).dataHex());
+
+    MintedCertificate tlsaServfailLeaf = lab.leaf("mx." + TLSA_SERVFAIL);
+    lab.mx(TLSA_SERVFAIL, "mx." + TLSA_SERVFAIL, tlsaServfailLeaf, b -> b);
+    lab.tlsa("mx." + TLSA_SERVFAIL, DemoLab.ee311(tlsaServfailLeaf).toString());
+    lab.world().fault(lab.tlsaOwner("mx." + TLSA_SERVFAIL), Type.TLSA, DnsFault.SERVFAIL);
+
+    anchor = Files.writeString(dir.resolve("root.ds"), lab.trustAnchor());
+    sameCaNewKey = pem("same-ca.pem", lab.leaf("mx." + GOOD).chain());
+    MintedCertificate otherCa = CertificateMinter.certificate().commonName("another CA").ca().mint();
+    otherCaNewKey = pem("other-ca.pem",
+        CertificateMinter.certificate().dnsNames("mx." + GOOD).issuer(otherCa).mint().chainWithRoot());
+  }
+
+  private static Path pem(String name, List<X509Certificate> chain) throws IOException {
+    StringBuilder s = new StringBuilder();
+    chain.forEach(c -> s.append(Pem.encode(c)));
+    return Files.writeString(dir.resolve(name), s.toString());
+  }
+
+  @AfterAll
+  static void stopLab() {
+    lab.close();
+  }
+
+  private static CliRun monitor(String... extra) {
+    List<String> args = new ArrayList<>(List.of("monitor", "--resolver",
+        "127.0.0.1:" + lab.dns().address().getPort(), "--trust-anchor", anchor.toString(), "--timeout", "2",
+        "--port", Integer.toString(lab.port())));
+    args.addAll(List.of(extra));
+    return CliRun.of(args.toArray(new String[0]));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> doc(CliRun run) {
+    return (Map<String, Object>) MiniJson.parse(run.out());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> onlyAddress(CliRun run) {
+    List<Map<String, Object>> domains = (List<Map<String, Object>>) doc(run).get("domains");
+    assertThat(domains).hasSize(1);
+    List<Map<String, Object>> hosts = (List<Map<String, Object>>) domains.get(0).get("hosts");
+    assertThat(hosts).hasSize(1);
+    List<Map<String, Object>> addresses = (List<Map<String, Object>>) hosts.get(0).get("addresses");
+    assertThat(addresses).hasSize(1);
+    return addresses.get(0);
+  }
+
+  @Test
+  void goodPairIsOk() {
+    CliRun run = monitor(GOOD);
+
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exitCode()).isEqualTo(MonitorCommand.OK);
+    assertThat(run.out().lines().findFirst()).hasValueSatisfying(first -> assertThat(first)
+        .startsWith("DANE OK - " + GOOD + ": 1 host verified, 3 1 1 and 2 1 1 valid, certificates valid for")
+        .containsPattern("\\| days_left=\\d+;21$"));
+    assertThat(run.out()).contains("TLSA 3 1 1 " + DemoLab.ee311(goodLeaf).dataHex().substring(0, 12)
+        + "...  valid (matches at depth 0)").contains("valid (matches at depth 1)");
+    assertThat(good.messages()).isEmpty();
+  }
+
+  @Test
+  void goodPairAsJson() {
+    CliRun run = monitor(GOOD, "--json");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(doc(run)).containsEntry("state", "OK").containsEntry("exit_code", 0L)
+        .containsEntry("warn_days", 21L);
+    Map<String, Object> a = onlyAddress(run);
+    assertThat(a).containsEntry("verdict", "verified").containsEntry("ee_valid", true)
+        .containsEntry("ta_valid", true).containsEntry("tlsa_match", DemoLab.ee311(goodLeaf).toString());
+    assertThat((List<?>) a.get("records")).hasSize(2);
+  }
+
+  @Test
+  void staleEeBesideAGoodTaIsAWarning() {
+    CliRun run = monitor(STALE, "--json");
+
+    assertThat(run.exitCode()).isEqualTo(MonitorCommand.WARNING);
+    assertThat(doc(run)).containsEntry("state", "WARNING");
+    assertThat((String) doc(run).get("summary")).contains("only a DANE-TA (2 1 1) record is valid")
+        .contains("no DANE-EE (3 1 1) record matches (3 1 1 ");
+    Map<String, Object> a = onlyAddress(run);
+    assertThat(a).containsEntry("verdict", "verified").containsEntry("ee_valid", false)
+        .containsEntry("ta_valid", true);
+
+    CliRun text = monitor(STALE);
+    assertThat(text.exitCode()).isEqualTo(MonitorCommand.WARNING);
+    assertThat(text.out()).startsWith("DANE WARNING - mx." + STALE + "[127.0.0.").contains("NOT valid");
+  }
+
+  @Test
+  void mismatchIsCritical() {
+    CliRun run = monitor(NOMATCH);
+
+    assertThat(run.exitCode()).isEqualTo(MonitorCommand.CRITICAL);
+    assertThat(run.out()).startsWith("DANE CRITICAL - mx." + NOMATCH + "[127.0.0.")
+        .contains("DANE fails: ").contains("[certificate-not-trusted]");
+  }
+
+  @Test
+  void bogusDnsIsCriticalAndAFailedLookupUnknown() {
+    CliRun bogus = monitor(BOGUS);
+    CliRun servfail = monitor(SERVFAIL);
+
+    assertThat(bogus.exitCode()).isEqualTo(MonitorCommand.CRITICAL);
+    assertThat(bogus.out()).startsWith("DANE CRITICAL - " + BOGUS + ": MX lookup failed");
+    assertThat(servfail.exitCode()).isEqualTo(MonitorCommand.UNKNOWN);
+    assertThat(servfail.out()).startsWith("DANE UNKNOWN - " + SERVFAIL + ": MX lookup failed");
+  }
+
+  @Test
+  void worstStateOfSeveralDomainsWins() {
+    CliRun run = monitor(GOOD, STALE, NOMATCH, "--json");
+
+    assertThat(run.exitCode()).isEqualTo(MonitorCommand.CRITICAL);
+    assertThat((String) doc(run).get("summary")).startsWith("mx." + NOMATCH).endsWith("(and 1 more: see below)");
+  }
+
+  @Test
+  void unsignedDomainHasNoDaneAndIsCritical() {
+    CliRun run = monitor(UNSIGNED);
+
+    assertThat(run.exitCode()).isEqualTo(MonitorCommand.CRITICAL);
+    assertThat(run.out()).startsWith("DANE CRITICAL - mx." + UNSIGNED + ": no DANE: ");
+  }
+
+  @Test
+  void onlyUnusableRecordsIsCriticalAndAFailedTlsaLookupUnknown() {
+    CliRun pkix = monitor(PKIX_ONLY);
+    CliRun servfail = monitor(TLSA_SERVFAIL);
+
+    assertThat(pkix.exitCode()).isEqualTo(MonitorCommand.CRITICAL);
+    assertThat(pkix.out()).startsWith("DANE CRITICAL - mx." + PKIX_ONLY + ": no usable TLSA record: ");
+    assertThat(servfail.exitCode()).isEqualTo(MonitorCommand.UNKNOWN);
+    assertThat(servfail.out()).startsWith("DANE UNKNOWN - mx." + TLSA_SERVFAIL + ": TLSA lookup failed");
+  }
+
+  @Test
+  void nextCertificateIsCheckedForTheHostsItNames() throws IOException {
+    Path forStale = pem("for-stale.pem", CertificateMinter.certificate().dnsNames("mx." + STALE)
+        .issuer(CertificateMinter.certificate().commonName("a third CA").ca().mint()).mint().chain());
+
+    CliRun run = monitor(GOOD, STALE, "--next-certificate", forStale.toString(), "--json");
+
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> domains = (List<Map<String, Object>>) doc(run).get("domains");
+    assertThat(domains).extracting(d -> ((List<?>) ((Map<?, ?>) ((List<?>) d.get("hosts")).get(0))
+        .get("next_certificates")).size()).containsExactly(0, 1);
+    assertThat(run.exitCode()).isEqualTo(MonitorCommand.WARNING);
+  }
+
+  @Test
+  void certificateExpiringWithinWarnDaysIsAWarning() {
+    CliRun run = monitor(EXPIRING);
+    CliRun relaxed = monitor(EXPIRING, "--warn-days", "5");
+
+    assertThat(run.exitCode()).isEqualTo(MonitorCommand.WARNING);
+    assertThat(run.out()).containsPattern("^DANE WARNING - mx\\.expiring\\.dane4j\\.test\\[127\\.0\\.0\\.\\d+\\]:"
+        + " the certificate expires in (9|10) days");
+    assertThat(relaxed.exitCode()).isEqualTo(MonitorCommand.OK);
+  }
+
+  @Test
+  void nextCertificateWithANewKeyNotPublishedIsAWarning() {
+    CliRun run = monitor(GOOD, "--next-certificate", otherCaNewKey.toString(), "--json");
+
+    assertThat(run.exitCode()).isEqualTo(MonitorCommand.WARNING);
+    assertThat((String) doc(run).get("summary")).startsWith("mx." + GOOD + ": next certificate "
+        + otherCaNewKey + " is not covered by the published TLSA records");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> host = ((List<Map<String, Object>>) ((List<Map<String, Object>>) doc(run)
+        .get("domains")).get(0).get("hosts")).get(0);
+    assertThat((List<?>) host.get("next_certificates")).singleElement()
+        .satisfies(n -> assertThat(((Map<?, ?>) n).get("covered")).isEqualTo(false));
+  }
+
+  @Test
+  void nextCertificateFromThePublishedCaIsCovered() {
+    CliRun run = monitor(GOOD, "--next-certificate", sameCaNewKey.toString());
+
+    assertThat(run.exitCode()).isEqualTo(MonitorCommand.OK);
+    assertThat(run.out()).contains("next certificate covered")
+        .contains("next certificate " + sameCaNewKey + ": covered by 2 1 1 ");
+  }
+
+  @Test
+  void badInputIsUnknown() throws IOException {
+    CliRun domain = monitor("bad..domain");
+    CliRun missing = monitor(GOOD, "--next-certificate", dir.resolve("nope.pem").toString());
+    CliRun notPem = monitor(GOOD, "--next-certificate", Files.writeString(dir.resolve("x.txt"), "hello").toString());
+    CliRun noDomain = CliRun.of("monitor", "--resolver", "127.0.0.1");
+    CliRun wrongOption = CliRun.of("monitor", "--warn-days", "soon", GOOD);
+
+    CliRun jsonMissing = monitor(GOOD, "--json", "--next-certificate", dir.resolve("nope.pem").toString());
+
+    for (CliRun run : List.of(domain, missing, notPem, noDomain, wrongOption, jsonMissing)) {
+      assertThat(run.exitCode()).isEqualTo(MonitorCommand.UNKNOWN);
+      assertThat(run.err()).startsWith("dane4j monitor: ").hasLineCount(1).doesNotContain("Exception");
+    }
+    // a wrong command line is refused before the command runs: stderr only
+    assertThat(noDomain.out()).isEmpty();
+    assertThat(wrongOption.out()).isEmpty();
+    assertThat(jsonMissing.out()).isEmpty();
+    // bad input found while running: also the Nagios status line on stdout
+    assertThat(domain.out()).isEqualTo("DANE UNKNOWN - not a mail domain: 'bad..domain': "
+        + domain.err().substring(domain.err().indexOf("': ") + 3));
+    assertThat(missing.out()).startsWith("DANE UNKNOWN - --next-certificate: cannot read ").hasLineCount(1);
+    assertThat(domain.err()).contains("not a mail domain: 'bad..domain'");
+    assertThat(missing.err()).contains("nope.pem: no such file");
+    assertThat(notPem.err()).contains("holds no PEM certificate");
+  }
+}
