@@ -1,0 +1,392 @@
+#!/usr/bin/env bash
+# dane4j interop lab: a private DNSSEC hierarchy served by nsd, a validating unbound, and a receiving Postfix,
+# all on loopback only.  Usage: interop/lab.sh up|down|status   (root, Debian 12)
+#
+#   nsd      127.53.0.2:53   authoritative for ".", "test.", "sec.test." (NSEC), "n3.test." (NSEC3),
+#                           "insecure.test." (unsigned, no DS: insecure delegation)
+#   unbound  127.53.0.3:53   validating resolver; root hints -> nsd; trust anchor = the private root's DS
+#   postfix  127.25.0.21..33:25  one instance, one STARTTLS listener per MX host; virtual(8) appends every
+#                           message to one mbox file, $LAB_DIR/mail/inbox
+#
+# Everything lives in $LAB_DIR (default /tmp/dane4j-interop); "up" writes $LAB_DIR/lab.env for the tests.
+# "down" stops exactly the PIDs "up" recorded and removes $LAB_DIR. Both are idempotent.
+set -euo pipefail
+
+LAB_DIR="${DANE4J_LAB_DIR:-/tmp/dane4j-interop}"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+NSD_IP=127.53.0.2
+UNBOUND_IP=127.53.0.3
+PACKAGES=(nsd unbound ldnsutils postfix bind9-dnsutils openssl util-linux)
+
+# scenario name | recipient domain | MX host | address | TLSA kind ("ee", "ta", "bad", "unusable", "none", "nodata",
+# "ee-notls": a good 3 1 1 but the listener offers no STARTTLS; "ta-wrongname": a good 2 1 1 but the leaf names
+# wrong-name.sec.test only; "rollover": 3 1 1 of the next key (not yet in use) beside the current one;
+# "ee-expired": a good 3 1 1 for a leaf that expired in 2020)
+SCENARIOS=(
+  "ee|ee.sec.test|mx.ee.sec.test|127.25.0.21|ee"
+  "ta|ta.sec.test|mx.ta.sec.test|127.25.0.22|ta"
+  "mismatch|mismatch.sec.test|mx.mismatch.sec.test|127.25.0.23|bad"
+  "unusable|unusable.sec.test|mx.unusable.sec.test|127.25.0.24|unusable"
+  "bogus|bogus.sec.test|mx.bogus.sec.test|127.25.0.25|ee"
+  "n3nodata|nodata.n3.test|mx.nodata.n3.test|127.25.0.26|nodata"
+  "n3nxdomain|nxdomain.n3.test|mx.nxdomain.n3.test|127.25.0.27|none"
+  "n3ee|ee.n3.test|mx.ee.n3.test|127.25.0.28|ee"
+  "insecure|plain.insecure.test|mx.plain.insecure.test|127.25.0.29|bad"
+  "nostarttls|nostarttls.sec.test|mx.nostarttls.sec.test|127.25.0.30|ee-notls"
+  "taname|taname.sec.test|mx.taname.sec.test|127.25.0.31|ta-wrongname"
+  "rollover|rollover.sec.test|mx.rollover.sec.test|127.25.0.32|rollover"
+  "expired|expired.sec.test|mx.expired.sec.test|127.25.0.33|ee-expired"
+)
+# and multi.sec.test: MX 10 mx.mismatch.sec.test (DANE fails), MX 20 mx.ee.sec.test (DANE verified)
+
+log() { printf 'lab: %s\n' "$*" >&2; }
+die() { printf 'lab: ERROR: %s\n' "$*" >&2; exit 1; }
+
+install_packages() {
+  local missing=() p
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]}"
+  local created_policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    created_policy=1
+  fi
+  echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
+  local rc=0
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+    >"${TMPDIR:-/tmp}/dane4j-interop-apt.log" 2>&1 || rc=$?
+  [ $created_policy -eq 1 ] && rm -f /usr/sbin/policy-rc.d
+  [ $rc -eq 0 ] || { tail -20 "${TMPDIR:-/tmp}/dane4j-interop-apt.log" >&2; die "apt-get failed ($rc)"; }
+}
+
+# ---------------------------------------------------------------- certificates
+make_certs() {
+  local d="$LAB_DIR/pki"
+  mkdir -p "$d"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/CN=dane4j interop CA" \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+    -keyout "$d/ca.key" -out "$d/ca.pem" 2>/dev/null
+  # an unrelated key, for the mismatching 3 1 1
+  openssl genpkey -algorithm ec -pkeyopt ec_paramgen_curve:P-256 -out "$d/other.key" 2>/dev/null
+  local s name mx ip kind san
+  for s in "${SCENARIOS[@]}"; do
+    IFS='|' read -r name _ mx ip kind <<<"$s"
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$mx" \
+      -keyout "$d/$name.key" -out "$d/$name.csr" 2>/dev/null
+    san=$mx; [ "$kind" = ta-wrongname ] && san=wrong-name.sec.test
+    printf 'subjectAltName=DNS:%s\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n' \
+      "$san" >"$d/$name.ext"
+    if [ "$kind" = ee-expired ]; then   # openssl x509 cannot back-date; openssl ca can
+      mkdir -p "$d/ca-db"; : >"$d/ca-db/index.txt"; echo 1000 >"$d/ca-db/serial"
+      printf '[ca]\ndefault_ca=d\n[d]\ndatabase=%s/ca-db/index.txt\nnew_certs_dir=%s/ca-db\nserial=%s/ca-db/serial\npolicy=p\ndefault_md=sha256\nunique_subject=no\n[p]\ncommonName=supplied\n' \
+        "$d" "$d" "$d" >"$d/ca-db/ca.cnf"
+      openssl ca -batch -notext -config "$d/ca-db/ca.cnf" -cert "$d/ca.pem" -keyfile "$d/ca.key" -in "$d/$name.csr" \
+        -startdate 20200101000000Z -enddate 20200201000000Z -extfile "$d/$name.ext" -out "$d/$name.pem" 2>/dev/null
+    else
+      openssl x509 -req -in "$d/$name.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 30 \
+        -extfile "$d/$name.ext" -out "$d/$name.pem" 2>/dev/null
+    fi
+    cat "$d/$name.key" "$d/$name.pem" "$d/ca.pem" >"$d/$name.chain"   # key, leaf, CA (Postfix chain file)
+  done
+  chmod 600 "$d"/*.key "$d"/*.chain
+}
+
+spki_sha256() { openssl pkey -pubout -outform DER ${2:-} -in "$1" 2>/dev/null | openssl dgst -sha256 -r | cut -d' ' -f1; }
+cert_spki_sha256() { openssl x509 -in "$1" -noout -pubkey | openssl pkey -pubin -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1; }
+
+tlsa_rrs() { # name kind owner -> TLSA lines
+  local name=$1 kind=$2 owner=$3 d="$LAB_DIR/pki"
+  case "$kind" in
+    ee|ee-notls|ee-expired) echo "$owner 300 IN TLSA 3 1 1 $(cert_spki_sha256 "$d/$name.pem")" ;;
+    ta|ta-wrongname) echo "$owner 300 IN TLSA 2 1 1 $(cert_spki_sha256 "$d/ca.pem")" ;;
+    rollover)
+      echo "$owner 300 IN TLSA 3 1 1 $(spki_sha256 "$d/other.key")"
+      echo "$owner 300 IN TLSA 3 1 1 $(cert_spki_sha256 "$d/$name.pem")" ;;
+    bad) echo "$owner 300 IN TLSA 3 1 1 $(spki_sha256 "$d/other.key")" ;;
+    unusable)   # PKIX usages 0 and 1 (unusable for SMTP) that would even match, and an unknown usage 4
+      echo "$owner 300 IN TLSA 1 1 1 $(cert_spki_sha256 "$d/$name.pem")"
+      echo "$owner 300 IN TLSA 0 1 1 $(cert_spki_sha256 "$d/ca.pem")"
+      echo "$owner 300 IN TLSA 4 1 1 $(cert_spki_sha256 "$d/$name.pem")" ;;
+    nodata) echo "$owner 300 IN TXT \"no TLSA here, so TLSA is NODATA, not NXDOMAIN\"" ;;
+    none) : ;;
+  esac
+}
+
+# ---------------------------------------------------------------- zones
+soa() { echo "$1 300 IN SOA ns.$2 hostmaster.$2 2026010101 3600 600 86400 300"; }
+
+make_zones() {
+  local z="$LAB_DIR/zones"
+  mkdir -p "$z"
+  local s name dom mx ip kind zone
+  for zone in sec.test n3.test insecure.test; do
+    { soa "$zone." "$zone."; echo "$zone. 300 IN NS ns.$zone."; echo "ns.$zone. 300 IN A $NSD_IP"; } >"$z/$zone.zone"
+  done
+  for s in "${SCENARIOS[@]}"; do
+    IFS='|' read -r name dom mx ip kind <<<"$s"
+    zone="${dom#*.}"
+    {
+      echo "$dom. 300 IN MX 10 $mx."
+      echo "$mx. 300 IN A $ip"
+      tlsa_rrs "$name" "$kind" "_25._tcp.$mx."
+    } >>"$z/$zone.zone"
+  done
+  printf 'multi.sec.test. 300 IN MX 10 mx.mismatch.sec.test.\nmulti.sec.test. 300 IN MX 20 mx.ee.sec.test.\n' \
+    >>"$z/sec.test.zone"
+  # sign the leaves: sec.test with NSEC, n3.test with NSEC3 (no opt-out, 0 iterations, no salt)
+  sign_zone sec.test "" || return 1
+  sign_zone n3.test "-n -t 0" || return 1
+  # corrupt the RRSIG over the bogus scenario's TLSA RRset (flip one base64 character of the signature)
+  awk '$1=="_25._tcp.mx.bogus.sec.test." && $4=="RRSIG" && $5=="TLSA" {
+         sig=$NF; c=substr(sig,20,1); r=(c=="A")?"B":"A"; $NF=substr(sig,1,19) r substr(sig,21); tampered++ }
+       { print } END { if (tampered != 1) exit 3 }' "$z/sec.test.zone.signed" >"$z/sec.test.zone.tmp" \
+    || die "could not tamper the bogus RRSIG"
+  mv "$z/sec.test.zone.tmp" "$z/sec.test.zone.signed"
+  # test.: delegations, DS for the signed ones only (insecure.test. is an insecure delegation)
+  {
+    soa test. test.; echo "test. 300 IN NS ns.test."; echo "ns.test. 300 IN A $NSD_IP"
+    for zone in sec.test n3.test insecure.test; do
+      echo "$zone. 300 IN NS ns.$zone."; echo "ns.$zone. 300 IN A $NSD_IP"
+    done
+    cat "$z/sec.test.ds" "$z/n3.test.ds"
+  } >"$z/test.zone"
+  sign_zone test "" || return 1
+  { soa . test.; echo ". 300 IN NS ns.test."; echo "test. 300 IN NS ns.test."; echo "ns.test. 300 IN A $NSD_IP"
+    cat "$z/test.ds"; } >"$z/root.zone"
+  sign_zone root "" || return 1
+  cp "$z/root.ds" "$LAB_DIR/root.anchor"
+  printf '. 3600000 IN NS ns.test.\nns.test. 3600000 IN A %s\n' "$NSD_IP" >"$LAB_DIR/root.hints"
+}
+
+sign_zone() { # zone-file-base extra-ldns-signzone-options
+  local base=$1 opts=$2 z="$LAB_DIR/zones" origin key
+  origin="$base."; [ "$base" = root ] && origin=.
+  ( cd "$z"
+    key=$(ldns-keygen -a ECDSAP256SHA256 -k "$origin")     # one CSK (SEP flag) per zone
+    rm -f "$key.ds"
+    # shellcheck disable=SC2086
+    ldns-signzone $opts -e "$(date -u -d '+20 days' +%Y%m%d%H%M%S)" -i "$(date -u -d '-1 day' +%Y%m%d%H%M%S)" \
+      -o "$origin" "$base.zone" "$key"
+    ldns-key2ds -n -2 "$key.key" | awk '{ $2=300; print }' >"$base.ds" ) || return 1
+  [ -s "$z/$base.zone.signed" ] && [ -s "$z/$base.ds" ] || { echo "signing $origin failed" >&2; return 1; }
+}
+
+# ---------------------------------------------------------------- daemons
+start_nsd() {
+  local c="$LAB_DIR/nsd.conf"
+  cat >"$c" <<EOF
+server:
+  ip-address: $NSD_IP@53
+  do-ip6: no
+  server-count: 1
+  username: ""
+  chroot: ""
+  zonesdir: "$LAB_DIR/zones"
+  database: ""
+  zonelistfile: "$LAB_DIR/nsd.zonelist"
+  xfrdfile: "$LAB_DIR/nsd.xfrd"
+  xfrdir: "$LAB_DIR"
+  pidfile: "$LAB_DIR/nsd.pid"
+  logfile: "$LAB_DIR/nsd.log"
+  verbosity: 1
+remote-control:
+  control-enable: no
+zone:
+  name: "."
+  zonefile: "root.zone.signed"
+zone:
+  name: "test."
+  zonefile: "test.zone.signed"
+zone:
+  name: "sec.test."
+  zonefile: "sec.test.zone.signed"
+zone:
+  name: "n3.test."
+  zonefile: "n3.test.zone.signed"
+zone:
+  name: "insecure.test."
+  zonefile: "insecure.test.zone"
+EOF
+  nsd-checkconf "$c" || die "nsd.conf invalid"
+  nsd -c "$c" || die "nsd did not start (see $LAB_DIR/nsd.log)"
+  wait_pidfile "$LAB_DIR/nsd.pid" nsd
+}
+
+start_unbound() {
+  local c="$LAB_DIR/unbound.conf"
+  cat >"$c" <<EOF
+server:
+  interface: $UNBOUND_IP@53
+  port: 53
+  do-ip6: no
+  do-daemonize: yes
+  username: ""
+  chroot: ""
+  directory: "$LAB_DIR"
+  pidfile: "$LAB_DIR/unbound.pid"
+  logfile: "$LAB_DIR/unbound.log"
+  use-syslog: no
+  verbosity: 1
+  val-log-level: 2
+  access-control: 127.0.0.0/8 allow
+  do-not-query-localhost: no
+  root-hints: "$LAB_DIR/root.hints"
+  trust-anchor-file: "$LAB_DIR/root.anchor"
+  local-zone: "test." nodefault
+  module-config: "validator iterator"
+  num-threads: 1
+  prefetch: no
+  aggressive-nsec: no
+  serve-expired: no
+remote-control:
+  control-enable: no
+EOF
+  unbound-checkconf "$c" >/dev/null || die "unbound.conf invalid"
+  unbound -c "$c" || die "unbound did not start (see $LAB_DIR/unbound.log)"
+  wait_pidfile "$LAB_DIR/unbound.pid" unbound
+}
+
+start_postfix() {
+  local p="$LAB_DIR/postfix" s name dom mx ip kind
+  mkdir -p "$p/etc" "$p/spool" "$p/data" "$LAB_DIR/mail"
+  chown nobody:nogroup "$LAB_DIR/mail"
+  chown postfix:postfix "$p/data"
+  cat >"$p/etc/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $p/spool
+data_directory = $p/data
+mail_owner = postfix
+setgid_group = postdrop
+inet_interfaces = loopback-only
+inet_protocols = ipv4
+myhostname = sink.interop.test
+mydestination =
+mynetworks = 127.0.0.0/8
+relayhost =
+in_flow_delay = 0
+smtpd_peername_lookup = no
+smtpd_banner = \$myhostname ESMTP dane4j-interop
+smtpd_tls_security_level = may
+smtpd_tls_loglevel = 1
+smtpd_tls_chain_files = $LAB_DIR/pki/ee.chain
+virtual_mailbox_domains = static:all
+virtual_mailbox_base = $LAB_DIR/mail
+virtual_mailbox_maps = static:inbox
+virtual_uid_maps = static:65534
+virtual_gid_maps = static:65534
+virtual_minimum_uid = 100
+maillog_file_prefixes = $LAB_DIR
+maillog_file = $LAB_DIR/postfix.log
+biff = no
+alias_maps =
+alias_database =
+local_recipient_maps =
+smtputf8_enable = no
+EOF
+  # master.cf: the packaged services, minus the default smtpd, plus one listener per MX host
+  grep -v -E '^(smtp +inet|#)' /usr/share/postfix/master.cf.dist >"$p/etc/master.cf"
+  grep -q '^postlog' "$p/etc/master.cf" || echo 'postlog   unix-dgram n  -       n       -       1       postlogd' >>"$p/etc/master.cf"
+  for s in "${SCENARIOS[@]}"; do
+    IFS='|' read -r name dom mx ip kind <<<"$s"
+    printf '%s:25 inet n - n - - smtpd\n  -o myhostname=%s\n  -o smtpd_tls_chain_files=%s\n' \
+      "$ip" "$mx" "$LAB_DIR/pki/$name.chain" >>"$p/etc/master.cf"
+    [ "$kind" = ee-notls ] && printf '  -o smtpd_tls_security_level=none\n' >>"$p/etc/master.cf"
+  done
+  postfix -c "$p/etc" start >"$LAB_DIR/postfix-start.log" 2>&1 || { cat "$LAB_DIR/postfix-start.log" >&2; die "postfix did not start"; }
+  wait_pidfile "$p/spool/pid/master.pid" postfix
+  cp "$p/spool/pid/master.pid" "$LAB_DIR/postfix.pid"
+}
+
+wait_pidfile() { # file what
+  local i
+  for i in $(seq 1 50); do
+    if [ -s "$1" ] && kill -0 "$(tr -dc 0-9 <"$1")" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  die "$2 did not write a live PID to $1"
+}
+
+check_up() {
+  local s name dom mx ip kind out
+  out=$(dig +tries=2 +time=3 @"$UNBOUND_IP" ee.sec.test MX +dnssec +multi) || die "unbound does not answer"
+  grep -q 'flags:.* ad' <<<"$out" || { echo "$out" >&2; die "ee.sec.test MX is not validated (no AD) by unbound"; }
+  out=$(dig +tries=2 +time=3 @"$UNBOUND_IP" _25._tcp.mx.bogus.sec.test TLSA) || true
+  grep -q 'status: SERVFAIL' <<<"$out" || { echo "$out" >&2; die "the bogus TLSA RRset is not SERVFAIL"; }
+  for s in "${SCENARIOS[@]}"; do
+    IFS='|' read -r name dom mx ip kind <<<"$s"
+    out=$(dig +tries=2 +time=3 @"$UNBOUND_IP" "$dom" MX) || die "unbound does not answer $dom MX"
+    grep -q 'status: NOERROR' <<<"$out" && grep -q "IN.MX.10 $mx" <<<"$out" || { echo "$out" >&2; die "$dom MX does not resolve"; }
+    case "$dom" in *.insecure.test) grep -q 'flags:.* ad' <<<"$out" && die "$dom MX should be insecure" ;;
+                   *) grep -q 'flags:.* ad' <<<"$out" || die "$dom MX is not validated (no AD)" ;; esac
+    timeout 5 bash -c "exec 3<>/dev/tcp/$ip/25 && head -c 3 <&3" | grep -q 220 || die "no SMTP banner on $ip:25"
+  done
+}
+
+write_env() {
+  { echo "lab.dir=$LAB_DIR"
+    echo "unbound=$UNBOUND_IP"
+    echo "nsd=$NSD_IP"
+    echo "trust.anchor=$LAB_DIR/root.anchor"
+    echo "mailbox=$LAB_DIR/mail/inbox"
+    echo "resolv.conf=$LAB_DIR/resolv.conf"
+    local s name dom mx ip kind
+    for s in "${SCENARIOS[@]}"; do
+      IFS='|' read -r name dom mx ip kind <<<"$s"
+      echo "scenario.$name=$dom $mx $ip $kind"
+    done
+  } >"$LAB_DIR/lab.env.tmp"
+  printf 'nameserver %s\noptions trust-ad edns0 attempts:2 timeout:3\n' "$UNBOUND_IP" >"$LAB_DIR/resolv.conf"
+  mv "$LAB_DIR/lab.env.tmp" "$LAB_DIR/lab.env"
+}
+
+stop_pid() { # pidfile what
+  local f=$1 pid i
+  [ -s "$f" ] || return 0
+  pid=$(tr -dc 0-9 <"$f")
+  [ -n "$pid" ] || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+    log "stopped $2 ($pid)"
+  fi
+}
+
+down() {
+  [ -d "$LAB_DIR" ] || { log "down: nothing to do"; return 0; }
+  if [ -s "$LAB_DIR/postfix.pid" ] && kill -0 "$(tr -dc 0-9 <"$LAB_DIR/postfix.pid")" 2>/dev/null; then
+    postfix -c "$LAB_DIR/postfix/etc" stop >/dev/null 2>&1 || true    # master stops its own children
+  fi
+  stop_pid "$LAB_DIR/postfix.pid" postfix
+  stop_pid "$LAB_DIR/unbound.pid" unbound
+  stop_pid "$LAB_DIR/nsd.pid" nsd
+  rm -rf "$LAB_DIR"
+  log "down: removed $LAB_DIR"
+}
+
+up() {
+  [ "$(id -u)" = 0 ] || die "run as root (apt-get, port 25/53 on loopback)"
+  if [ -s "$LAB_DIR/lab.env" ] && check_up 2>/dev/null; then log "up: already running ($LAB_DIR)"; return 0; fi
+  down    # a half-started lab from an earlier run
+  install_packages
+  mkdir -p "$LAB_DIR"
+  make_certs
+  make_zones >"$LAB_DIR/sign.log" 2>&1 || { cat "$LAB_DIR/sign.log" >&2; die "zone signing failed"; }
+  start_nsd
+  start_unbound
+  start_postfix
+  write_env
+  check_up
+  log "up: nsd $NSD_IP:53, unbound $UNBOUND_IP:53, postfix 127.25.0.21-33:25; env in $LAB_DIR/lab.env"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) [ -s "$LAB_DIR/lab.env" ] && check_up && echo up || { echo down; exit 1; } ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 64 ;;
+esac
