@@ -45,7 +45,7 @@ public final class CommonOptions {
   @Option(names = "--json", description = "Print one JSON document on stdout (schema in the README).")
   boolean json;
 
-  @Option(names = "--no-color", description = "No colours (there are none unless stdout is a terminal).")
+  @Option(names = "--no-color", description = "No colours (there are none unless stdout is a terminal; NO_COLOR works too).")
   boolean noColor;
 
   @Option(names = "--verbose", description = "Show stack traces with errors.")
@@ -56,9 +56,14 @@ public final class CommonOptions {
     return json;
   }
 
-  /** Whether colours may be used: not asked off, and stdout is a terminal. */
-  public boolean color() {
-    return !noColor && System.console() != null && System.getenv("NO_COLOR") == null;
+  /** The colours of the human-readable output: none with --json, --no-color, NO_COLOR or no terminal. */
+  public Colors colors() {
+    return json ? Colors.NONE : Colors.forStdout(noColor);
+  }
+
+  /** Progress lines on {@code err}, only when standard error is a terminal (never on stdout). */
+  public Progress progress(java.io.PrintWriter err) {
+    return Progress.on(err);
   }
 
   /** The DNS and SMTP timeout unit. */

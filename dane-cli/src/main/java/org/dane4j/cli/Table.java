@@ -9,10 +9,22 @@ public final class Table {
   private final List<String> headers;
   private final List<List<String>> rows = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
+  private Colors colors = Colors.NONE;
+  private java.util.Set<Integer> coloured = java.util.Set.of();
 
   /** A table with these column headers. */
   public Table(String... headers) {
     this.headers = List.of(headers);
+  }
+
+  /**
+   * Colours the cells of these columns (0-based) by their first word ({@link Colors#word}); the header and
+   * the alignment are unchanged.
+   */
+  public Table colors(Colors colors, Integer... columns) {
+    this.colors = colors;
+    this.coloured = java.util.Set.of(columns);
+    return this;
   }
 
   /** Adds a row (as many cells as headers; null prints as "-"), with an optional note line below it. */
@@ -38,20 +50,20 @@ public final class Table {
         widths[i] = Math.max(widths[i], row.get(i).length());
       }
     }
-    out.println(line(headers, widths));
+    out.println(line(headers, widths, false));
     for (int r = 0; r < rows.size(); r++) {
-      out.println(line(rows.get(r), widths));
+      out.println(line(rows.get(r), widths, true));
       if (notes.get(r) != null && !notes.get(r).isEmpty()) {
         out.println("    " + notes.get(r));
       }
     }
   }
 
-  private static String line(List<String> cells, int[] widths) {
+  private String line(List<String> cells, int[] widths, boolean paint) {
     StringBuilder s = new StringBuilder();
     for (int i = 0; i < cells.size(); i++) {
       String c = cells.get(i);
-      s.append(c);
+      s.append(paint && coloured.contains(i) ? colors.word(c) : c);
       if (i + 1 < cells.size()) {
         s.append(" ".repeat(widths[i] - c.length() + 2));
       }

@@ -5,7 +5,8 @@ import java.io.StringWriter;
 import picocli.CommandLine;
 
 /**
- * One in-process run of the {@code dane4j} command, with its stdout and stderr captured.
+ * One in-process run of the {@code dane4j} command, with its stdout and stderr captured. Every run asserts
+ * that the captured output holds no ANSI escape: captured output is not a terminal, so there are no colours.
  *
  * @param exitCode what {@code main} would exit with
  * @param out what the command wrote to stdout
@@ -20,6 +21,12 @@ public record CliRun(int exitCode, String out, String err) {
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
     int exitCode = cmd.execute(args);
-    return new CliRun(exitCode, out.toString(), err.toString());
+    CliRun run = new CliRun(exitCode, out.toString(), err.toString());
+    if (run.out().indexOf('\u001b') >= 0 || run.err().indexOf('\u001b') >= 0) {
+      // captured output is never a terminal: colours (and progress escapes) must stay off
+      throw new AssertionError("ANSI escape in the captured output of dane4j " + String.join(" ", args) + ":\n"
+          + run.out() + run.err());
+    }
+    return run;
   }
 }

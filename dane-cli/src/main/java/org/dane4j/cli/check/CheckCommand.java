@@ -17,9 +17,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.dane4j.cli.CommandException;
+import org.dane4j.cli.Colors;
 import org.dane4j.cli.CommonOptions;
 import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.Json;
+import org.dane4j.cli.Progress;
 import org.dane4j.cli.Table;
 import org.dane4j.cli.send.Reports;
 import org.dane4j.dns.DaneResolver;
@@ -80,18 +82,55 @@ public final class CheckCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandException(ExitCodes.USAGE, "not a mail domain: '" + domain + "': " + e.getMessage(), e);
     }
+    Outcome outcome;
+    try (DaneResolver resolver = common.resolver()) {
+      outcome = check(resolver, destination, ehlo, common.timeout(), common.progress(spec.commandLine().getErr()));
+    }
+    print(outcome);
+    return outcome.exitCode();
+  }
+
+  /**
+   * What checking one domain found.
+   *
+   * @param doc the {@code check --json} document
+   * @param hosts the per host and address entries of {@code doc}
+   * @param plan the delivery plan
+   * @param verdict the domain verdict: verified, trusted, encrypted, opportunistic, cleartext or failing
+   * @param exitCode 0 every host works, 1 some fail, 2 none works
+   */
+  public record Outcome(Map<String, Object> doc, List<Map<String, Object>> hosts, DeliveryPlan plan, String verdict,
+      int exitCode) {
+    /** The warnings of every host, in order. */
+    public List<String> warnings() {
+      List<String> all = new ArrayList<>();
+      for (Map<String, Object> h : hosts) {
+        ((List<?>) h.get("warnings")).forEach(w -> all.add(String.valueOf(w)));
+      }
+      return all;
+    }
+  }
+
+  /**
+   * Checks one domain: plans it with {@code resolver}, then probes every address of every usable MX host
+   * (QUIT before any mail command). Used by {@code check} and by the demo.
+   *
+   * @param timeout the DNS timeout unit; SMTP waits are 6 times it
+   * @throws CommandException (exit 69) when the plan cannot be made
+   */
+  public static Outcome check(DaneResolver resolver, Destination destination, String ehlo, Duration timeout,
+      Progress progress) {
     Map<String, Object> doc = new LinkedHashMap<>();
     List<Map<String, Object>> hosts = new ArrayList<>();
-    DeliveryPlan plan;
-    try (DaneResolver resolver = common.resolver()) {
-      plan = plan(resolver, destination);
-      doc.put("command", "check");
-      doc.put("domain", domain);
-      doc.put("mx_dnssec", Reports.word(plan.mxStatus()));
-      doc.put("plan_failure", plan.failure().map(f -> f.reason()).orElse(null));
-      for (MxRoute route : plan.routes()) {
-        hosts.addAll(check(resolver, route));
-      }
+    String name = destination.name();
+    progress.step("planning " + name);
+    DeliveryPlan plan = plan(resolver, destination, timeout);
+    doc.put("command", "check");
+    doc.put("domain", name);
+    doc.put("mx_dnssec", Reports.word(plan.mxStatus()));
+    doc.put("plan_failure", plan.failure().map(f -> f.reason()).orElse(null));
+    for (MxRoute route : plan.routes()) {
+      hosts.addAll(check(resolver, route, ehlo, timeout, progress));
     }
     long working = hosts.stream().filter(h -> !"failed".equals(h.get("verdict"))).count();
     int exit = plan.failure().isPresent() || working == 0 ? 2 : working < hosts.size() ? 1 : 0;
@@ -99,13 +138,13 @@ public final class CheckCommand implements Callable<Integer> {
     doc.put("verdict", verdict);
     doc.put("exit_code", exit);
     doc.put("hosts", hosts);
-    print(doc, hosts, plan, verdict);
-    return exit;
+    return new Outcome(doc, hosts, plan, verdict, exit);
   }
 
-  private DeliveryPlan plan(DaneResolver resolver, Destination destination) {
+  private static DeliveryPlan plan(DaneResolver resolver, Destination destination, Duration timeout) {
+    String domain = destination.name();
     try {
-      return DeliveryPlanner.of(resolver).plan(destination).get(common.timeout().toSeconds() * 12, TimeUnit.SECONDS);
+      return DeliveryPlanner.of(resolver).plan(destination).get(timeout.toSeconds() * 12, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       throw new CommandException(ExitCodes.UNAVAILABLE, "DNS lookups for " + domain + " timed out", e);
     } catch (ExecutionException e) {
@@ -116,24 +155,27 @@ public final class CheckCommand implements Callable<Integer> {
     }
   }
 
-  private List<Map<String, Object>> check(DaneResolver resolver, MxRoute route) {
+  private static List<Map<String, Object>> check(DaneResolver resolver, MxRoute route, String ehlo,
+      Duration timeout, Progress progress) {
     List<Map<String, Object>> out = new ArrayList<>();
     String tlsaOwner = "_" + route.port() + "._tcp." + route.tlsaBaseDomain();
-    String tlsaStatus = status(resolver, tlsaOwner, Type.TLSA);
-    String addressStatus = status(resolver, route.host(), Type.A);
+    progress.step("looking up " + route.host() + " and " + tlsaOwner);
+    String tlsaStatus = status(resolver, tlsaOwner, Type.TLSA, timeout);
+    String addressStatus = status(resolver, route.host(), Type.A, timeout);
     List<InetAddress> addresses = route.requirement() == TlsRequirement.UNUSABLE ? List.of() : route.addresses();
     if (addresses.isEmpty()) {
       Map<String, Object> h = host(route, null, tlsaStatus, addressStatus);
       h.put("verdict", "failed");
       h.put("failure_type", route.failureType().map(f -> f.resultType()).orElse(null));
       h.put("detail", route.reason());
-      h.put("warnings", warnings(route, null));
+      h.put("warnings", CheckWarnings.of(route, null, addressStatus, tlsaStatus));
       out.add(h);
       return out;
     }
     for (InetAddress address : addresses) {
       Map<String, Object> h = host(route, address, tlsaStatus, addressStatus);
-      StartTlsProbe.Result r = StartTlsProbe.probe(route, address, ehlo, common.timeout().multipliedBy(6));
+      progress.step("connecting " + route.mxHost() + "[" + address.getHostAddress() + "]:" + route.port());
+      StartTlsProbe.Result r = StartTlsProbe.probe(route, address, ehlo, timeout.multipliedBy(6));
       h.put("starttls", r.starttls());
       h.put("tls_protocol", r.protocol());
       h.put("cipher_suite", r.cipher());
@@ -148,41 +190,10 @@ public final class CheckCommand implements Callable<Integer> {
           .orElse(null));
       h.put("failure_type", r.failureType() == null ? null : r.failureType().resultType());
       h.put("detail", r.detail());
-      h.put("warnings", warnings(route, r));
+      h.put("warnings", CheckWarnings.of(route, r, addressStatus, tlsaStatus));
       out.add(h);
     }
     return out;
-  }
-
-  /** The common mistakes dane.sys4.de lists that this host shows. */
-  private static List<Object> warnings(MxRoute route, StartTlsProbe.Result r) {
-    List<Object> w = new ArrayList<>();
-    List<TlsaRecord> tlsa = route.tlsa();
-    if (route.requirement() == TlsRequirement.DANE) {
-      if (tlsa.size() == 1) {
-        w.add("only one TLSA record: publish a 3 1 1 and a 2 1 1 so that one still matches during a key or CA"
-            + " change");
-      }
-      boolean ee = tlsa.stream().anyMatch(t -> t.usage().value() == 3 && t.selector().value() == 1
-          && t.matchingType().value() == 1);
-      boolean ta = tlsa.stream().anyMatch(t -> t.usage().value() == 2 && t.selector().value() == 1
-          && t.matchingType().value() == 1);
-      if (tlsa.size() > 1 && !(ee && ta)) {
-        w.add("no 3 1 1 + 2 1 1 pair: the recommended set is one record for the server's key and one for its CA");
-      }
-      if (!route.mxSecure()) {
-        w.add("the MX RRset is not signed: senders reach this host only as 'trusted', and an attacker can"
-            + " redirect mail to other hosts");
-      }
-    }
-    if (r != null && !r.chain().isEmpty()) {
-      java.time.Instant notAfter = r.chain().get(0).getNotAfter().toInstant();
-      if (notAfter.isBefore(java.time.Instant.now().plus(Duration.ofDays(30)))) {
-        w.add("the server's certificate expires " + notAfter + ": make sure the next key is covered by a TLSA"
-            + " record before it is deployed");
-      }
-    }
-    return w;
   }
 
   private static Map<String, Object> host(MxRoute route, InetAddress address, String tlsaStatus,
@@ -202,9 +213,9 @@ public final class CheckCommand implements Callable<Integer> {
     return h;
   }
 
-  private String status(DaneResolver resolver, String name, int type) {
+  private static String status(DaneResolver resolver, String name, int type, Duration timeout) {
     try {
-      DnsAnswer a = resolver.lookup(name, type).get(common.timeout().toSeconds() * 4, TimeUnit.SECONDS);
+      DnsAnswer a = resolver.lookup(name, type).get(timeout.toSeconds() * 4, TimeUnit.SECONDS);
       return Reports.word(a.status());
     } catch (ExecutionException | TimeoutException | IllegalArgumentException e) {
       return "unknown";
@@ -229,7 +240,7 @@ public final class CheckCommand implements Callable<Integer> {
     return m;
   }
 
-  private static String sha256(byte[] data) {
+  static String sha256(byte[] data) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     } catch (NoSuchAlgorithmException e) {
@@ -249,7 +260,11 @@ public final class CheckCommand implements Callable<Integer> {
     return Reports.word(worst);
   }
 
-  private void print(Map<String, Object> doc, List<Map<String, Object>> hosts, DeliveryPlan plan, String verdict) {
+  private void print(Outcome outcome) {
+    Map<String, Object> doc = outcome.doc();
+    List<Map<String, Object>> hosts = outcome.hosts();
+    DeliveryPlan plan = outcome.plan();
+    String verdict = outcome.verdict();
     PrintWriter out = spec.commandLine().getOut();
     if (common.json()) {
       out.println(Json.write(doc));
@@ -259,7 +274,9 @@ public final class CheckCommand implements Callable<Integer> {
     out.println("MX RRset of " + domain + ": " + doc.get("mx_dnssec")
         + plan.failure().map(f -> " - " + f.reason()).orElse(""));
     out.println();
-    Table t = new Table("MX HOST", "ADDRESS", "TLSA", "DNS SAYS", "TLS", "VERDICT", "TLSA MATCH");
+    Colors colors = common.colors();
+    Table t = new Table("MX HOST", "ADDRESS", "TLSA", "DNS SAYS", "TLS", "VERDICT", "TLSA MATCH")
+        .colors(colors, 5);
     for (Map<String, Object> h : hosts) {
       StringBuilder note = new StringBuilder("why: ").append(Reports.shorten((String) h.get("detail"), 140));
       if (h.get("failure_type") != null) {
@@ -274,7 +291,13 @@ public final class CheckCommand implements Callable<Integer> {
       }
       @SuppressWarnings("unchecked")
       List<Object> warnings = (List<Object>) h.get("warnings");
-      warnings.forEach(x -> note.append("\n    warning: ").append(x));
+      for (Object x : warnings) {
+        String[] parts = String.valueOf(x).split(" Fix: ", 2);
+        note.append("\n    ").append(colors.yellow("warning:")).append(' ').append(parts[0]);
+        if (parts.length > 1) {
+          note.append("\n      fix: ").append(parts[1]);
+        }
+      }
       @SuppressWarnings("unchecked")
       List<Object> tlsa = (List<Object>) h.get("tlsa");
       for (Object record : tlsa) {
@@ -288,7 +311,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
     t.print(out);
     out.println();
-    out.println("Domain verdict: " + verdict);
+    out.println("Domain verdict: " + colors.word(verdict));
     out.flush();
   }
 }

@@ -13,12 +13,16 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import org.dane4j.cli.Colors;
 import org.dane4j.cli.CommandException;
+import org.dane4j.cli.Progress;
+import org.dane4j.cli.check.CheckCommand;
 import org.dane4j.cli.Table;
 import org.dane4j.cli.send.Reports;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.jakartamail.DaneMailer;
 import org.dane4j.smtp.DeliveryAttempt;
+import org.dane4j.smtp.Destination;
 import org.dane4j.smtp.RecipientResult;
 import org.dane4j.smtp.RecipientResult.Status;
 import org.dane4j.smtp.TlsVerdict;
@@ -29,27 +33,35 @@ import org.dane4j.testkit.smtp.SmtpTestServer;
 import org.xbill.DNS.Type;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code dane4j demo}: DANE for SMTP at work in a few seconds, offline and on loopback only. Starts the
  * testkit's signed DNS world and one SMTP server per scenario domain, sends a message to each domain
- * through {@link DaneMailer}, and prints what DNS said, what the sender did and why. Exits 0 when every
- * scenario ended as expected — including that no refused server ever saw a MAIL FROM in cleartext — and 1
- * otherwise.
+ * through {@link DaneMailer}, checks each domain with {@link CheckCommand#check} (the machinery of
+ * {@code dane4j check}), and prints what DNS said, what the sender did and why, and what check says. Exits 0
+ * when every scenario ended as expected — including that no refused server ever saw a MAIL FROM in
+ * cleartext, and that check's domain verdict is the expected one — and 1 otherwise.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"See a DANE sender (RFC 7672) deliver and refuse: offline, on 127.0.0.x, no set-up.",
         "Starts a signed DNS world and SMTP servers in process for eight domains (a good 3 1 1, a good 2 1 1,"
             + " a key rollover in progress, a mismatching record, a certificate for another host, a"
             + " STARTTLS-stripping server, a bogus DNSSEC signature, an unsigned domain), sends a message to"
-            + " each through dane4j's Jakarta Mail adapter, and prints what happened and why."})
+            + " each through dane4j's Jakarta Mail adapter, checks each as 'dane4j check' does, and prints"
+            + " what happened and why."})
 public final class DemoCommand implements Callable<Integer> {
   private static final String BODY_MARKER = "dane4j-demo-body";
   private static final Duration SERVER_WAIT = Duration.ofSeconds(5);
+  private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(2);
 
   @Spec
   private CommandSpec spec;
+
+  @Option(names = "--no-color", description = "No colours (there are none unless stdout is a terminal; NO_COLOR"
+      + " works too).")
+  private boolean noColor;
 
   /**
    * One domain of the demo.
@@ -59,8 +71,10 @@ public final class DemoCommand implements Callable<Integer> {
    * @param setup publishes the domain's records and starts its server
    * @param status the expected outcome
    * @param verdict the expected verdict of the last attempt; null when no host may be tried at all
+   * @param check the expected domain verdict of {@code dane4j check}
    */
-  private record Scenario(String label, String story, Consumer<Domain> setup, Status status, TlsVerdict verdict) {
+  private record Scenario(String label, String story, Consumer<Domain> setup, Status status, TlsVerdict verdict,
+      String check) {
     String domain() {
       return label + "." + (label.equals("unsigned") ? DemoLab.UNSIGNED : DemoLab.SIGNED);
     }
@@ -91,42 +105,44 @@ public final class DemoCommand implements Callable<Integer> {
           MintedCertificate leaf = d.lab.leaf(d.host);
           d.start(leaf);
           d.lab.tlsa(d.host, DemoLab.ee311(leaf).toString());
-        }, Status.DELIVERED, TlsVerdict.VERIFIED),
+        }, Status.DELIVERED, TlsVerdict.VERIFIED, "verified"),
         new Scenario("good-ta", "TLSA 2 1 1 of the issuing CA (chain and name checked)", d -> {
           d.start(d.lab.leaf(d.host));
           d.lab.tlsa(d.host, DemoLab.ta211(d.lab.issuer()).toString());
-        }, Status.DELIVERED, TlsVerdict.VERIFIED),
+        }, Status.DELIVERED, TlsVerdict.VERIFIED, "verified"),
         new Scenario("rollover", "key rollover in progress: old and new 3 1 1, server on the new key", d -> {
           MintedCertificate next = d.lab.leaf(d.host);
           d.start(next);
           d.lab.tlsa(d.host, DemoLab.ee311(d.lab.leaf(d.host)).toString(), DemoLab.ee311(next).toString());
-        }, Status.DELIVERED, TlsVerdict.VERIFIED),
+        }, Status.DELIVERED, TlsVerdict.VERIFIED, "verified"),
         new Scenario("mismatch", "TLSA 3 1 1 of another key (a botched rollover)", d -> {
           d.start(d.lab.leaf(d.host));
           d.lab.tlsa(d.host, DemoLab.ee311(d.lab.leaf(d.host)).toString());
-        }, Status.DEFERRED, TlsVerdict.FAILED),
+        }, Status.DEFERRED, TlsVerdict.FAILED, "failing"),
         new Scenario("wrong-name", "TLSA 2 1 1, but the certificate names another host", d -> {
           d.start(d.lab.leaf("mx.elsewhere.example"));
           d.lab.tlsa(d.host, DemoLab.ta211(d.lab.issuer()).toString());
-        }, Status.DEFERRED, TlsVerdict.FAILED),
+        }, Status.DEFERRED, TlsVerdict.FAILED, "failing"),
         new Scenario("stripped", "TLSA published, but STARTTLS is not offered (stripped)", d -> {
           MintedCertificate leaf = d.lab.leaf(d.host);
           d.start(leaf, SmtpFault.NO_STARTTLS);
           d.lab.tlsa(d.host, DemoLab.ee311(leaf).toString());
-        }, Status.DEFERRED, TlsVerdict.FAILED),
+        }, Status.DEFERRED, TlsVerdict.FAILED, "failing"),
         new Scenario("bogus", "TLSA with a broken DNSSEC signature (bogus)", d -> {
           MintedCertificate leaf = d.lab.leaf(d.host);
           d.start(leaf);
           d.lab.tlsa(d.host, DemoLab.ee311(leaf).toString());
           d.lab.world().fault(d.lab.tlsaOwner(d.host), Type.TLSA, DnsFault.CORRUPT_RRSIG);
-        }, Status.DEFERRED, null),
+        }, Status.DEFERRED, null, "failing"),
         new Scenario("unsigned", "unsigned zone: no DANE, STARTTLS if offered", d -> d.start(d.lab.leaf(d.host)),
-            Status.DELIVERED, TlsVerdict.OPPORTUNISTIC));
+            Status.DELIVERED, TlsVerdict.OPPORTUNISTIC, "opportunistic"));
   }
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    Colors colors = Colors.forStdout(noColor);
+    Progress progress = Progress.on(spec.commandLine().getErr());
     out.println("dane4j demo: DANE for SMTP (RFC 7672), offline on loopback");
     out.flush();
     List<Scenario> scenarios = scenarios();
@@ -139,16 +155,27 @@ public final class DemoCommand implements Callable<Integer> {
       }
       out.println("A signed DNS world on " + lab.dns().address().getAddress().getHostAddress() + ":"
           + lab.dns().address().getPort() + " and " + domains.size() + " SMTP servers on 127.0.0.2-"
-          + (1 + domains.size()) + ", port " + lab.port() + "; sending one message to each domain.");
+          + (1 + domains.size()) + ", port " + lab.port() + "; sending one message to each domain,"
+          + " then checking it as 'dane4j check' does.");
       out.println();
-      Table table = new Table("DOMAIN", "DNS SAYS", "SENDER DID", "RESULT", "AS EXPECTED");
+      Table table = new Table("DOMAIN", "DNS SAYS", "SENDER DID", "RESULT", "CHECK SAYS", "AS EXPECTED")
+          .colors(colors, 2, 3, 4, 5);
       int asExpected = 0;
       try (DaneResolver resolver = lab.resolver(); DaneMailer mailer = lab.mailer(resolver)) {
         for (int i = 0; i < scenarios.size(); i++) {
           Scenario s = scenarios.get(i);
           Domain d = domains.get(i);
+          progress.step("sending to postmaster@" + s.domain() + " and checking " + s.domain());
           RecipientResult r = send(mailer, "postmaster@" + s.domain());
           List<String> problems = check(s, d.server, r);
+          CheckCommand.Outcome checked = CheckCommand.check(resolver, Destination.domain(s.domain(), lab.port()),
+              "dane4j-check.invalid", CHECK_TIMEOUT, Progress.SILENT);
+          if (!checked.verdict().equals(s.check())) {
+            problems.add("check verdict " + checked.verdict() + ", expected " + s.check());
+          }
+          int warnings = checked.warnings().size();
+          String checkSays = checked.verdict() + (warnings == 0 ? "" : " (" + warnings + " warning"
+              + (warnings == 1 ? "" : "s") + ")");
           if (problems.isEmpty()) {
             asExpected++;
           }
@@ -159,7 +186,7 @@ public final class DemoCommand implements Callable<Integer> {
           String note = s.story() + ": " + Reports.shorten(Reports.why(r), 110) + type
               + (problems.isEmpty() ? "" : "\n    UNEXPECTED: " + String.join("; ", problems));
           table.row(note, s.domain(), Reports.requirement(r), did,
-              Reports.word(r.status()), problems.isEmpty() ? "yes" : "NO");
+              Reports.word(r.status()), checkSays, problems.isEmpty() ? "yes" : "NO");
         }
       }
       table.print(out);

@@ -17,7 +17,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.dane4j.cli.CommandException;
+import org.dane4j.cli.Colors;
 import org.dane4j.cli.CommonOptions;
+import org.dane4j.cli.Progress;
 import org.dane4j.cli.Json;
 import org.dane4j.cli.check.StartTlsProbe;
 import org.dane4j.cli.send.Reports;
@@ -123,6 +125,8 @@ public final class MonitorCommand implements Callable<Integer> {
   @Mixin
   private CommonOptions common;
 
+  private Progress progress;
+
   private final List<Problem> all = new ArrayList<>();
   private long minDaysLeft = Long.MAX_VALUE;
   private int hostsChecked;
@@ -197,6 +201,13 @@ public final class MonitorCommand implements Callable<Integer> {
     return state.exitCode;
   }
 
+  private Progress progress() {
+    if (progress == null) {
+      progress = common.progress(spec.commandLine().getErr());
+    }
+    return progress;
+  }
+
   private DaneResolver resolver() {
     try {
       return common.resolver();
@@ -206,6 +217,7 @@ public final class MonitorCommand implements Callable<Integer> {
   }
 
   private DeliveryPlan plan(DaneResolver resolver, Destination destination) {
+    progress().step("planning " + destination.name());
     try {
       return DeliveryPlanner.of(resolver).plan(destination).get(common.timeout().toSeconds() * 12,
           TimeUnit.SECONDS);
@@ -294,6 +306,7 @@ public final class MonitorCommand implements Callable<Integer> {
 
   private Map<String, Object> address(MxRoute route, InetAddress address, List<Problem> problems, Instant now) {
     String where = route.mxHost() + "[" + address.getHostAddress() + "]";
+    progress().step("connecting " + where + ":" + route.port());
     StartTlsProbe.Result r = StartTlsProbe.probe(route, address, ehlo, common.timeout().multipliedBy(6));
     Map<String, Object> a = new LinkedHashMap<>();
     a.put("address", address.getHostAddress());
@@ -471,19 +484,20 @@ public final class MonitorCommand implements Callable<Integer> {
       out.flush();
       return;
     }
+    Colors colors = common.colors();
     String perf = minDaysLeft == Long.MAX_VALUE ? "" : " | days_left=" + minDaysLeft + ";" + warnDays;
-    out.println("DANE " + state.name() + " - " + summary + perf);
+    out.println("DANE " + colors.word(state.name()) + " - " + summary + perf);
     for (Object o : (List<?>) doc.get("domains")) {
       Map<?, ?> d = (Map<?, ?>) o;
       out.println(d.get("domain") + " (MX RRset " + d.get("mx_dnssec") + ")");
-      problems(out, d.get("problems"), "  ");
+      problems(out, d.get("problems"), "  ", colors);
       for (Object ho : (List<?>) d.get("hosts")) {
         Map<?, ?> h = (Map<?, ?>) ho;
         out.println("  MX " + h.get("preference") + " " + h.get("mx_host") + ": " + h.get("requirement") + ", "
-            + h.get("state"));
+            + colors.word(String.valueOf(h.get("state"))));
         for (Object ao : (List<?>) h.get("addresses")) {
           Map<?, ?> a = (Map<?, ?>) ao;
-          out.println("    " + a.get("address") + ": " + a.get("verdict")
+          out.println("    " + a.get("address") + ": " + colors.word(String.valueOf(a.get("verdict")))
               + (a.get("tls_protocol") == null ? "" : ", " + a.get("tls_protocol"))
               + (a.get("not_after") == null ? "" : ", certificate expires " + a.get("not_after") + " ("
                   + a.get("days_left") + " days)"));
@@ -493,7 +507,7 @@ public final class MonitorCommand implements Callable<Integer> {
             String word = Boolean.TRUE.equals(valid) ? "valid (matches at depth " + rec.get("match_depth") + ")"
                 : Boolean.FALSE.equals(rec.get("usable")) ? "unusable" : valid == null ? "not checked" : "NOT valid";
             out.println("      TLSA " + Reports.abbreviate(TlsaRecord.parse((String) rec.get("record"))) + "  "
-                + word);
+                + ("NOT valid".equals(word) ? colors.red(word) : colors.word(word)));
           }
         }
         for (Object no : (List<?>) h.get("next_certificates")) {
@@ -502,16 +516,16 @@ public final class MonitorCommand implements Callable<Integer> {
               ? "covered by " + Reports.abbreviate(TlsaRecord.parse((String) n.get("tlsa_match")))
               : "NOT covered"));
         }
-        problems(out, h.get("problems"), "    ");
+        problems(out, h.get("problems"), "    ", colors);
       }
     }
     out.flush();
   }
 
-  private static void problems(PrintWriter out, Object list, String indent) {
+  private static void problems(PrintWriter out, Object list, String indent, Colors colors) {
     for (Object po : (List<?>) list) {
       Map<?, ?> p = (Map<?, ?>) po;
-      out.println(indent + p.get("state") + ": " + p.get("text"));
+      out.println(indent + colors.word(String.valueOf(p.get("state"))) + ": " + p.get("text"));
     }
   }
 }

@@ -116,6 +116,9 @@ public final class SendCommand implements Callable<Integer> {
     MimeMessage message = message(session, sender, recipients);
     DeliveryReport report;
     try (DaneResolver resolver = common.resolver()) {
+      common.progress(spec.commandLine().getErr()).step("sending to " + String.join(", ", recipients)
+          + (relay == null ? " (planning and delivering to each MX host)"
+              : " through " + relay));
       report = relay == null ? direct(resolver, ehloName, message, sender.getAddress(), recipients)
           : relayed(resolver, session, message, sender.getAddress(), recipients);
     }
@@ -235,7 +238,7 @@ public final class SendCommand implements Callable<Integer> {
       doc.put("recipients", recipients);
       out.println(Json.write(doc));
     } else {
-      Reports.table(report).print(out);
+      Reports.table(report).colors(common.colors(), 1, 5).print(out);
       int delivered = report.withStatus(Status.DELIVERED).size();
       out.println();
       out.println(delivered + " of " + report.results().size() + " recipients delivered; "

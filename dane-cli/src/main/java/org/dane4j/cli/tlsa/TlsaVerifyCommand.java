@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.dane4j.cli.CommandException;
+import org.dane4j.cli.Colors;
 import org.dane4j.cli.CommonOptions;
 import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.Json;
@@ -147,6 +148,7 @@ public final class TlsaVerifyCommand implements Callable<Integer> {
   }
 
   private DeliveryPlan plan(DaneResolver resolver, Destination destination) {
+    common.progress(spec.commandLine().getErr()).step("looking up " + destination.name());
     try {
       return DeliveryPlanner.of(resolver).plan(destination).get(common.timeout().toSeconds() * 12,
           TimeUnit.SECONDS);
@@ -161,6 +163,8 @@ public final class TlsaVerifyCommand implements Callable<Integer> {
   }
 
   private Map<String, Object> address(MxRoute route, InetAddress address, Instant now) {
+    common.progress(spec.commandLine().getErr()).step("connecting " + route.host() + "["
+        + address.getHostAddress() + "]:" + route.port());
     StartTlsProbe.Result r = StartTlsProbe.probe(route, address, ehlo, common.timeout().multipliedBy(6));
     boolean verified = r.verification().map(DaneVerification::verified).orElse(false)
         && route.requirement() == TlsRequirement.DANE;
@@ -254,6 +258,7 @@ public final class TlsaVerifyCommand implements Callable<Integer> {
       out.flush();
       return;
     }
+    Colors colors = common.colors();
     out.println("TLSA " + doc.get("tlsa_owner") + ": " + doc.get("requirement") + " (" + doc.get("requirement_reason")
         + ")");
     for (Object record : (List<?>) doc.get("tlsa")) {
@@ -279,7 +284,7 @@ public final class TlsaVerifyCommand implements Callable<Integer> {
           headers.add("DEPTH " + i);
         }
         headers.add("ALONE");
-        Table t = new Table(headers.toArray(new String[0]));
+        Table t = new Table(headers.toArray(new String[0])).colors(colors, headers.size() - 1);
         boolean ignored = false;
         for (Object ro : records) {
           Map<?, ?> r = (Map<?, ?>) ro;
@@ -310,12 +315,13 @@ public final class TlsaVerifyCommand implements Callable<Integer> {
               + " an issuer, PKIX usages (0, 1) nowhere (RFC 7672 §3.1)");
         }
       }
-      out.println("  " + (Boolean.TRUE.equals(a.get("verified")) ? "verified: " : "NOT authenticated: ")
+      out.println("  " + (Boolean.TRUE.equals(a.get("verified")) ? colors.green("verified:") + " "
+          : colors.red("NOT authenticated:") + " ")
           + Reports.shorten((String) a.get("detail"), 200)
           + (a.get("failure_type") == null ? "" : " [" + a.get("failure_type") + "]"));
     }
     out.println();
-    out.println("Result: " + doc.get("result") + " - " + doc.get("reason"));
+    out.println("Result: " + colors.word(String.valueOf(doc.get("result"))) + " - " + doc.get("reason"));
     out.flush();
   }
 }

@@ -26,9 +26,17 @@ class CheckCommandTest {
   private static final String NOMATCH = "nomatch." + DemoLab.SIGNED;
   private static final String STRIPPED = "stripped." + DemoLab.SIGNED;
   private static final String UNSIGNED = "plain." + DemoLab.UNSIGNED;
+  private static final String STALE = "stale." + DemoLab.SIGNED;
+  private static final String NAMED = "named." + DemoLab.SIGNED;
+  private static final String WILD = "wild." + DemoLab.SIGNED;
+  private static final String DELEGATED = "delegated." + DemoLab.SIGNED;
+  private static final String DELEGATED_MX = "mx.delegated." + DemoLab.UNSIGNED;
 
   private static DemoLab lab;
   private static MintedCertificate goodLeaf;
+  private static MintedCertificate nomatchLeaf;
+  private static MintedCertificate staleLeaf;
+  private static MintedCertificate namedLeaf;
   private static SmtpTestServer good;
   @TempDir
   static Path dir;
@@ -40,12 +48,27 @@ class CheckCommandTest {
     goodLeaf = lab.leaf("mx." + GOOD);
     good = lab.mx(GOOD, "mx." + GOOD, goodLeaf, b -> b);
     lab.tlsa("mx." + GOOD, DemoLab.ee311(goodLeaf).toString(), DemoLab.ta211(lab.issuer()).toString());
-    lab.mx(NOMATCH, "mx." + NOMATCH, lab.leaf("mx." + NOMATCH), b -> b);
+    nomatchLeaf = lab.leaf("mx." + NOMATCH);
+    lab.mx(NOMATCH, "mx." + NOMATCH, nomatchLeaf, b -> b);
     lab.tlsa("mx." + NOMATCH, DemoLab.ee311(lab.leaf("mx." + NOMATCH)).toString());
     MintedCertificate strippedLeaf = lab.leaf("mx." + STRIPPED);
     lab.mx(STRIPPED, "mx." + STRIPPED, strippedLeaf, b -> b.fault(SmtpFault.NO_STARTTLS));
     lab.tlsa("mx." + STRIPPED, DemoLab.ee311(strippedLeaf).toString());
     lab.mx(UNSIGNED, "mx." + UNSIGNED, lab.leaf("mx." + UNSIGNED), b -> b);
+    // a rollover left behind: the 3 1 1 is of the old key, the 2 1 1 still authenticates the new one
+    staleLeaf = lab.leaf("mx." + STALE);
+    lab.mx(STALE, "mx." + STALE, staleLeaf, b -> b);
+    lab.tlsa("mx." + STALE, DemoLab.ee311(lab.leaf("mx." + STALE)).toString(), DemoLab.ta211(lab.issuer()).toString());
+    // DANE-TA with a certificate for another name: works today through the 3 1 1 only
+    namedLeaf = lab.leaf("mx.elsewhere.example");
+    lab.mx(NAMED, "mx." + NAMED, namedLeaf, b -> b);
+    lab.tlsa("mx." + NAMED, DemoLab.ee311(namedLeaf).toString(), DemoLab.ta211(lab.issuer()).toString());
+    // a wildcard certificate covering the MX host: no name warning
+    MintedCertificate wildLeaf = lab.leaf("*." + WILD);
+    lab.mx(WILD, "mx." + WILD, wildLeaf, b -> b);
+    lab.tlsa("mx." + WILD, DemoLab.ee311(wildLeaf).toString(), DemoLab.ta211(lab.issuer()).toString());
+    // a signed domain whose MX host lives in an unsigned zone (insecure delegation)
+    lab.mx(DELEGATED, DELEGATED_MX, lab.leaf(DELEGATED_MX), b -> b);
     anchor = Files.writeString(dir.resolve("root.ds"), lab.trustAnchor());
   }
 
@@ -60,6 +83,11 @@ class CheckCommandTest {
         "--port", Integer.toString(lab.port())));
     args.addAll(List.of(extra));
     return CliRun.of(args.toArray(new String[0]));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> warnings(CliRun run) {
+    return (List<String>) onlyHost(run).get("warnings");
   }
 
   @SuppressWarnings("unchecked")
@@ -113,11 +141,74 @@ class CheckCommandTest {
     assertThat(nomatch.exitCode()).isEqualTo(2);
     assertThat(onlyHost(nomatch)).containsEntry("verdict", "failed")
         .containsEntry("failure_type", "certificate-not-trusted");
-    assertThat((List<?>) onlyHost(nomatch).get("warnings")).singleElement().asString()
-        .startsWith("only one TLSA record");
+    assertThat(warnings(nomatch)).hasSize(2);
+    assertThat(warnings(nomatch).get(0)).startsWith("only one TLSA record")
+        .endsWith("Fix: add a 2 1 1 for the issuing CA " + DemoLab.ta211(lab.issuer()).dataHex());
+    assertThat(warnings(nomatch).get(1)).contains("matches no key the server presented")
+        .endsWith("Fix: publish 3 1 1 " + DemoLab.ee311(nomatchLeaf).dataHex() + ", then remove the stale record");
+    assertThat(warnings(stripped)).anySatisfy(w -> assertThat(w)
+        .startsWith("TLSA records are published but the host does not offer STARTTLS")
+        .contains("Fix: enable STARTTLS"));
     assertThat(stripped.exitCode()).isEqualTo(2);
     assertThat(onlyHost(stripped)).containsEntry("verdict", "failed").containsEntry("starttls", false)
         .containsEntry("failure_type", "starttls-not-supported");
+  }
+
+  @Test
+  void staleThreeOneOneAfterARolloverIsFlaggedWithTheCurrentKeyDigest() {
+    CliRun run = check(STALE, "--json");
+
+    assertThat(run.exitCode()).as(run.out()).isZero();
+    assertThat(onlyHost(run)).containsEntry("verdict", "verified")
+        .containsEntry("tlsa_match", DemoLab.ta211(lab.issuer()).toString());
+    assertThat(warnings(run)).singleElement().asString()
+        .startsWith("3 1 1 ").contains("matches no key the server presented (an old key left after a rollover?)")
+        .endsWith("Fix: publish 3 1 1 " + DemoLab.ee311(staleLeaf).dataHex() + ", then remove the stale record");
+  }
+
+  @Test
+  void daneTaWithACertificateForAnotherNameIsFlagged() {
+    CliRun run = check(NAMED, "--json");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(onlyHost(run)).containsEntry("verdict", "verified")
+        .containsEntry("tlsa_match", DemoLab.ee311(namedLeaf).toString());
+    assertThat(warnings(run)).singleElement().asString()
+        .startsWith("DANE-TA (2 x x) records make senders check the certificate's name, but it names"
+            + " mx.elsewhere.example, not mx." + NAMED)
+        .contains("Fix: get a certificate whose subjectAltName includes mx." + NAMED)
+        .endsWith("or publish 3 1 1 " + DemoLab.ee311(namedLeaf).dataHex() + " so that the name is not checked");
+  }
+
+  @Test
+  void aWildcardCertificateForTheMxHostIsFine() {
+    CliRun run = check(WILD, "--json");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(onlyHost(run)).containsEntry("verdict", "verified");
+    assertThat(warnings(run)).isEmpty();
+  }
+
+  @Test
+  void mxHostInAnUnsignedZoneIsAnInsecureDelegation() {
+    CliRun run = check(DELEGATED, "--json");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(onlyHost(run)).containsEntry("mx_host", DELEGATED_MX).containsEntry("address_dnssec", "insecure")
+        .containsEntry("tlsa_dnssec", "insecure");
+    assertThat(onlyHost(run).get("requirement")).isNotEqualTo("dane");
+    assertThat(warnings(run)).singleElement().asString()
+        .startsWith("the MX host's zone is not signed (address lookup insecure, TLSA lookup insecure)")
+        .contains("Fix: sign the zone of " + DELEGATED_MX + " and publish its DS record in the parent zone");
+  }
+
+  @Test
+  void warningsAndFixesAsText() {
+    CliRun run = check(STALE);
+
+    assertThat(run.err()).isEmpty();
+    assertThat(run.out()).containsPattern("\\n    warning: 3 1 1 [0-9a-f]{12}\\.\\.\\. matches no key the server presented"
+        + " \\(an old key left after a rollover\\?\\)\\.\\R      fix: publish 3 1 1 " + DemoLab.ee311(staleLeaf).dataHex());
   }
 
   @Test

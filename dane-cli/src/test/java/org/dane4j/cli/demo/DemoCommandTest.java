@@ -6,13 +6,19 @@ import org.dane4j.cli.CliRun;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@code dane4j demo} runs offline, sends to its eight domains and exits 0 when all ended as expected. */
+/**
+ * {@code dane4j demo} runs offline, sends to and checks its eight domains, and exits 0 when all ended as
+ * expected (with nothing on stderr: no progress lines off a terminal, no colours in captured output).
+ */
 class DemoCommandTest {
   private static CliRun run;
+  private static long millis;
 
   @BeforeAll
   static void runDemo() {
+    long start = System.nanoTime();
     run = CliRun.of("demo");
+    millis = (System.nanoTime() - start) / 1_000_000;
   }
 
   @Test
@@ -24,25 +30,40 @@ class DemoCommandTest {
 
   @Test
   void goodRecordsAndTheRolloverAreVerified() {
-    assertThat(row("good-ee.")).containsPattern("dane +verified \\(3 1 1 [0-9a-f]{12}\\.\\.\\.\\) +delivered +yes");
-    assertThat(row("good-ta.")).containsPattern("dane +verified \\(2 1 1 [0-9a-f]{12}\\.\\.\\.\\) +delivered +yes");
-    assertThat(row("rollover.")).containsPattern("dane +verified \\(3 1 1 [0-9a-f]{12}\\.\\.\\.\\) +delivered +yes");
+    assertThat(row("good-ee.")).containsPattern("dane +verified \\(3 1 1 [0-9a-f]{12}\\.\\.\\.\\) +delivered"
+        + " +verified \\(1 warning\\) +yes");
+    assertThat(row("good-ta.")).containsPattern("dane +verified \\(2 1 1 [0-9a-f]{12}\\.\\.\\.\\) +delivered"
+        + " +verified \\(1 warning\\) +yes");
+    // check warns of the old key's 3 1 1 and of the missing 2 1 1
+    assertThat(row("rollover.")).containsPattern("dane +verified \\(3 1 1 [0-9a-f]{12}\\.\\.\\.\\) +delivered"
+        + " +verified \\(2 warnings\\) +yes");
   }
 
   @Test
-  void failuresAreDeferredWithTheirReasons() {
-    assertThat(row("mismatch.")).containsPattern("dane +failed +deferred +yes")
+  void failuresAreDeferredWithTheirReasonsAndCheckSaysFailing() {
+    assertThat(row("mismatch.")).containsPattern("dane +failed +deferred +failing \\(2 warnings\\) +yes")
         .contains("[certificate-not-trusted]");
-    assertThat(row("wrong-name.")).containsPattern("dane +failed \\(2 1 1 .*\\) +deferred +yes")
+    assertThat(row("wrong-name.")).containsPattern("dane +failed \\(2 1 1 .*\\) +deferred +failing \\(2 warnings\\) +yes")
         .contains("[certificate-host-mismatch]");
-    assertThat(row("stripped.")).containsPattern("dane +failed +deferred +yes").contains("[starttls-not-supported]");
-    assertThat(row("bogus.")).containsPattern("unusable +did not connect +deferred +yes")
+    assertThat(row("stripped.")).containsPattern("dane +failed +deferred +failing \\(2 warnings\\) +yes")
+        .contains("[starttls-not-supported]");
+    assertThat(row("bogus.")).containsPattern("unusable +did not connect +deferred +failing +yes")
         .contains("[dnssec-invalid]");
   }
 
   @Test
   void unsignedDomainIsOpportunistic() {
-    assertThat(row("unsigned.")).containsPattern("opportunistic +opportunistic +delivered +yes");
+    assertThat(row("unsigned.")).containsPattern("opportunistic +opportunistic +delivered +opportunistic +yes");
+  }
+
+  @Test
+  void theTableHasTheCheckColumnNextToTheResult() {
+    assertThat(run.out()).containsPattern("\\nDOMAIN +DNS SAYS +SENDER DID +RESULT +CHECK SAYS +AS EXPECTED\\R");
+  }
+
+  @Test
+  void runsInAFewSeconds() {
+    assertThat(millis).as("demo took %d ms", millis).isLessThan(10_000);
   }
 
   /** The table row of a domain and its note line. */
