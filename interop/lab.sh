@@ -3,9 +3,9 @@
 # all on loopback only.  Usage: interop/lab.sh up|down|status   (root, Debian 12)
 #
 #   nsd      127.53.0.2:53   authoritative for ".", "test.", "sec.test." (NSEC), "n3.test." (NSEC3),
-#                           "insecure.test." (unsigned, no DS: insecure delegation)
+#                           "insecure.test." (unsigned, no DS: insecure delegation), "_tcp.mx.expsig.sec.test." (expired RRSIGs)
 #   unbound  127.53.0.3:53   validating resolver; root hints -> nsd; trust anchor = the private root's DS
-#   postfix  127.25.0.21..33:25  one instance, one STARTTLS listener per MX host; virtual(8) appends every
+#   postfix  127.25.0.21..37:25  one instance, one STARTTLS listener per MX host; virtual(8) appends every
 #                           message to one mbox file, $LAB_DIR/mail/inbox
 #
 # Everything lives in $LAB_DIR (default /tmp/dane4j-interop); "up" writes $LAB_DIR/lab.env for the tests.
@@ -21,7 +21,11 @@ PACKAGES=(nsd unbound ldnsutils postfix bind9-dnsutils openssl util-linux)
 # scenario name | recipient domain | MX host | address | TLSA kind ("ee", "ta", "bad", "unusable", "none", "nodata",
 # "ee-notls": a good 3 1 1 but the listener offers no STARTTLS; "ta-wrongname": a good 2 1 1 but the leaf names
 # wrong-name.sec.test only; "rollover": 3 1 1 of the next key (not yet in use) beside the current one;
-# "ee-expired": a good 3 1 1 for a leaf that expired in 2020)
+# "ee-expired": a good 3 1 1 for a leaf that expired in 2020; "cname-ee": the MX host is a CNAME to real.<...>,
+# whose A and good 3 1 1 are at the expanded name; "ee-expsig": a good 3 1 1 in the child zone _tcp.<MX host>,
+# signed with signatures that expired 10 days ago; "servfail": _tcp.<MX host> is a signed delegation (DS) to a
+# which does not serve that zone (lame), so the TLSA lookup is SERVFAIL). The MX record goes into the recipient
+# domain's zone, the host's records into the MX host's zone: insecuremx has an unsigned MX, a signed host.
 SCENARIOS=(
   "ee|ee.sec.test|mx.ee.sec.test|127.25.0.21|ee"
   "ta|ta.sec.test|mx.ta.sec.test|127.25.0.22|ta"
@@ -36,8 +40,14 @@ SCENARIOS=(
   "taname|taname.sec.test|mx.taname.sec.test|127.25.0.31|ta-wrongname"
   "rollover|rollover.sec.test|mx.rollover.sec.test|127.25.0.32|rollover"
   "expired|expired.sec.test|mx.expired.sec.test|127.25.0.33|ee-expired"
+  "cname|cname.sec.test|mx.cname.sec.test|127.25.0.34|cname-ee"
+  "insecuremx|insecuremx.insecure.test|mx.insecuremx.sec.test|127.25.0.35|ee"
+  "expsig|expsig.sec.test|mx.expsig.sec.test|127.25.0.36|ee-expsig"
+  "servfail|servfail.sec.test|mx.servfail.sec.test|127.25.0.37|servfail"
 )
-# and multi.sec.test: MX 10 mx.mismatch.sec.test (DANE fails), MX 20 mx.ee.sec.test (DANE verified)
+LAME_IP=$NSD_IP       # nsd serves no such zone: the servfail scenario's TLSA zone delegation is lame
+# and multi.sec.test: MX 10 mx.mismatch.sec.test (DANE fails), MX 20 mx.ee.sec.test (DANE verified);
+# nullmx.sec.test: MX 0 . (RFC 7505 null MX: accepts no mail)
 
 log() { printf 'lab: %s\n' "$*" >&2; }
 die() { printf 'lab: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -101,7 +111,7 @@ cert_spki_sha256() { openssl x509 -in "$1" -noout -pubkey | openssl pkey -pubin 
 tlsa_rrs() { # name kind owner -> TLSA lines
   local name=$1 kind=$2 owner=$3 d="$LAB_DIR/pki"
   case "$kind" in
-    ee|ee-notls|ee-expired) echo "$owner 300 IN TLSA 3 1 1 $(cert_spki_sha256 "$d/$name.pem")" ;;
+    ee|ee-notls|ee-expired|cname-ee|ee-expsig) echo "$owner 300 IN TLSA 3 1 1 $(cert_spki_sha256 "$d/$name.pem")" ;;
     ta|ta-wrongname) echo "$owner 300 IN TLSA 2 1 1 $(cert_spki_sha256 "$d/ca.pem")" ;;
     rollover)
       echo "$owner 300 IN TLSA 3 1 1 $(spki_sha256 "$d/other.key")"
@@ -112,7 +122,7 @@ tlsa_rrs() { # name kind owner -> TLSA lines
       echo "$owner 300 IN TLSA 0 1 1 $(cert_spki_sha256 "$d/ca.pem")"
       echo "$owner 300 IN TLSA 4 1 1 $(cert_spki_sha256 "$d/$name.pem")" ;;
     nodata) echo "$owner 300 IN TXT \"no TLSA here, so TLSA is NODATA, not NXDOMAIN\"" ;;
-    none) : ;;
+    none|servfail) : ;;
   esac
 }
 
@@ -126,17 +136,35 @@ make_zones() {
   for zone in sec.test n3.test insecure.test; do
     { soa "$zone." "$zone."; echo "$zone. 300 IN NS ns.$zone."; echo "ns.$zone. 300 IN A $NSD_IP"; } >"$z/$zone.zone"
   done
+  local hzone host child
   for s in "${SCENARIOS[@]}"; do
     IFS='|' read -r name dom mx ip kind <<<"$s"
-    zone="${dom#*.}"
-    {
-      echo "$dom. 300 IN MX 10 $mx."
-      echo "$mx. 300 IN A $ip"
-      tlsa_rrs "$name" "$kind" "_25._tcp.$mx."
-    } >>"$z/$zone.zone"
+    zone="${dom#*.}"; hzone="${mx#*.*.}"; host=$mx
+    echo "$dom. 300 IN MX 10 $mx." >>"$z/$zone.zone"
+    case "$kind" in
+      cname-ee) host="real.${mx#mx.}"; echo "$mx. 300 IN CNAME $host." >>"$z/$hzone.zone" ;;
+    esac
+    echo "$host. 300 IN A $ip" >>"$z/$hzone.zone"
+    case "$kind" in
+      ee-expsig)   # the TLSA RRset in a child zone of its own, signed 40 days ago, expired 10 days ago
+        child="_tcp.$mx"
+        { soa "$child." "$hzone."; echo "$child. 300 IN NS ns.$hzone."; tlsa_rrs "$name" "$kind" "_25._tcp.$mx."; } \
+          >"$z/$child.zone"
+        sign_zone "$child" "" "$(date -u -d '-10 days' +%Y%m%d%H%M%S)" "$(date -u -d '-40 days' +%Y%m%d%H%M%S)" \
+          || return 1
+        { echo "$child. 300 IN NS ns.$hzone."; cat "$z/$child.ds"; } >>"$z/$hzone.zone" ;;
+      servfail)    # a signed delegation (DS of a key nobody serves) to nsd, which has no such zone
+        child="_tcp.$mx"
+        ( cd "$z" && key=$(ldns-keygen -a ECDSAP256SHA256 -k "$child.") && ldns-key2ds -n -2 "$key.key" \
+          | awk '{ $2=300; print }' >"$child.ds" && rm -f "$key".* ) || return 1
+        { echo "$child. 300 IN NS ns.$child."; echo "ns.$child. 300 IN A $LAME_IP"; cat "$z/$child.ds"; } \
+          >>"$z/$hzone.zone" ;;
+      *) tlsa_rrs "$name" "$kind" "_25._tcp.$host." >>"$z/$hzone.zone" ;;
+    esac
   done
   printf 'multi.sec.test. 300 IN MX 10 mx.mismatch.sec.test.\nmulti.sec.test. 300 IN MX 20 mx.ee.sec.test.\n' \
     >>"$z/sec.test.zone"
+  printf 'nullmx.sec.test. 300 IN MX 0 .\n' >>"$z/sec.test.zone"
   # sign the leaves: sec.test with NSEC, n3.test with NSEC3 (no opt-out, 0 iterations, no salt)
   sign_zone sec.test "" || return 1
   sign_zone n3.test "-n -t 0" || return 1
@@ -162,14 +190,15 @@ make_zones() {
   printf '. 3600000 IN NS ns.test.\nns.test. 3600000 IN A %s\n' "$NSD_IP" >"$LAB_DIR/root.hints"
 }
 
-sign_zone() { # zone-file-base extra-ldns-signzone-options
+sign_zone() { # zone-file-base extra-ldns-signzone-options [expiration inception]
   local base=$1 opts=$2 z="$LAB_DIR/zones" origin key
+  local exp=${3:-$(date -u -d '+20 days' +%Y%m%d%H%M%S)} inc=${4:-$(date -u -d '-1 day' +%Y%m%d%H%M%S)}
   origin="$base."; [ "$base" = root ] && origin=.
   ( cd "$z"
     key=$(ldns-keygen -a ECDSAP256SHA256 -k "$origin")     # one CSK (SEP flag) per zone
     rm -f "$key.ds"
     # shellcheck disable=SC2086
-    ldns-signzone $opts -e "$(date -u -d '+20 days' +%Y%m%d%H%M%S)" -i "$(date -u -d '-1 day' +%Y%m%d%H%M%S)" \
+    ldns-signzone $opts -e "$exp" -i "$inc" \
       -o "$origin" "$base.zone" "$key"
     ldns-key2ds -n -2 "$key.key" | awk '{ $2=300; print }' >"$base.ds" ) || return 1
   [ -s "$z/$base.zone.signed" ] && [ -s "$z/$base.ds" ] || { echo "signing $origin failed" >&2; return 1; }
@@ -210,6 +239,9 @@ zone:
 zone:
   name: "insecure.test."
   zonefile: "insecure.test.zone"
+zone:
+  name: "_tcp.mx.expsig.sec.test."
+  zonefile: "_tcp.mx.expsig.sec.test.zone.signed"
 EOF
   nsd-checkconf "$c" || die "nsd.conf invalid"
   nsd -c "$c" || die "nsd did not start (see $LAB_DIR/nsd.log)"
@@ -316,6 +348,12 @@ check_up() {
   grep -q 'flags:.* ad' <<<"$out" || { echo "$out" >&2; die "ee.sec.test MX is not validated (no AD) by unbound"; }
   out=$(dig +tries=2 +time=3 @"$UNBOUND_IP" _25._tcp.mx.bogus.sec.test TLSA) || true
   grep -q 'status: SERVFAIL' <<<"$out" || { echo "$out" >&2; die "the bogus TLSA RRset is not SERVFAIL"; }
+  for s in expsig servfail; do
+    out=$(dig +tries=1 +time=8 @"$UNBOUND_IP" "_25._tcp.mx.$s.sec.test" TLSA) || true
+    grep -q 'status: SERVFAIL' <<<"$out" || { echo "$out" >&2; die "the $s TLSA RRset is not SERVFAIL"; }
+  done
+  out=$(dig +tries=2 +time=3 @"$UNBOUND_IP" nullmx.sec.test MX) || die "unbound does not answer nullmx.sec.test MX"
+  grep -q 'flags:.* ad' <<<"$out" && grep -q 'IN.MX.0 \.$' <<<"$out" || { echo "$out" >&2; die "no secure null MX"; }
   for s in "${SCENARIOS[@]}"; do
     IFS='|' read -r name dom mx ip kind <<<"$s"
     out=$(dig +tries=2 +time=3 @"$UNBOUND_IP" "$dom" MX) || die "unbound does not answer $dom MX"
@@ -381,7 +419,7 @@ up() {
   start_postfix
   write_env
   check_up
-  log "up: nsd $NSD_IP:53, unbound $UNBOUND_IP:53, postfix 127.25.0.21-33:25; env in $LAB_DIR/lab.env"
+  log "up: nsd $NSD_IP:53, unbound $UNBOUND_IP:53, postfix 127.25.0.21-37:25; env in $LAB_DIR/lab.env"
 }
 
 case "${1:-}" in

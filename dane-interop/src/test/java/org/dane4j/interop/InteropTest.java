@@ -6,7 +6,12 @@ import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +23,13 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.dane4j.cli.Dane4j;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.dns.DnsAnswer;
 import org.dane4j.dns.DnsOutcome;
 import org.dane4j.dns.DnssecStatus;
 import org.dane4j.jakartamail.DaneMailer;
+import org.dane4j.netty.DaneSmtpClient;
 import org.dane4j.smtp.DeliveryAttempt;
 import org.dane4j.smtp.DeliveryPlan;
 import org.dane4j.smtp.DeliveryPlanner;
@@ -78,11 +85,16 @@ class InteropTest {
     }
     if (!TABLE.isEmpty()) {
       StringBuilder t = new StringBuilder("| scenario | RFC 7672 | dane4j (validating) | dane4j (AD) | DaneMailer | "
-          + "posttls-finger |\n|---|---|---|---|---|---|\n");
+          + "DaneSmtpClient | dane4j check | posttls-finger |\n|---|---|---|---|---|---|---|---|\n");
+      List<String[]> rows = new java.util.ArrayList<>();
       for (Scenario s : Scenario.ALL) {
-        t.append("| ").append(s.name()).append(" | ").append(expectedClass(s));
-        for (String col : List.of("plan-validating", "plan-ad", "mailer", "postfix")) {
-          t.append(" | ").append(TABLE.getOrDefault(s.name() + "/" + col, "-"));
+        rows.add(new String[] {s.name(), expectedClass(s)});
+      }
+      rows.add(new String[] {"nullmx", "nullmx (failed, no connection)"});
+      for (String[] row : rows) {
+        t.append("| ").append(row[0]).append(" | ").append(row[1]);
+        for (String col : List.of("plan-validating", "plan-ad", "mailer", "netty", "check", "postfix")) {
+          t.append(" | ").append(TABLE.getOrDefault(row[0] + "/" + col, "-"));
         }
         t.append(" |\n");
       }
@@ -134,13 +146,111 @@ class InteropTest {
         .isEqualTo(DnssecStatus.BOGUS);
   }
 
+  @Test
+  @DisplayName("CNAME-1, DNS-2: CNAME'd MX uses the expanded name; expired signatures are BOGUS; SERVFAIL is a failure")
+  void cnameExpiredServfail() throws Exception {
+    for (DaneResolver r : List.of(validating, adTrusting)) {
+      MxRoute cname = plan(r, byName("cname"));
+      assertThat(cname.tlsaBaseDomain()).as("TLSA base domain of %s", cname)
+          .isEqualToIgnoringCase("real.cname.sec.test");
+      for (String failing : List.of("_25._tcp.mx.expsig.sec.test.", "_25._tcp.mx.servfail.sec.test.")) {
+        DnsAnswer a = r.lookup(failing, Type.TLSA).get(20, TimeUnit.SECONDS);
+        assertThat(a.failed()).as("%s", a).isTrue();
+        assertThat(a.status()).as("%s", a).isIn(DnssecStatus.BOGUS, DnssecStatus.INDETERMINATE);
+      }
+    }
+    DnsAnswer expired = validating.lookup("_25._tcp.mx.expsig.sec.test.", Type.TLSA).get(20, TimeUnit.SECONDS);
+    assertThat(expired.status()).as("in-process validation names the expired signatures: %s", expired)
+        .isEqualTo(DnssecStatus.BOGUS);
+  }
+
+  private static Scenario byName(String name) {
+    return Stream.of(Scenario.ALL).filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("scenarios")
   @DisplayName("TLS-1, OUT-1: DaneMailer delivers to Postfix or defers as RFC 7672 requires; bodies arrive byte for byte")
   void deliver(Scenario s) throws Exception {
     Delivery d = send(s);
+    TABLE.put(s.name() + "/mailer", summary(d.result));
+    assertOutcome(s, d);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("scenarios")
+  @DisplayName("TLS-1, OUT-1: the Netty DaneSmtpClient ends like DaneMailer; bodies arrive byte for byte")
+  void deliverNetty(Scenario s) throws Exception {
+    Delivery d = sendNetty(s);
+    TABLE.put(s.name() + "/netty", summary(d.result));
+    assertOutcome(s, d);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("scenarios")
+  @DisplayName("dane4j check --trust-ad --json via unbound gives each host the scenario's verdict and exit code")
+  void check(Scenario s) {
+    CheckRun run = runCheck(s.domain());
+    TABLE.put(s.name() + "/check", run.verdicts() + " exit " + run.exit());
+    String expected = s.delivered() ? s.verdict().name().toLowerCase(java.util.Locale.ROOT) : "failed";
+    assertThat(run.verdicts()).as("host verdicts of %s in %s (stderr %s)", s, run.json(), run.err())
+        .containsExactly(expected);
+    assertThat(run.exit()).as("exit code for %s: %s", s, run.json()).isEqualTo(s.delivered() ? 0 : 2);
+  }
+
+  @Test
+  @DisplayName("MX-3: a null MX (RFC 7505) fails permanently on every path, without a connection")
+  void nullMx() throws Exception {
+    Scenario s = new Scenario("nullmx", "nullmx.sec.test", ".", TlsRequirement.UNUSABLE, false, null, "MX-3");
+    for (var e : Map.of("plan-validating", validating, "plan-ad", adTrusting).entrySet()) {
+      DeliveryPlan plan = DeliveryPlanner.of(e.getValue()).plan(s.domain()).get(20, TimeUnit.SECONDS);
+      TABLE.put("nullmx/" + e.getKey(), plan.failure().map(f -> f.transientFailure() ? "transient" : "permanent")
+          .orElse("no failure"));
+      assertThat(plan.routes()).as("%s", plan).isEmpty();
+      assertThat(plan.failure()).as("%s", plan).hasValueSatisfying(f -> assertThat(f.transientFailure()).isFalse());
+    }
+    for (Delivery d : List.of(send(s), sendNetty(s))) {
+      RecipientResult r = d.result;
+      TABLE.put("nullmx/" + d.via, summary(r));
+      assertThat(r.status()).as("%s", r).isEqualTo(RecipientResult.Status.FAILED);
+      assertThat(r.attempts()).as("no connection for a null MX: %s", r).allSatisfy(a -> assertThat(a.address()).isNull());
+    }
+    CheckRun run = runCheck(s.domain());
+    TABLE.put("nullmx/check", run.verdicts() + " exit " + run.exit());
+    assertThat(run.verdicts()).as("%s", run.json()).isEmpty();
+    assertThat(run.exit()).as("%s", run.json()).isEqualTo(2);
+    String postfix = PosttlsFinger.verdict(lab, s.domain());
+    TABLE.put("nullmx/postfix", postfix);
+    assertThat(postfix).isEqualTo("nullmx");
+  }
+
+  /** One in-process {@code dane4j check --trust-ad --json} run via unbound. */
+  private record CheckRun(int exit, List<String> verdicts, String json, String err) {}
+
+  private CheckRun runCheck(String domain) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    picocli.CommandLine cmd = Dane4j.commandLine();
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    int exit = cmd.execute("check", "--resolver", lab.unbound().getAddress().getHostAddress(), "--trust-ad", "--json", "--timeout", "5",
+        "--ehlo", "client.interop.test", domain);
+    String json = out.toString();
+    String hosts = json.substring(Math.max(0, json.indexOf("\"hosts\"")));
+    Matcher m = Pattern.compile("\"verdict\"\\s*:\\s*\"([^\"]*)\"").matcher(hosts);
+    List<String> verdicts = new java.util.ArrayList<>();
+    while (m.find()) {
+      verdicts.add(m.group(1));
+    }
+    return new CheckRun(exit, verdicts, json, err.toString());
+  }
+
+  private static String summary(RecipientResult r) {
+    return r.status() + " " + r.attempts().stream().map(a -> a.verdict().name()).toList();
+  }
+
+  private static void assertOutcome(Scenario s, Delivery d) throws Exception {
     RecipientResult r = d.result;
-    TABLE.put(s.name() + "/mailer", r.status() + " " + r.attempts().stream().map(a -> a.verdict().name()).toList());
     if (s.delivered()) {
       assertThat(r.status()).as("%s", r).isEqualTo(RecipientResult.Status.DELIVERED);
       assertThat(r.deliveredBy()).map(DeliveryAttempt::verdict).as("%s", r).contains(s.verdict());
@@ -175,7 +285,7 @@ class InteropTest {
       RecipientResult r = send(s).result;
       TlsVerdict v = r.attempts().isEmpty() ? null : r.attempts().get(r.attempts().size() - 1).verdict();
       ours = switch (route.requirement()) {
-        case DANE -> v == TlsVerdict.VERIFIED || v == TlsVerdict.TRUSTED ? "dane-verified"
+        case DANE -> v == TlsVerdict.VERIFIED ? "dane-verified" : v == TlsVerdict.TRUSTED ? "dane-trusted"
             : r.attempts().get(r.attempts().size() - 1).failureType() == FailureType.STARTTLS_NOT_SUPPORTED
                 ? "dane-failed(no-starttls)" : "dane-failed";
         case ENCRYPT -> v == TlsVerdict.ENCRYPTED ? "encrypt" : "encrypt-failed";
@@ -206,7 +316,7 @@ class InteropTest {
 
   static String expectedClass(Scenario s) {
     return switch (s.requirement()) {
-      case DANE -> s.delivered() ? "dane-verified"
+      case DANE -> s.delivered() ? (s.verdict() == TlsVerdict.TRUSTED ? "dane-trusted" : "dane-verified")
           : s.name().equals("nostarttls") ? "dane-failed(no-starttls)" : "dane-failed";
       case ENCRYPT -> "encrypt";
       case OPPORTUNISTIC -> "opportunistic";
@@ -222,26 +332,45 @@ class InteropTest {
     return route;
   }
 
-  private Delivery send(Scenario s) throws Exception {
-    String id = UUID.randomUUID().toString();
-    String rcpt = "rcpt-" + id.substring(0, 8) + "@" + s.domain();
-    String body = BODY.formatted(id);
+  private static MimeMessage message(Scenario s, String id, String rcpt, String body) throws Exception {
     MimeMessage m = new MimeMessage(Session.getInstance(new Properties()));
     m.setFrom(new InternetAddress("sender@client.interop.test"));
     m.setRecipient(Message.RecipientType.TO, new InternetAddress(rcpt));
     m.setSubject("interop " + s.name() + " " + id);
     m.setText(body, "us-ascii");
     m.setHeader("Content-Transfer-Encoding", "7bit");
+    return m;
+  }
+
+  private Delivery send(Scenario s) throws Exception {
+    String id = UUID.randomUUID().toString();
+    String rcpt = "rcpt-" + id.substring(0, 8) + "@" + s.domain();
+    String body = BODY.formatted(id);
+    MimeMessage m = message(s, id, rcpt, body);
     try (DaneMailer mailer = DaneMailer.builder().ehloName("client.interop.test").resolver(validating).mxPort(25)
         .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(20))
         .planTimeout(Duration.ofSeconds(20)).build()) {
       RecipientResult r = mailer.send(m).of(rcpt);
-      return new Delivery(lab.mailbox(), id, body, r);
+      return new Delivery("mailer", lab.mailbox(), id, body, r);
+    }
+  }
+
+  private Delivery sendNetty(Scenario s) throws Exception {
+    String id = UUID.randomUUID().toString();
+    String rcpt = "rcpt-" + id.substring(0, 8) + "@" + s.domain();
+    String body = BODY.formatted(id);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    message(s, id, rcpt, body).writeTo(bytes);
+    try (DaneSmtpClient client = DaneSmtpClient.builder(validating).ehloName("client.interop.test").mxPort(25)
+        .connectTimeout(Duration.ofSeconds(5)).commandTimeout(Duration.ofSeconds(20)).threads(1).build()) {
+      RecipientResult r = client.send("sender@client.interop.test", List.of(rcpt), bytes.toByteArray())
+          .get(60, TimeUnit.SECONDS).of(rcpt);
+      return new Delivery("netty", lab.mailbox(), id, body, r);
     }
   }
 
   /** A sent message and where Postfix's virtual(8) stores it (one mbox file, LF line ends). */
-  private record Delivery(Path mailbox, String id, String body, RecipientResult result) {
+  private record Delivery(String via, Path mailbox, String id, String body, RecipientResult result) {
     String awaitStoredBody(Duration max) throws Exception {
       long end = System.nanoTime() + max.toNanos();
       String b;

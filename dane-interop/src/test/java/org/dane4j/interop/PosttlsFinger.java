@@ -36,18 +36,24 @@ final class PosttlsFinger {
   }
 
   /**
-   * Postfix's verdict (posttls-finger probes the first MX host only) in the classes the test compares: {@code dane-verified}, {@code dane-failed},
+   * Postfix's verdict (posttls-finger probes the first MX host only) in the classes the test compares: {@code dane-verified}, {@code dane-trusted} (DANE matched behind an insecure MX RRset), {@code dane-failed},
    * {@code dane-failed(no-starttls)} (EHLO answered without STARTTLS: no session; the probe shows the chat, so
    * -c is not used), {@code encrypt} (TLSA present but all records unusable: Postfix logs "unsupported TLSA" and connects
-   * unauthenticated), {@code opportunistic}, {@code unusable} (TLSA lookup error: no session).
+   * unauthenticated), {@code opportunistic}, {@code unusable} (TLSA lookup error: no session), {@code nullmx} (RFC 7505 null MX).
    */
   static String verdict(Lab lab, String domain) throws IOException, InterruptedException {
     String out = run(lab, domain);
     if (out.contains("TLSA lookup error") || out.contains("TLSA lookup problem")) {
       return "unusable";
     }
+    if (out.contains("does not accept mail (nullMX)")) {
+      return "nullmx";
+    }
     if (out.contains("Verified TLS connection established") && out.contains("Matched DANE")) {
       return "dane-verified";
+    }
+    if (out.contains("Trusted TLS connection established") && out.contains("Matched DANE")) {
+      return "dane-trusted"; // DANE matched, but the MX RRset was insecure ("MX RRset insecure: log verified as trusted")
     }
     if (out.contains("no matching DANE TLSA records") || out.contains("server certificate verification failed")) {
       return "dane-failed";

@@ -45,6 +45,14 @@ record Scenario(String name, String domain, String mxHost, TlsRequirement requir
           TlsVerdict.VERIFIED, "MIX-1 (3 1 1 of the next key beside the current one)"),
       new Scenario("expired", "expired.sec.test", "mx.expired.sec.test", TlsRequirement.DANE, true,
           TlsVerdict.VERIFIED, "EE-2 (3 1 1 of a leaf that expired in 2020: DANE-EE ignores dates)"),
+      new Scenario("cname", "cname.sec.test", "mx.cname.sec.test", TlsRequirement.DANE, true, TlsVerdict.VERIFIED,
+          "CNAME-1 (MX host is a CNAME; A and 3 1 1 only at the expanded name real.cname.sec.test)"),
+      new Scenario("insecuremx", "insecuremx.insecure.test", "mx.insecuremx.sec.test", TlsRequirement.DANE, true,
+          TlsVerdict.TRUSTED, "MX-2 (unsigned MX RRset, signed host with a good 3 1 1: DANE, logged as trusted)"),
+      new Scenario("expsig", "expsig.sec.test", "mx.expsig.sec.test", TlsRequirement.UNUSABLE, false, null,
+          "DNS-2 (good 3 1 1 in a zone whose signatures expired 10 days ago)"),
+      new Scenario("servfail", "servfail.sec.test", "mx.servfail.sec.test", TlsRequirement.UNUSABLE, false, null,
+          "DNS-2 (TLSA SERVFAIL: signed delegation of _tcp.<host> to a server that does not serve it)"),
   };
 
   @Override
