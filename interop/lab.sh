@@ -16,7 +16,7 @@ LAB_DIR="${DANE4J_LAB_DIR:-/tmp/dane4j-interop}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 NSD_IP=127.53.0.2
 UNBOUND_IP=127.53.0.3
-PACKAGES=(nsd unbound ldnsutils postfix bind9-dnsutils openssl util-linux)
+PACKAGES=(nsd unbound ldnsutils postfix bind9-dnsutils openssl util-linux hash-slinger)
 
 # scenario name | recipient domain | MX host | address | TLSA kind ("ee", "ta", "bad", "unusable", "none", "nodata",
 # "ee-notls": a good 3 1 1 but the listener offers no STARTTLS; "ta-wrongname": a good 2 1 1 but the leaf names
