@@ -1,14 +1,11 @@
 package org.dane4j.cli.check;
 
+import org.dane4j.cli.ChainJson;
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,7 +178,7 @@ public final class CheckCommand implements Callable<Integer> {
       h.put("cipher_suite", r.cipher());
       List<Object> chain = new ArrayList<>();
       for (int i = 0; i < r.chain().size(); i++) {
-        chain.add(certificate(i, r.chain().get(i)));
+        chain.add(ChainJson.certificate(i, r.chain().get(i)));
       }
       h.put("chain", chain);
       h.put("verdict", Reports.word(r.verdict()));
@@ -225,28 +222,6 @@ public final class CheckCommand implements Callable<Integer> {
     }
   }
 
-  private static Map<String, Object> certificate(int depth, X509Certificate c) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("depth", depth);
-    m.put("subject", c.getSubjectX500Principal().getName());
-    m.put("issuer", c.getIssuerX500Principal().getName());
-    m.put("not_after", c.getNotAfter().toInstant().toString());
-    try {
-      m.put("sha256_cert", sha256(c.getEncoded()));
-    } catch (CertificateEncodingException e) {
-      m.put("sha256_cert", null);
-    }
-    m.put("sha256_spki", sha256(c.getPublicKey().getEncoded()));
-    return m;
-  }
-
-  static String sha256(byte[] data) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   /** The weakest verdict of working hosts: verified, trusted, encrypted, opportunistic or cleartext. */
   private static String worst(List<Map<String, Object>> hosts) {

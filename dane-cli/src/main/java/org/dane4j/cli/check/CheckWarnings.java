@@ -1,5 +1,6 @@
 package org.dane4j.cli.check;
 
+import org.dane4j.cli.ChainJson;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -40,8 +41,8 @@ final class CheckWarnings {
     List<Object> w = new ArrayList<>();
     List<TlsaRecord> tlsa = route.tlsa();
     List<X509Certificate> chain = r == null ? List.of() : r.chain();
-    String leafKey = chain.isEmpty() ? null : CheckCommand.sha256(chain.get(0).getPublicKey().getEncoded());
-    String caKey = chain.size() < 2 ? null : CheckCommand.sha256(chain.get(1).getPublicKey().getEncoded());
+    String leafKey = chain.isEmpty() ? null : ChainJson.sha256Spki(chain.get(0));
+    String caKey = chain.size() < 2 ? null : ChainJson.sha256Spki(chain.get(1));
     String publish311 = leafKey == null ? "publish a 3 1 1 of the server's public key" : "publish 3 1 1 " + leafKey;
     String publish211 = caKey == null ? "add a 2 1 1 for the issuing CA's public key"
         : "add a 2 1 1 for the issuing CA " + caKey;

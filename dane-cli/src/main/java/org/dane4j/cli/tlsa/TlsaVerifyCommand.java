@@ -1,15 +1,12 @@
 package org.dane4j.cli.tlsa;
 
+import org.dane4j.cli.ChainJson;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -182,7 +179,7 @@ public final class TlsaVerifyCommand implements Callable<Integer> {
     List<X509Certificate> chain = r.chain();
     List<Object> certificates = new ArrayList<>();
     for (int i = 0; i < chain.size(); i++) {
-      certificates.add(certificate(i, chain.get(i)));
+      certificates.add(ChainJson.certificate(i, chain.get(i)));
     }
     a.put("chain", certificates);
     List<Object> records = new ArrayList<>();
@@ -228,28 +225,6 @@ public final class TlsaVerifyCommand implements Callable<Integer> {
     return m;
   }
 
-  private static Map<String, Object> certificate(int depth, X509Certificate c) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("depth", depth);
-    m.put("subject", c.getSubjectX500Principal().getName());
-    m.put("issuer", c.getIssuerX500Principal().getName());
-    m.put("not_after", c.getNotAfter().toInstant().toString());
-    try {
-      m.put("sha256_cert", sha256(c.getEncoded()));
-    } catch (CertificateEncodingException e) {
-      m.put("sha256_cert", null);
-    }
-    m.put("sha256_spki", sha256(c.getPublicKey().getEncoded()));
-    return m;
-  }
-
-  private static String sha256(byte[] data) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   private void print(Map<String, Object> doc) {
     PrintWriter out = spec.commandLine().getOut();
