@@ -37,8 +37,18 @@ import org.dane4j.smtp.RecipientResult;
  *
  * <p>The report has one {@link RecipientResult} per recipient: DELIVERED, FAILED (5xx to MAIL, RCPT or the
  * message; null MX) or DEFERRED (4xx, DNS failures, connection, STARTTLS or DANE failures on every route),
- * with every attempt made (OUT-1). Connections are not reused between messages; simultaneous connections
- * to one server are bounded ({@link Builder#maxConnectionsPerHost(int)}).
+ * with every attempt made (OUT-1). Simultaneous connections to one server are bounded
+ * ({@link Builder#maxConnectionsPerHost(int)}).
+ *
+ * <p>Connection reuse (checklist TLS-6): after a transaction the client sends RSET and keeps the connection
+ * idle for {@link Builder#idleConnectionTime(Duration)} (default 2 s, as Postfix's
+ * {@code smtp_connection_cache_time_limit}); the next message is sent over it only if its route has the same
+ * server address, host name, TLSA base domain, requirement, secure TLSA RRset and MX security — everything
+ * the handshake's verification depended on. Anything else (another requirement, a TLSA rollover, an insecure
+ * MX) opens a new connection with a new handshake and a new verification. TLS sessions are never resumed
+ * across connections (each connection has its own TLS context), so every new connection is verified in
+ * full. A connection carries at most {@link Builder#maxMessagesPerConnection(int)} messages and is not reused
+ * after {@link Builder#connectionReuseTimeLimit(Duration)}.
  *
  * <p>The returned futures complete on an event loop or DNS thread: do no blocking work in their callbacks
  * (use the {@code *Async} variants with your own executor).
@@ -48,7 +58,7 @@ public final class DaneSmtpClient implements AutoCloseable {
   private final EventLoopGroup group;
   private final boolean ownsGroup;
   private final ClientSettings settings;
-  private final ConnectionLimiter limiter;
+  private final ConnectionPool pool;
 
   private DaneSmtpClient(Builder b) {
     this.planner = b.planner;
@@ -56,8 +66,8 @@ public final class DaneSmtpClient implements AutoCloseable {
     this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(b.threads, NioIoHandler.newFactory()) : b.group;
     this.settings = new ClientSettings(b.ehloName, b.mxPort, b.connectTimeout, b.greetingTimeout, b.commandTimeout,
         b.dataInitiationTimeout, b.dataTerminationTimeout, b.handshakeTimeout, b.maxReplyLineLength,
-        b.maxReplyLines);
-    this.limiter = new ConnectionLimiter(b.maxConnectionsPerHost);
+        b.maxReplyLines, b.idleConnectionTime, b.maxMessagesPerConnection, b.connectionReuseTimeLimit);
+    this.pool = new ConnectionPool(b.maxConnectionsPerHost, b.idleConnectionTime);
   }
 
   /** A builder planning with {@code DeliveryPlanner.of(resolver)} (mode {@code dane}). */
@@ -101,7 +111,7 @@ public final class DaneSmtpClient implements AutoCloseable {
     String from = envelopeFrom.isEmpty() ? null : envelopeFrom;
     List<CompletableFuture<List<RecipientResult>>> parts = new ArrayList<>();
     byDomain.forEach((domain, rcpts) -> parts.add(planner.plan(Destination.domain(domain, settings.mxPort()))
-        .thenCompose(plan -> new DomainDelivery(settings, group, limiter, from, rcpts, copy).run(plan))));
+        .thenCompose(plan -> new DomainDelivery(settings, group, pool, from, rcpts, copy).run(plan))));
     return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(x -> {
       List<RecipientResult> all = new ArrayList<>();
       parts.forEach(p -> all.addAll(p.join())); // all complete: join does not wait
@@ -125,14 +135,18 @@ public final class DaneSmtpClient implements AutoCloseable {
     return address.substring(at + 1).toLowerCase(Locale.ROOT);
   }
 
-  /** The connection limiter (for tests). */
-  ConnectionLimiter limiter() {
-    return limiter;
+  /** The connection pool (for tests and benchmarks). */
+  ConnectionPool pool() {
+    return pool;
   }
 
-  /** Shuts down the event loop group if the client created it. */
+  /**
+   * Closes the idle connections (with QUIT) and shuts down the event loop group if the client created it.
+   * Deliveries still in progress are not waited for.
+   */
   @Override
   public void close() {
+    pool.close();
     if (ownsGroup) {
       group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
     }
@@ -154,6 +168,9 @@ public final class DaneSmtpClient implements AutoCloseable {
     private int maxReplyLineLength = 2048;
     private int maxReplyLines = 100;
     private int maxConnectionsPerHost = 10;
+    private Duration idleConnectionTime = Duration.ofSeconds(2);
+    private int maxMessagesPerConnection = 100;
+    private Duration connectionReuseTimeLimit = Duration.ofSeconds(300);
 
     private Builder(DeliveryPlanner planner) {
       this.planner = planner;
@@ -256,6 +273,34 @@ public final class DaneSmtpClient implements AutoCloseable {
         throw new IllegalArgumentException("maxConnectionsPerHost must be 1..1000, got " + n);
       }
       this.maxConnectionsPerHost = n;
+      return this;
+    }
+
+    /**
+     * How long a connection stays open, idle, for the next message to the same route (TLS-6); default 2 s;
+     * {@link Duration#ZERO} turns connection reuse off (every message gets its own connection).
+     */
+    public Builder idleConnectionTime(Duration t) {
+      Objects.requireNonNull(t, "idleConnectionTime");
+      this.idleConnectionTime = t.isZero() ? t : check("idleConnectionTime", t);
+      return this;
+    }
+
+    /** The most messages one connection carries (1..10000; default 100). */
+    public Builder maxMessagesPerConnection(int n) {
+      if (n < 1 || n > 10000) {
+        throw new IllegalArgumentException("maxMessagesPerConnection must be 1..10000, got " + n);
+      }
+      this.maxMessagesPerConnection = n;
+      return this;
+    }
+
+    /**
+     * The age after which a connection takes no further message (default 300 s, as Postfix's
+     * {@code smtp_connection_reuse_time_limit}).
+     */
+    public Builder connectionReuseTimeLimit(Duration t) {
+      this.connectionReuseTimeLimit = check("connectionReuseTimeLimit", t);
       return this;
     }
 

@@ -25,7 +25,7 @@ import org.dane4j.tlsa.FailureType;
 final class DomainDelivery {
   private final ClientSettings settings;
   private final EventLoopGroup group;
-  private final ConnectionLimiter limiter;
+  private final ConnectionPool pool;
   private final String from;
   private final byte[] message;
   private final Map<String, List<DeliveryAttempt>> attempts = new LinkedHashMap<>();
@@ -34,11 +34,11 @@ final class DomainDelivery {
   private String lastReason = "no usable route";
   private FailureType lastType;
 
-  DomainDelivery(ClientSettings settings, EventLoopGroup group, ConnectionLimiter limiter, String from,
+  DomainDelivery(ClientSettings settings, EventLoopGroup group, ConnectionPool pool, String from,
       List<String> recipients, byte[] message) {
     this.settings = settings;
     this.group = group;
-    this.limiter = limiter;
+    this.pool = pool;
     this.from = from;
     this.message = message;
     this.pending = new ArrayList<>(recipients);
@@ -77,11 +77,9 @@ final class DomainDelivery {
       return CompletableFuture.completedFuture(null);
     }
     InetAddress address = addresses.get(i);
-    String destination = address.getHostAddress() + "|" + route.port();
-    return limiter.acquire(destination).thenCompose(permit -> {
-      RouteSession session = new RouteSession(settings, route, address, from, List.copyOf(pending), message);
-      return session.run(group).whenComplete((o, e) -> limiter.release(destination));
-    }).thenCompose(outcome -> {
+    RouteSession session = new RouteSession(settings, pool, route, RouteKey.of(route, address), from,
+        List.copyOf(pending), message);
+    return session.run(group).thenCompose(outcome -> {
       settle(outcome);
       if (!outcome.connected) {
         return address(route, i + 1); // not even connected: another address of the same host

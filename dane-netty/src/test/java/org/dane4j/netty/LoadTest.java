@@ -40,7 +40,7 @@ class LoadTest {
         for (CompletableFuture<DeliveryReport> f : sent) {
           assertThat(f.get(60, TimeUnit.SECONDS).allDelivered()).isTrue();
         }
-        assertThat(client.limiter().peak()).isBetween(1, 2);
+        assertThat(client.pool().peak()).isBetween(1, 2);
       }
       assertThat(mx.messages()).hasSize(8);
     }
@@ -92,6 +92,7 @@ class LoadTest {
           }
         }
         assertThat(delivered + deferred).isEqualTo(messages);
+        assertThat(client.pool().reuses()).as("TLS-6: connections reused").isPositive();
         assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("load-loop")))
             .as("event loop threads").hasSizeLessThanOrEqualTo(2);
       } finally {
@@ -101,6 +102,9 @@ class LoadTest {
         SmtpTestServer s = lab.servers().get(d);
         s.awaitConnectionsClosed(Duration.ofSeconds(10));
         assertThat(s.messages()).hasSize(d % 10 == 0 ? 0 : messages / domains);
+        if (d % 10 == 0) { // TLS-6: a failed verification is never reused: one failed handshake per connection
+          assertThat(s.handshakesFailed()).isEqualTo(s.connectionCount());
+        }
       }
       for (int i = 0; i < 5; i++) { // the detector reports collected, unreleased buffers on later allocations
         System.gc();

@@ -1,0 +1,164 @@
+package org.dane4j.netty;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client's connections, per server (address and port): at most {@code maxPerServer} open at once (RFC 5321
+ * §4.5.4.1), and idle ones kept for a short while to carry the next message with the same {@link RouteKey}
+ * (checklist TLS-6: the same route under the same requirement and verification result). Never blocks: a
+ * caller over the limit gets a future that completes when a connection to that server is handed over or ends.
+ *
+ * <p>A permit belongs to a connection from its connect attempt until its channel closes. Idle connections
+ * keep theirs; a waiter for another key closes one of them, so an idle connection never starves a new route.
+ */
+final class ConnectionPool {
+  /** A connection ready for MAIL ({@code connection != null}), or a permit to open a new one. */
+  record Lease(RouteConnection connection) {}
+
+  private record Waiter(RouteKey key, CompletableFuture<Lease> future) {}
+
+  private static final class Server {
+    int open;
+    final Deque<RouteConnection> idle = new ArrayDeque<>();
+    final Deque<Waiter> waiting = new ArrayDeque<>();
+  }
+
+  private final int maxPerServer;
+  private final Duration idleTime;
+  private final Map<String, Server> servers = new HashMap<>();
+  private int peak;
+  private int reuses;
+  private boolean closed;
+
+  ConnectionPool(int maxPerServer, Duration idleTime) {
+    this.maxPerServer = maxPerServer;
+    this.idleTime = idleTime;
+  }
+
+  /**
+   * An idle connection with this key (when {@code mayReuse}), else a permit for a new one, now or later.
+   */
+  CompletableFuture<Lease> acquire(RouteKey key, boolean mayReuse) {
+    RouteConnection victim;
+    CompletableFuture<Lease> later = new CompletableFuture<>();
+    synchronized (this) {
+      Server s = servers.computeIfAbsent(key.destination(), d -> new Server());
+      if (mayReuse) {
+        for (Iterator<RouteConnection> it = s.idle.iterator(); it.hasNext(); ) {
+          RouteConnection c = it.next();
+          if (c.key().equals(key)) {
+            it.remove();
+            c.idleGeneration++;
+            reuses++;
+            return CompletableFuture.completedFuture(new Lease(c));
+          }
+        }
+      }
+      if (s.open < maxPerServer) {
+        s.open++;
+        peak = Math.max(peak, s.open);
+        return CompletableFuture.completedFuture(new Lease(null));
+      }
+      s.waiting.add(new Waiter(mayReuse ? key : null, later));
+      victim = s.idle.pollFirst();
+    }
+    if (victim != null) {
+      victim.quit(); // an idle connection for another route: its close frees the permit for this waiter
+    }
+    return later;
+  }
+
+  /** After a complete transaction: hand the connection to a waiter with its key, or keep it idle. */
+  void offer(RouteConnection c) {
+    Waiter same = null;
+    boolean quit = false;
+    int generation;
+    synchronized (this) {
+      Server s = servers.get(c.key().destination());
+      if (closed || s == null || !c.reusable()) {
+        quit = true;
+      } else {
+        for (Iterator<Waiter> it = s.waiting.iterator(); it.hasNext() && same == null; ) {
+          Waiter w = it.next();
+          if (c.key().equals(w.key())) {
+            it.remove();
+            same = w;
+          }
+        }
+        if (same != null) {
+          reuses++;
+        } else if (!s.waiting.isEmpty()) {
+          quit = true; // others wait for a permit to open another route: free this one
+        } else {
+          s.idle.add(c);
+        }
+      }
+      generation = ++c.idleGeneration;
+    }
+    if (same != null) {
+      same.future().complete(new Lease(c));
+    } else if (quit) {
+      c.quit();
+    } else {
+      c.eventLoop().schedule(() -> expire(c, generation), idleTime.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void expire(RouteConnection c, int generation) {
+    synchronized (this) {
+      Server s = servers.get(c.key().destination());
+      if (s == null || c.idleGeneration != generation || !s.idle.remove(c)) {
+        return;
+      }
+    }
+    c.quit();
+  }
+
+  /** A connection's channel closed (or never opened): its permit goes to the next waiter or back. */
+  void closed(RouteConnection c) {
+    Waiter next;
+    synchronized (this) {
+      Server s = servers.get(c.key().destination());
+      s.idle.remove(c);
+      next = s.waiting.poll();
+      if (next == null) {
+        s.open--;
+        if (s.open == 0) {
+          servers.remove(c.key().destination());
+        }
+        return;
+      }
+    }
+    next.future().complete(new Lease(null)); // outside the lock: the waiter's session starts here
+  }
+
+  /** Closes the idle connections and keeps no more (the client is closing). */
+  void close() {
+    List<RouteConnection> idle = new ArrayList<>();
+    synchronized (this) {
+      closed = true;
+      servers.values().forEach(s -> idle.addAll(s.idle));
+      servers.values().forEach(s -> s.idle.clear());
+    }
+    idle.forEach(RouteConnection::quit);
+  }
+
+  /** The most simultaneous connections seen to one server (for tests). */
+  synchronized int peak() {
+    return peak;
+  }
+
+  /** How many transactions ran on a connection that had already carried one (for tests and benchmarks). */
+  synchronized int reuses() {
+    return reuses;
+  }
+}

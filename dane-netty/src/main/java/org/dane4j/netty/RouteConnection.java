@@ -1,0 +1,283 @@
+package org.dane4j.netty;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.smtp.DefaultLastSmtpContent;
+import io.netty.handler.codec.smtp.DefaultSmtpRequest;
+import io.netty.handler.codec.smtp.SmtpCommand;
+import io.netty.handler.codec.smtp.SmtpRequestEncoder;
+import io.netty.handler.codec.smtp.SmtpRequests;
+import io.netty.handler.codec.smtp.SmtpResponse;
+import io.netty.handler.codec.smtp.SmtpResponseDecoder;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLSession;
+import org.dane4j.smtp.DeliveryAttempt;
+import org.dane4j.smtp.MxRoute;
+import org.dane4j.tlsa.DaneVerification;
+import org.dane4j.tlsa.FailureType;
+
+/**
+ * One SMTP connection to one address of one route (RFC 5321 §3, RFC 3207, RFC 7672 §2.2): {@link #open}
+ * connects and runs greeting, EHLO, STARTTLS (mandatory unless the route is OPPORTUNISTIC) and EHLO again
+ * under TLS; {@link #transaction} then runs MAIL, RCPT and DATA, as often as the {@link ConnectionPool} lets
+ * it be reused (checklist TLS-6). Every step runs on the channel's event loop; nothing blocks.
+ */
+final class RouteConnection {
+  private static final SmtpCommand STARTTLS = SmtpCommand.valueOf("STARTTLS");
+
+  private final ClientSettings settings;
+  private final MxRoute route;
+  private final RouteKey key;
+  private final Consumer<RouteConnection> onClosed;
+  private final AtomicBoolean closedOnce = new AtomicBoolean();
+  private final SmtpConversation conversation;
+  private final StartTlsUpgrade upgrade;
+  private final long openedNanos = System.nanoTime();
+  private Channel channel;
+  private boolean connected;
+  private int transactions;
+  int idleGeneration; // guarded by the pool
+
+  RouteConnection(ClientSettings settings, MxRoute route, RouteKey key, Consumer<RouteConnection> onClosed) {
+    this.settings = settings;
+    this.route = route;
+    this.key = key;
+    this.onClosed = onClosed;
+    this.conversation = new SmtpConversation(settings.greetingTimeout());
+    this.upgrade = new StartTlsUpgrade(ctx -> DaneSslHandlers.forRoute(route, ctx.alloc(), route.port(),
+        settings.handshakeTimeout()), StartTlsUpgrade.DEFAULT_MAX_REPLY_BYTES);
+  }
+
+  RouteKey key() {
+    return key;
+  }
+
+  boolean connected() {
+    return connected;
+  }
+
+  EventLoop eventLoop() {
+    return channel.eventLoop();
+  }
+
+  /** Connects and makes the session ready for MAIL; fails (and closes) when it cannot be made safe. */
+  CompletableFuture<Void> open(EventLoopGroup group) {
+    Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline().addLast("starttls", upgrade)
+                .addLast("reply-limit", new ReplyLimiter(settings.maxReplyLines()))
+                .addLast("decoder", new SmtpResponseDecoder(settings.maxReplyLineLength()))
+                .addLast("encoder", new SmtpRequestEncoder())
+                .addLast("smtp", conversation);
+          }
+        });
+    CompletableFuture<Channel> connecting = new CompletableFuture<>();
+    CompletableFuture<Void> ready = connecting.thenCompose(ch -> {
+      connected = true;
+      return conversation.greeting();
+    }).thenCompose(greeting -> {
+      expect(greeting, "greeting");
+      return ehlo();
+    }).thenCompose(this::startTls).thenRun(() -> {
+      if (route.requirement().tlsMandatory() && !upgrade.secured()) { // TLS-1: never MAIL in cleartext
+        throw new CompletionException(new SessionFailure(FailureType.STARTTLS_NOT_SUPPORTED,
+            "TLS is mandatory on this route and was not established"));
+      }
+    });
+    // the chain is attached first, so every step runs on the channel's event loop, never on the caller's thread
+    ChannelFuture f = b.connect(new InetSocketAddress(key.address(), route.port()));
+    channel = f.channel();
+    channel.closeFuture().addListener(x -> released());
+    f.addListener(x -> {
+      if (x.isSuccess()) {
+        connecting.complete(channel);
+      } else {
+        connecting.completeExceptionally(x.cause());
+      }
+    });
+    return ready.whenComplete((ok, e) -> {
+      if (e != null) {
+        close();
+      }
+    });
+  }
+
+  private CompletableFuture<SmtpResponse> ehlo() {
+    return conversation.send(SmtpRequests.ehlo(settings.ehloName()), "EHLO", settings.commandTimeout())
+        .thenApply(r -> expect(r, "EHLO"));
+  }
+
+  private CompletableFuture<Void> startTls(SmtpResponse ehlo) {
+    boolean mandatory = route.requirement().tlsMandatory();
+    if (!offers(ehlo, "STARTTLS")) {
+      if (mandatory) {
+        throw new CompletionException(new SessionFailure(FailureType.STARTTLS_NOT_SUPPORTED,
+            "the server does not offer STARTTLS, which the " + route.requirement() + " route requires"));
+      }
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<StartTlsUpgrade.Result> upgraded = upgrade.expectReply();
+    return conversation.send(new DefaultSmtpRequest(STARTTLS), "STARTTLS", settings.commandTimeout())
+        .thenCompose(reply -> {
+          if (reply.code() != 220) {
+            upgraded.exceptionally(e -> null);
+            if (mandatory) {
+              throw new CompletionException(new SessionFailure(FailureType.STARTTLS_NOT_SUPPORTED,
+                  "STARTTLS refused: " + text(reply)));
+            }
+            return CompletableFuture.completedFuture(null);
+          }
+          // TLS-3: a new EHLO, and nothing learnt before TLS is used
+          return upgraded.thenCompose(result -> ehlo()).thenApply(r -> null);
+        });
+  }
+
+  /** One mail transaction; the outcome records each reply. Call on the event loop of an open connection. */
+  CompletableFuture<Void> transaction(String from, List<String> recipients, byte[] message, SessionOutcome out) {
+    if (route.requirement().tlsMandatory() && !upgrade.secured()) { // TLS-1, checked again for each message
+      throw new IllegalStateException("TLS is mandatory on this route and was not established");
+    }
+    transactions++;
+    return conversation.send(SmtpRequests.mail(from), "MAIL", settings.commandTimeout()).thenCompose(mail -> {
+      out.mailCode = mail.code();
+      out.mailReply = text(mail);
+      return mail.code() / 100 == 2 ? rcpt(recipients, 0, message, out) : CompletableFuture.completedFuture(null);
+    });
+  }
+
+  private CompletableFuture<Void> rcpt(List<String> recipients, int i, byte[] message, SessionOutcome out) {
+    if (i == recipients.size()) {
+      return out.rcptCodes.values().stream().anyMatch(c -> c / 100 == 2) ? data(message, out)
+          : CompletableFuture.completedFuture(null);
+    }
+    String r = recipients.get(i);
+    return conversation.send(SmtpRequests.rcpt(r), "RCPT", settings.commandTimeout()).thenCompose(reply -> {
+      out.rcptCodes.put(r, reply.code());
+      out.rcptReplies.put(r, text(reply));
+      return rcpt(recipients, i + 1, message, out);
+    });
+  }
+
+  private CompletableFuture<Void> data(byte[] message, SessionOutcome out) {
+    return conversation.send(SmtpRequests.data(), "DATA", settings.dataInitiationTimeout()).thenCompose(go -> {
+      if (go.code() != 354) {
+        out.dataCode = go.code();
+        out.dataReply = text(go);
+        return CompletableFuture.completedFuture(null);
+      }
+      DefaultLastSmtpContent content = new DefaultLastSmtpContent(MessageData.stuff(channel.alloc(), message));
+      return conversation.send(content, "end of data", settings.dataTerminationTimeout()).thenAccept(done -> {
+        out.dataCode = done.code();
+        out.dataReply = text(done);
+      });
+    });
+  }
+
+  /** Whether another transaction may use this connection (TLS-6 limits: count and age). */
+  boolean reusable() {
+    return channel.isActive() && transactions < settings.maxMessagesPerConnection()
+        && System.nanoTime() - openedNanos < settings.connectionReuseTimeLimit().toNanos();
+  }
+
+  /** RSET before a reused connection takes the next message: true when the server is ready for it (RFC 5321 §4.1.1.5). */
+  CompletableFuture<Boolean> reset() {
+    return conversation.send(SmtpRequests.rset(), "RSET", settings.commandTimeout())
+        .handle((r, e) -> e == null && r.code() / 100 == 2);
+  }
+
+  /** QUIT, then close whatever the reply (RFC 5321 §4.1.1.10); safe from any thread. */
+  void quit() {
+    channel.eventLoop().execute(() -> conversation.send(SmtpRequests.quit(), "QUIT", settings.commandTimeout())
+        .whenComplete((r, e) -> close()));
+  }
+
+  void close() {
+    if (channel != null) {
+      channel.close();
+    }
+  }
+
+  private void released() {
+    if (closedOnce.compareAndSet(false, true)) {
+      onClosed.accept(this);
+    }
+  }
+
+  /** The report of a transaction on this connection; {@code reused} says it was not the first. */
+  DeliveryAttempt success(String detail) {
+    boolean tls = upgrade.secured();
+    DaneSslHandlers.RouteTls t = upgrade.routeTls();
+    SSLSession session = tls ? t.handler().engine().getSession() : null;
+    DaneVerification v = t == null ? null : t.verification().orElse(null);
+    boolean authenticated = tls && t.authenticated();
+    String what = !tls ? "cleartext: the server did not offer STARTTLS"
+        : authenticated ? v.reason() : "TLS without authentication";
+    String reuse = transactions > 1 ? "; connection reused (message " + transactions + " on it)" : "";
+    return new DeliveryAttempt(route, key.address(), route.verdict(tls, authenticated), v,
+        session == null ? null : session.getProtocol(), session == null ? null : session.getCipherSuite(),
+        null, false, what + reuse + "; " + detail);
+  }
+
+  /** The report of a connection that failed before it was ready for MAIL. */
+  DeliveryAttempt failure(Throwable cause) {
+    DaneSslHandlers.RouteTls tls = upgrade.routeTls();
+    DaneVerification v = tls == null ? null : tls.verification().orElse(null);
+    FailureType type;
+    String detail;
+    if (v != null && !v.verified()) {
+      type = v.failureType().orElse(FailureType.VALIDATION_FAILURE);
+      detail = v.reason();
+    } else if (cause instanceof SessionFailure f) {
+      type = f.type();
+      detail = f.getMessage();
+    } else if (cause instanceof StartTlsUpgrade.ResponseInjectionException) {
+      type = FailureType.VALIDATION_FAILURE;
+      detail = cause.getMessage();
+    } else if (tls != null && !upgrade.secured()) {
+      type = FailureType.VALIDATION_FAILURE;
+      detail = "TLS handshake failed: " + cause;
+    } else {
+      type = null;
+      detail = connected ? String.valueOf(cause.getMessage()) : "cannot connect: " + cause.getMessage();
+    }
+    return new DeliveryAttempt(route, key.address(), org.dane4j.smtp.TlsVerdict.FAILED, v, null, null, type, true,
+        detail);
+  }
+
+  private static SmtpResponse expect(SmtpResponse r, String what) {
+    if (r.code() / 100 != 2) {
+      throw new CompletionException(new SessionFailure(null, what + " rejected: " + text(r)));
+    }
+    return r;
+  }
+
+  static boolean offers(SmtpResponse ehlo, String keyword) {
+    List<CharSequence> lines = ehlo.details();
+    for (int i = 1; i < lines.size(); i++) {
+      String line = lines.get(i).toString().trim().toUpperCase(Locale.ROOT);
+      if (line.equals(keyword) || line.startsWith(keyword + " ")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static String text(SmtpResponse r) {
+    return r.code() + " " + String.join(" / ", r.details());
+  }
+}
