@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -33,6 +34,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * DATA, QUIT — to a loopback {@link org.dane4j.testkit.smtp.SmtpTestServer}, with DNS cached: to a DANE
  * domain (the server authenticated by {@code 3 1 1}) beside the baseline, an opportunistic domain (the same
  * TLS session, no TLSA, no authentication). The difference is the cost of DANE once DNS is cached.
+ *
+ * <p>{@code reuse=false}: every message opens its own connection (connect, handshake and verification each
+ * time, the worst case). {@code reuse=true}: the client's TLS-6 connection reuse, so a message normally
+ * travels over an idle connection of the same route (RSET, MAIL, RCPT, DATA) and the handshake and DANE
+ * verification are paid once per connection.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +50,10 @@ public class DeliveryBenchmark {
   private MailWorld mail;
   private DaneResolver resolver;
   private DaneSmtpClient client;
+
+  /** Whether the client keeps idle connections for the next message (TLS-6). */
+  @Param({"false", "true"})
+  public boolean reuse;
   private final byte[] message = ("From: a@example.org\r\nTo: b@dane.example.test\r\nSubject: bench\r\n\r\n"
       + "hello\r\n").getBytes(StandardCharsets.US_ASCII);
 
@@ -60,7 +70,8 @@ public class DeliveryBenchmark {
         TlsaRecord.of(daneLeaf.certificate(), CertUsage.DANE_EE, Selector.SPKI, MatchingType.SHA2_256).toString());
     resolver = DaneResolver.builder().servers(mail.dns().address()).trustAnchors(mail.world().trustAnchor())
         .maxTtl(Duration.ofHours(1)).build();
-    client = DaneSmtpClient.builder(resolver).ehloName("bench.example.org").mxPort(mail.port()).build();
+    client = DaneSmtpClient.builder(resolver).ehloName("bench.example.org").mxPort(mail.port())
+        .idleConnectionTime(reuse ? Duration.ofSeconds(30) : Duration.ZERO).build();
     check(deliver("b@dane.example.test"), TlsVerdict.VERIFIED);
     check(deliver("b@opp.example.test"), TlsVerdict.OPPORTUNISTIC);
   }

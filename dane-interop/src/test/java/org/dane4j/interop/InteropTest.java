@@ -199,6 +199,49 @@ class InteropTest {
   }
 
   @Test
+  @DisplayName("TLS-6: three messages through one DaneSmtpClient share one verified connection to Postfix")
+  void nettyReusesConnection() throws Exception {
+    Scenario s = Scenario.ALL[0];
+    assertThat(s.name()).isEqualTo("ee");
+    long connectsBefore = postfixLogLines("]: connect from");
+    long disconnectsBefore = postfixLogLines("]: disconnect from");
+    List<Delivery> sent = new java.util.ArrayList<>();
+    try (DaneSmtpClient client = DaneSmtpClient.builder(validating).ehloName("client.interop.test").mxPort(25)
+        .connectTimeout(Duration.ofSeconds(5)).commandTimeout(Duration.ofSeconds(20))
+        .idleConnectionTime(Duration.ofSeconds(30)).threads(1).build()) {
+      for (int i = 0; i < 3; i++) {
+        String id = UUID.randomUUID().toString();
+        String rcpt = "rcpt-" + id.substring(0, 8) + "@" + s.domain();
+        String body = BODY.formatted(id);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        message(s, id, rcpt, body).writeTo(bytes);
+        RecipientResult r = client.send("sender@client.interop.test", List.of(rcpt), bytes.toByteArray())
+            .get(60, TimeUnit.SECONDS).of(rcpt);
+        sent.add(new Delivery("netty", lab.mailbox(), id, body, r));
+      }
+    }
+    for (Delivery d : sent) {
+      assertThat(d.result.status()).as("%s", d.result).isEqualTo(RecipientResult.Status.DELIVERED);
+      assertThat(d.result.deliveredBy().orElseThrow().verdict()).isEqualTo(TlsVerdict.VERIFIED);
+      assertThat(d.awaitStoredBody(Duration.ofSeconds(20))).isEqualTo(d.body);
+    }
+    assertThat(sent.get(2).result.deliveredBy().orElseThrow().detail())
+        .contains("connection reused (message 3 on it)");
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (postfixLogLines("]: disconnect from") == disconnectsBefore && System.nanoTime() < end) {
+      Thread.sleep(100);
+    }
+    assertThat(postfixLogLines("]: connect from") - connectsBefore).as("smtpd connections in postfix.log")
+        .isEqualTo(1);
+  }
+
+  private long postfixLogLines(String marker) throws IOException {
+    try (Stream<String> lines = Files.lines(lab.postfixLog(), StandardCharsets.ISO_8859_1)) {
+      return lines.filter(l -> l.contains("postfix/smtpd[") && l.contains(marker)).count();
+    }
+  }
+
+  @Test
   @DisplayName("MX-3: a null MX (RFC 7505) fails permanently on every path, without a connection")
   void nullMx() throws Exception {
     Scenario s = new Scenario("nullmx", "nullmx.sec.test", ".", TlsRequirement.UNUSABLE, false, null, "MX-3");

@@ -80,6 +80,11 @@ final class Lab {
     return Path.of(env.getProperty("trust.anchor"));
   }
 
+  /** Postfix's log (maillog_file), written by postlogd. */
+  Path postfixLog() {
+    return dir.resolve("postfix.log");
+  }
+
   /** The mbox file Postfix's virtual(8) appends every received message to. */
   Path mailbox() {
     return Path.of(env.getProperty("mailbox"));
