@@ -121,6 +121,27 @@ class ConnectionReuseTest {
   }
 
   @Test
+  @DisplayName("RFC 5321 §4.5.4.1 / TLS-6: at the connection limit, an idle connection of another route is closed for a new one")
+  void idleConnectionGivesWayToAnotherRoute() throws Exception {
+    try (NettyLab lab = new NettyLab()) {
+      SmtpTestServer mx = daneHost(lab);
+      lab.zone().add("plain.example.test. 300 IN MX 10 mx.plain.example.test.");
+      lab.zone().add("mx.plain.example.test. 300 IN A 127.0.0.2"); // same server, no TLSA: opportunistic
+      try (DaneSmtpClient client = client(lab, b -> b.maxConnectionsPerHost(1).idleConnectionTime(Duration.ofMinutes(10)))) {
+        assertThat(send(client, "bob@plain.example.test").status()).isEqualTo(Status.DELIVERED);
+        // with the idle connection kept for 10 minutes, this completes only if it is closed to free the permit
+        RecipientResult dane = send(client, "bob@example.test");
+        assertThat(dane.status()).as("%s", dane).isEqualTo(Status.DELIVERED);
+        assertThat(dane.deliveredBy().orElseThrow().verdict()).isEqualTo(TlsVerdict.VERIFIED);
+        assertThat(client.pool().peak()).isEqualTo(1);
+      }
+      assertThat(mx.awaitConnectionsClosed(Duration.ofSeconds(5))).isTrue();
+      assertThat(mx.connectionCount()).isEqualTo(2);
+      assertThat(mx.connections().get(0).commands()).contains("QUIT");
+    }
+  }
+
+  @Test
   @DisplayName("TLS-6: after a TLSA rollover the next message gets a new connection, verified against the new RRset")
   void tlsaChangeMeansNewHandshake() throws Exception {
     try (NettyLab lab = new NettyLab()) {
