@@ -19,6 +19,7 @@ import org.dane4j.cli.CommonOptions;
 import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.Json;
 import org.dane4j.cli.Progress;
+import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.cli.Table;
 import org.dane4j.cli.send.Reports;
 import org.dane4j.dns.DaneResolver;
@@ -80,10 +81,13 @@ public final class CheckCommand implements Callable<Integer> {
       throw new CommandException(ExitCodes.USAGE, "not a mail domain: '" + domain + "': " + e.getMessage(), e);
     }
     Outcome outcome;
+    List<java.net.InetSocketAddress> servers;
     try (DaneResolver resolver = common.resolver()) {
+      servers = resolver.servers();
       outcome = check(resolver, destination, ehlo, common.timeout(), common.progress(spec.commandLine().getErr()));
     }
     print(outcome);
+    ResolverTrouble.report(spec, servers, common.timeout(), ResolverTrouble.reasons(outcome.plan()));
     return outcome.exitCode();
   }
 

@@ -20,6 +20,7 @@ import org.dane4j.cli.CommandException;
 import org.dane4j.cli.Colors;
 import org.dane4j.cli.CommonOptions;
 import org.dane4j.cli.Progress;
+import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.cli.Json;
 import org.dane4j.cli.check.StartTlsProbe;
 import org.dane4j.cli.send.Reports;
@@ -171,8 +172,10 @@ public final class MonitorCommand implements Callable<Integer> {
     }
     Instant now = Instant.now();
     List<Object> domainDocs = new ArrayList<>();
+    List<DeliveryPlan> plans = new ArrayList<>();
+    List<java.net.InetSocketAddress> servers;
     try (DaneResolver resolver = resolver()) {
-      List<DeliveryPlan> plans = new ArrayList<>();
+      servers = resolver.servers();
       for (Destination d : destinations) {
         plans.add(plan(resolver, d));
       }
@@ -198,6 +201,9 @@ public final class MonitorCommand implements Callable<Integer> {
     doc.put("warn_days", warnDays);
     doc.put("domains", domainDocs);
     print(doc, state, summary);
+    List<String> reasons = new ArrayList<>();
+    plans.forEach(p -> reasons.addAll(ResolverTrouble.reasons(p)));
+    ResolverTrouble.report(spec, servers, common.timeout(), reasons);
     return state.exitCode;
   }
 
