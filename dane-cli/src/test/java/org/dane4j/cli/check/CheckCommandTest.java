@@ -13,12 +13,15 @@ import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.MiniJson;
 import org.dane4j.cli.demo.DemoLab;
 import org.dane4j.testkit.MintedCertificate;
+import org.dane4j.testkit.dns.DnsFault;
 import org.dane4j.testkit.smtp.SmtpFault;
 import org.dane4j.testkit.smtp.SmtpTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Type;
 
 /** {@code dane4j check} against the loopback lab: verdicts, chain digests, matched records, exit codes. */
 class CheckCommandTest {
@@ -31,6 +34,7 @@ class CheckCommandTest {
   private static final String WILD = "wild." + DemoLab.SIGNED;
   private static final String DELEGATED = "delegated." + DemoLab.SIGNED;
   private static final String DELEGATED_MX = "mx.delegated." + DemoLab.UNSIGNED;
+  private static final String SILENT_TLSA = "silent-tlsa." + DemoLab.SIGNED;
 
   private static DemoLab lab;
   private static MintedCertificate goodLeaf;
@@ -69,6 +73,11 @@ class CheckCommandTest {
     lab.tlsa("mx." + WILD, DemoLab.ee311(wildLeaf).toString(), DemoLab.ta211(lab.issuer()).toString());
     // a signed domain whose MX host lives in an unsigned zone (insecure delegation)
     lab.mx(DELEGATED, DELEGATED_MX, lab.leaf(DELEGATED_MX), b -> b);
+    // the lab's DNS server never answers the TLSA question of this host
+    MintedCertificate silentLeaf = lab.leaf("mx." + SILENT_TLSA);
+    lab.mx(SILENT_TLSA, "mx." + SILENT_TLSA, silentLeaf, b -> b);
+    lab.tlsa("mx." + SILENT_TLSA, DemoLab.ee311(silentLeaf).toString());
+    lab.world().fault(lab.tlsaOwner("mx." + SILENT_TLSA), Type.TLSA, DnsFault.TIMEOUT);
     anchor = Files.writeString(dir.resolve("root.ds"), lab.trustAnchor());
   }
 
@@ -218,6 +227,19 @@ class CheckCommandTest {
     assertThat(run.exitCode()).isZero();
     assertThat(onlyHost(run)).containsEntry("requirement", "opportunistic").containsEntry("verdict", "opportunistic")
         .containsEntry("tlsa_dnssec", "insecure");
+  }
+
+  @Test
+  @Timeout(120)
+  void tlsaLookupTimingOutIsFailingNeverNoTlsa() {
+    CliRun run = check(SILENT_TLSA, "--json");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(onlyHost(run)).containsEntry("requirement", "unusable").containsEntry("verdict", "failed")
+        .containsEntry("tlsa_dnssec", "indeterminate");
+    assertThat(run.out()).doesNotContain("opportunistic").doesNotContain("insecure");
+    assertThat(run.err()).isEqualTo("dane4j check: DNS lookups failed (not \"no records\"): the resolver 127.0.0.1:"
+        + lab.dns().address().getPort() + " did not answer within 2 s (--timeout)" + System.lineSeparator());
   }
 
   @Test
