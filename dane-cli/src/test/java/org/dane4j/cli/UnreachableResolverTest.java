@@ -62,6 +62,8 @@ class UnreachableResolverTest {
     for (boolean silent : new boolean[] {false, true}) {
       all.add(Arguments.of(silent, List.of("send", "--from", "a@sender.example", "--to", "b@" + DOMAIN,
           "--body", "x"), ExitCodes.DEFERRED));
+      all.add(Arguments.of(silent, List.of("send", "--from", "a@sender.example", "--to", "b@" + DOMAIN,
+          "--relay", "relay." + DOMAIN), ExitCodes.DEFERRED));
       all.add(Arguments.of(silent, List.of("check", DOMAIN), ExitCodes.FAILED));
       all.add(Arguments.of(silent, List.of("monitor", DOMAIN), 3));
       all.add(Arguments.of(silent, List.of("tlsa", "verify", "mx." + DOMAIN), 3));
