@@ -25,19 +25,32 @@ import org.dane4j.testkit.smtp.SmtpTestServer;
  *   // and its MX port at mail.port()
  * }
  * }</pre>
+ *
+ * <p>Hosts and domains may live in other zones of {@link #world()}, signed or not: the overloads taking a
+ * {@link DnsZone} publish there, and {@link #mxRecord} adds MX records.
  */
 public class MailWorld implements AutoCloseable {
   private final DnsWorld world = DnsWorld.create();
   private final DnsZone zone;
-  private final MintedCertificate root = CertificateMinter.certificate().commonName("Lab Root").ca().mint();
-  private final MintedCertificate issuer = CertificateMinter.certificate().commonName("Lab Issuing CA").ca(0)
-      .issuer(root).mint();
+  private final MintedCertificate root;
+  private final MintedCertificate issuer;
   private final List<SmtpTestServer> servers = new ArrayList<>();
   private DnsTestServer dns;
   private int port;
 
   /** A world with the signed zones {@code test.} and {@code example.test.}; nothing runs yet. */
   public MailWorld() {
+    this("Lab Root", "Lab Issuing CA");
+  }
+
+  /** As {@link #MailWorld()}, with CAs named "{@code caName} root CA" and "{@code caName} issuing CA". */
+  public MailWorld(String caName) {
+    this(caName + " root CA", caName + " issuing CA");
+  }
+
+  private MailWorld(String rootName, String issuerName) {
+    root = CertificateMinter.certificate().commonName(rootName).ca().mint();
+    issuer = CertificateMinter.certificate().commonName(issuerName).ca(0).issuer(root).mint();
     world.zone("test.");
     zone = world.zone("example.test.");
   }
@@ -73,14 +86,28 @@ public class MailWorld implements AutoCloseable {
    */
   public SmtpTestServer mx(String host, int octet, MintedCertificate cert,
       UnaryOperator<SmtpTestServer.Builder> extra) {
+    return mx(zone, host, octet, cert, extra);
+  }
+
+  /**
+   * As {@link #mx(String, int, MintedCertificate, UnaryOperator)}, publishing the A record in {@code in}, a
+   * zone of {@link #world()} (signed or unsigned), instead of {@link #zone()}.
+   */
+  public SmtpTestServer mx(DnsZone in, String host, int octet, MintedCertificate cert,
+      UnaryOperator<SmtpTestServer.Builder> extra) {
     SmtpTestServer s = extra.apply(SmtpTestServer.builder().address(loopback(octet)).port(port)
         .hostname(host).certificate(cert)).start();
     if (port == 0) {
       port = s.port();
     }
     servers.add(s);
-    zone.add(host + ". 300 IN A 127.0.0." + octet);
+    in.add(host + ". 300 IN A 127.0.0." + octet);
     return s;
+  }
+
+  /** Publishes {@code domain. 300 IN MX preference host.} in {@code in}, a zone of {@link #world()}. */
+  public void mxRecord(DnsZone in, String domain, int preference, String host) {
+    in.add(domain + ". 300 IN MX " + preference + " " + host + ".");
   }
 
   /** As {@link #mx(String, int, MintedCertificate, UnaryOperator)} without extra settings. */
@@ -90,9 +117,19 @@ public class MailWorld implements AutoCloseable {
 
   /** Publishes TLSA records (presentation form) for {@code host} at the servers' port. */
   public void tlsa(String host, String... records) {
+    tlsa(zone, host, records);
+  }
+
+  /** Publishes TLSA records (presentation form) for {@code host} at the servers' port, in {@code in}. */
+  public void tlsa(DnsZone in, String host, String... records) {
     for (String r : records) {
-      zone.add("_" + port + "._tcp." + host + ". 300 IN TLSA " + r);
+      in.add(tlsaOwner(host) + " 300 IN TLSA " + r);
     }
+  }
+
+  /** The TLSA owner name of {@code host} at the servers' port, absolute: {@code _<port>._tcp.<host>.}. */
+  public String tlsaOwner(String host) {
+    return "_" + port + "._tcp." + host + ".";
   }
 
   /** The port the SMTP servers share (0 before the first one starts). */

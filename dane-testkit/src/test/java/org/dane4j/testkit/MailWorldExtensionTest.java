@@ -6,6 +6,8 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.dane4j.testkit.dns.DnsZone;
 import org.dane4j.testkit.smtp.SmtpTestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,5 +40,34 @@ class MailWorldExtensionTest {
           .readLine();
       assertThat(greeting).startsWith("220 b.example.test");
     }
+  }
+
+  @Test
+  void hostsAndMxRecordsGoIntoTheZoneGiven() throws Exception {
+    MailWorld w = mail.world();
+    DnsZone plain = w.world().unsignedZone("plain.test.");
+    w.mx(plain, "mx.plain.test", 2, w.leaf("mx.plain.test"), b -> b);
+    w.mxRecord(w.zone(), "example.test", 10, "mx.plain.test");
+    w.tlsa(plain, "mx.plain.test", "3 1 1 " + "cd".repeat(32));
+
+    SimpleResolver dns = new SimpleResolver(w.dns().address());
+    assertThat(answer(dns, "example.test.", Type.MX)).singleElement().asString()
+        .contains("MX").endsWith("10 mx.plain.test.");
+    assertThat(answer(dns, "mx.plain.test.", Type.A)).singleElement().asString().endsWith("127.0.0.2");
+    assertThat(answer(dns, w.tlsaOwner("mx.plain.test"), Type.TLSA)).hasSize(1);
+    assertThat(answer(dns, "mx.example.test.", Type.A)).isEmpty();
+  }
+
+  @Test
+  void caNamesCanBeChosen() {
+    try (MailWorld w = new MailWorld("acme")) {
+      assertThat(w.issuer().certificate().getSubjectX500Principal().getName()).isEqualTo("CN=acme issuing CA");
+      assertThat(w.root().certificate().getSubjectX500Principal().getName()).isEqualTo("CN=acme root CA");
+    }
+  }
+
+  private static List<org.xbill.DNS.Record> answer(SimpleResolver dns, String name, int type) throws Exception {
+    return dns.send(Message.newQuery(org.xbill.DNS.Record.newRecord(Name.fromString(name), type, DClass.IN)))
+        .getSection(1).stream().filter(r -> r.getType() == type).toList();
   }
 }

@@ -19,7 +19,9 @@ import org.dane4j.cli.CommonOptions;
 import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.Json;
 import org.dane4j.cli.Progress;
+import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.cli.Table;
+import org.dane4j.cli.WarnDays;
 import org.dane4j.cli.send.Reports;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.dns.DnsAnswer;
@@ -69,6 +71,9 @@ public final class CheckCommand implements Callable<Integer> {
   private int port = 25;
 
   @Mixin
+  private WarnDays warnDays;
+
+  @Mixin
   private CommonOptions common;
 
   @Override
@@ -79,11 +84,16 @@ public final class CheckCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandException(ExitCodes.USAGE, "not a mail domain: '" + domain + "': " + e.getMessage(), e);
     }
+    int days = warnDays.days(ExitCodes.USAGE);
     Outcome outcome;
+    List<java.net.InetSocketAddress> servers;
     try (DaneResolver resolver = common.resolver()) {
-      outcome = check(resolver, destination, ehlo, common.timeout(), common.progress(spec.commandLine().getErr()));
+      servers = resolver.servers();
+      outcome = check(resolver, destination, ehlo, common.timeout(), days,
+          common.progress(spec.commandLine().getErr()));
     }
     print(outcome);
+    ResolverTrouble.report(spec, servers, common.timeout(), ResolverTrouble.reasons(outcome.plan()));
     return outcome.exitCode();
   }
 
@@ -113,10 +123,11 @@ public final class CheckCommand implements Callable<Integer> {
    * (QUIT before any mail command). Used by {@code check} and by the demo.
    *
    * @param timeout the DNS timeout unit; SMTP waits are 6 times it
+   * @param warnDays warn when a certificate expires within this many days (see {@link WarnDays})
    * @throws CommandException (exit 69) when the plan cannot be made
    */
   public static Outcome check(DaneResolver resolver, Destination destination, String ehlo, Duration timeout,
-      Progress progress) {
+      int warnDays, Progress progress) {
     Map<String, Object> doc = new LinkedHashMap<>();
     List<Map<String, Object>> hosts = new ArrayList<>();
     String name = destination.name();
@@ -127,7 +138,7 @@ public final class CheckCommand implements Callable<Integer> {
     doc.put("mx_dnssec", Reports.word(plan.mxStatus()));
     doc.put("plan_failure", plan.failure().map(f -> f.reason()).orElse(null));
     for (MxRoute route : plan.routes()) {
-      hosts.addAll(check(resolver, route, ehlo, timeout, progress));
+      hosts.addAll(check(resolver, route, ehlo, timeout, warnDays, progress));
     }
     long working = hosts.stream().filter(h -> !"failed".equals(h.get("verdict"))).count();
     int exit = plan.failure().isPresent() || working == 0 ? 2 : working < hosts.size() ? 1 : 0;
@@ -153,7 +164,7 @@ public final class CheckCommand implements Callable<Integer> {
   }
 
   private static List<Map<String, Object>> check(DaneResolver resolver, MxRoute route, String ehlo,
-      Duration timeout, Progress progress) {
+      Duration timeout, int warnDays, Progress progress) {
     List<Map<String, Object>> out = new ArrayList<>();
     String tlsaOwner = "_" + route.port() + "._tcp." + route.tlsaBaseDomain();
     progress.step("looking up " + route.host() + " and " + tlsaOwner);
@@ -165,7 +176,7 @@ public final class CheckCommand implements Callable<Integer> {
       h.put("verdict", "failed");
       h.put("failure_type", route.failureType().map(f -> f.resultType()).orElse(null));
       h.put("detail", route.reason());
-      h.put("warnings", CheckWarnings.of(route, null, addressStatus, tlsaStatus));
+      h.put("warnings", CheckWarnings.of(route, null, addressStatus, tlsaStatus, warnDays));
       out.add(h);
       return out;
     }
@@ -187,7 +198,7 @@ public final class CheckCommand implements Callable<Integer> {
           .orElse(null));
       h.put("failure_type", r.failureType() == null ? null : r.failureType().resultType());
       h.put("detail", r.detail());
-      h.put("warnings", CheckWarnings.of(route, r, addressStatus, tlsaStatus));
+      h.put("warnings", CheckWarnings.of(route, r, addressStatus, tlsaStatus, warnDays));
       out.add(h);
     }
     return out;

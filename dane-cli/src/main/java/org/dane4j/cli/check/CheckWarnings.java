@@ -3,7 +3,6 @@ package org.dane4j.cli.check;
 import org.dane4j.cli.ChainJson;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,6 +11,7 @@ import java.util.Locale;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
+import org.dane4j.cli.WarnDays;
 import org.dane4j.cli.send.Reports;
 import org.dane4j.smtp.MxRoute;
 import org.dane4j.smtp.TlsRequirement;
@@ -36,8 +36,10 @@ final class CheckWarnings {
    * @param r what the STARTTLS probe saw, or null when no address was probed
    * @param addressStatus the DNSSEC status word of the host's address lookup
    * @param tlsaStatus the DNSSEC status word of the host's TLSA lookup
+   * @param warnDays warn when the certificate expires within this many days
    */
-  static List<Object> of(MxRoute route, StartTlsProbe.Result r, String addressStatus, String tlsaStatus) {
+  static List<Object> of(MxRoute route, StartTlsProbe.Result r, String addressStatus, String tlsaStatus,
+      int warnDays) {
     List<Object> w = new ArrayList<>();
     List<TlsaRecord> tlsa = route.tlsa();
     List<X509Certificate> chain = r == null ? List.of() : r.chain();
@@ -102,11 +104,9 @@ final class CheckWarnings {
           + " parent zone (or use an MX host in a signed zone)");
     }
     if (!chain.isEmpty()) {
-      Instant notAfter = chain.get(0).getNotAfter().toInstant();
-      if (notAfter.isBefore(Instant.now().plus(Duration.ofDays(30)))) {
-        w.add("the server's certificate expires " + notAfter + "." + FIX + "publish the 3 1 1 of the next key"
-            + " (dane4j tlsa create) at least two TTLs before deploying it");
-      }
+      WarnDays.problem(chain.get(0), Instant.now(), warnDays).ifPresent(p -> w.add("the server's "
+          + p.substring("the ".length()) + "." + FIX + "renew it, and publish the 3 1 1 of the next key"
+          + " (dane4j tlsa create) at least two TTLs before deploying it"));
     }
     return w;
   }

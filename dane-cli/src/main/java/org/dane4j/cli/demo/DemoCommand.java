@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import org.dane4j.cli.Colors;
 import org.dane4j.cli.CommandException;
 import org.dane4j.cli.Progress;
+import org.dane4j.cli.WarnDays;
 import org.dane4j.cli.check.CheckCommand;
 import org.dane4j.cli.Table;
 import org.dane4j.cli.send.Reports;
@@ -169,7 +170,7 @@ public final class DemoCommand implements Callable<Integer> {
           RecipientResult r = send(mailer, "postmaster@" + s.domain());
           List<String> problems = check(s, d.server, r);
           CheckCommand.Outcome checked = CheckCommand.check(resolver, Destination.domain(s.domain(), lab.port()),
-              "dane4j-check.invalid", CHECK_TIMEOUT, Progress.SILENT);
+              "dane4j-check.invalid", CHECK_TIMEOUT, WarnDays.DEFAULT, Progress.SILENT);
           if (!checked.verdict().equals(s.check())) {
             problems.add("check verdict " + checked.verdict() + ", expected " + s.check());
           }

@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +19,8 @@ import org.dane4j.cli.CommandException;
 import org.dane4j.cli.Colors;
 import org.dane4j.cli.CommonOptions;
 import org.dane4j.cli.Progress;
+import org.dane4j.cli.ResolverTrouble;
+import org.dane4j.cli.WarnDays;
 import org.dane4j.cli.Json;
 import org.dane4j.cli.check.StartTlsProbe;
 import org.dane4j.cli.send.Reports;
@@ -104,9 +105,10 @@ public final class MonitorCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "DOMAIN", description = "The mail domains to monitor, e.g. example.nl.")
   private List<String> domains;
 
-  @Option(names = "--warn-days", paramLabel = "N", defaultValue = "21",
-      description = "WARNING when a server's certificate expires within N days (default: ${DEFAULT-VALUE}).")
-  private int warnDays = 21;
+  @Mixin
+  private WarnDays warnDaysOption;
+
+  private int warnDays;
 
   @Option(names = "--next-certificate", paramLabel = "FILE",
       description = {"PEM file with the certificate about to be deployed (leaf, or leaf + chain);"
@@ -150,9 +152,7 @@ public final class MonitorCommand implements Callable<Integer> {
   }
 
   private int run() {
-    if (warnDays < 0 || warnDays > 3650) {
-      throw new CommandException(UNKNOWN, "--warn-days must be 0..3650, got " + warnDays, null);
-    }
+    warnDays = warnDaysOption.days(UNKNOWN);
     List<Destination> destinations = new ArrayList<>();
     for (String d : domains) {
       try {
@@ -171,8 +171,10 @@ public final class MonitorCommand implements Callable<Integer> {
     }
     Instant now = Instant.now();
     List<Object> domainDocs = new ArrayList<>();
+    List<DeliveryPlan> plans = new ArrayList<>();
+    List<java.net.InetSocketAddress> servers;
     try (DaneResolver resolver = resolver()) {
-      List<DeliveryPlan> plans = new ArrayList<>();
+      servers = resolver.servers();
       for (Destination d : destinations) {
         plans.add(plan(resolver, d));
       }
@@ -198,6 +200,9 @@ public final class MonitorCommand implements Callable<Integer> {
     doc.put("warn_days", warnDays);
     doc.put("domains", domainDocs);
     print(doc, state, summary);
+    List<String> reasons = new ArrayList<>();
+    plans.forEach(p -> reasons.addAll(ResolverTrouble.reasons(p)));
+    ResolverTrouble.report(spec, servers, common.timeout(), reasons);
     return state.exitCode;
   }
 
@@ -368,17 +373,11 @@ public final class MonitorCommand implements Callable<Integer> {
     }
     if (!chain.isEmpty()) {
       X509Certificate leaf = chain.get(0);
-      Instant notAfter = leaf.getNotAfter().toInstant();
-      long days = Duration.between(now, notAfter).toDays();
+      long days = WarnDays.daysLeft(leaf, now);
       minDaysLeft = Math.min(minDaysLeft, days);
-      a.put("not_after", notAfter.toString());
+      a.put("not_after", leaf.getNotAfter().toInstant().toString());
       a.put("days_left", days);
-      if (notAfter.isBefore(now)) {
-        problems.add(new Problem(State.WARNING, where + ": the certificate expired on " + notAfter));
-      } else if (days < warnDays) {
-        problems.add(new Problem(State.WARNING, where + ": the certificate expires in " + days + " days ("
-            + notAfter + ")"));
-      }
+      WarnDays.problem(leaf, now, warnDays).ifPresent(p -> problems.add(new Problem(State.WARNING, where + ": " + p)));
     } else {
       a.put("not_after", null);
       a.put("days_left", null);

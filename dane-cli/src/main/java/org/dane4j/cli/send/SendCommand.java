@@ -26,6 +26,7 @@ import org.dane4j.cli.CommandException;
 import org.dane4j.cli.CommonOptions;
 import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.Json;
+import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.jakartamail.DaneMailer;
 import org.dane4j.jakartamail.DaneSmtpTransport;
@@ -115,7 +116,9 @@ public final class SendCommand implements Callable<Integer> {
     Session session = Session.getInstance(sessionProperties(sender.getAddress(), ehloName));
     MimeMessage message = message(session, sender, recipients);
     DeliveryReport report;
+    List<java.net.InetSocketAddress> servers;
     try (DaneResolver resolver = common.resolver()) {
+      servers = resolver.servers();
       common.progress(spec.commandLine().getErr()).step("sending to " + String.join(", ", recipients)
           + (relay == null ? " (planning and delivering to each MX host)"
               : " through " + relay));
@@ -123,6 +126,12 @@ public final class SendCommand implements Callable<Integer> {
           : relayed(resolver, session, message, sender.getAddress(), recipients);
     }
     print(report, sender.getAddress());
+    List<String> reasons = new ArrayList<>();
+    report.results().forEach(r -> {
+      reasons.add(r.reason());
+      r.attempts().forEach(a -> reasons.add(a.route().reason()));
+    });
+    ResolverTrouble.report(spec, servers, common.timeout(), reasons);
     return Reports.exitCode(report);
   }
 

@@ -19,6 +19,7 @@ import org.dane4j.cli.Colors;
 import org.dane4j.cli.CommonOptions;
 import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.Json;
+import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.cli.Table;
 import org.dane4j.cli.check.StartTlsProbe;
 import org.dane4j.cli.send.Reports;
@@ -98,8 +99,11 @@ public final class TlsaVerifyCommand implements Callable<Integer> {
     String result;
     String reason;
     MxRoute route;
+    DeliveryPlan plan;
+    List<java.net.InetSocketAddress> servers;
     try (DaneResolver resolver = common.resolver()) {
-      DeliveryPlan plan = plan(resolver, destination);
+      servers = resolver.servers();
+      plan = plan(resolver, destination);
       route = plan.routes().get(0);
       doc.put("command", "tlsa verify");
       doc.put("host", route.host());
@@ -141,6 +145,7 @@ public final class TlsaVerifyCommand implements Callable<Integer> {
     doc.put("exit_code", exit);
     doc.put("addresses", addresses);
     print(doc);
+    ResolverTrouble.report(spec, servers, common.timeout(), ResolverTrouble.reasons(plan));
     return exit;
   }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,13 +14,17 @@ import org.dane4j.cli.CliRun;
 import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.MiniJson;
 import org.dane4j.cli.demo.DemoLab;
+import org.dane4j.testkit.CertificateMinter;
 import org.dane4j.testkit.MintedCertificate;
+import org.dane4j.testkit.dns.DnsFault;
 import org.dane4j.testkit.smtp.SmtpFault;
 import org.dane4j.testkit.smtp.SmtpTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Type;
 
 /** {@code dane4j check} against the loopback lab: verdicts, chain digests, matched records, exit codes. */
 class CheckCommandTest {
@@ -31,6 +37,9 @@ class CheckCommandTest {
   private static final String WILD = "wild." + DemoLab.SIGNED;
   private static final String DELEGATED = "delegated." + DemoLab.SIGNED;
   private static final String DELEGATED_MX = "mx.delegated." + DemoLab.UNSIGNED;
+  private static final String SILENT_TLSA = "silent-tlsa." + DemoLab.SIGNED;
+  private static final String EXPIRING = "expiring." + DemoLab.SIGNED;
+  private static final String EXPIRED = "expired." + DemoLab.SIGNED;
 
   private static DemoLab lab;
   private static MintedCertificate goodLeaf;
@@ -69,6 +78,19 @@ class CheckCommandTest {
     lab.tlsa("mx." + WILD, DemoLab.ee311(wildLeaf).toString(), DemoLab.ta211(lab.issuer()).toString());
     // a signed domain whose MX host lives in an unsigned zone (insecure delegation)
     lab.mx(DELEGATED, DELEGATED_MX, lab.leaf(DELEGATED_MX), b -> b);
+    // 10 days left; and expired 2 days ago (DANE-EE ignores dates: still delivered to)
+    for (String domain : List.of(EXPIRING, EXPIRED)) {
+      Instant notAfter = Instant.now().plus(Duration.ofDays(domain.equals(EXPIRING) ? 10 : -2));
+      MintedCertificate leaf = CertificateMinter.certificate().dnsNames("mx." + domain).issuer(lab.issuer())
+          .validity(notAfter.minus(Duration.ofDays(90)), notAfter).mint();
+      lab.mx(domain, "mx." + domain, leaf, b -> b);
+      lab.tlsa("mx." + domain, DemoLab.ee311(leaf).toString(), DemoLab.ta211(lab.issuer()).toString());
+    }
+    // the lab's DNS server never answers the TLSA question of this host
+    MintedCertificate silentLeaf = lab.leaf("mx." + SILENT_TLSA);
+    lab.mx(SILENT_TLSA, "mx." + SILENT_TLSA, silentLeaf, b -> b);
+    lab.tlsa("mx." + SILENT_TLSA, DemoLab.ee311(silentLeaf).toString());
+    lab.world().fault(lab.tlsaOwner("mx." + SILENT_TLSA), Type.TLSA, DnsFault.TIMEOUT);
     anchor = Files.writeString(dir.resolve("root.ds"), lab.trustAnchor());
   }
 
@@ -218,6 +240,48 @@ class CheckCommandTest {
     assertThat(run.exitCode()).isZero();
     assertThat(onlyHost(run)).containsEntry("requirement", "opportunistic").containsEntry("verdict", "opportunistic")
         .containsEntry("tlsa_dnssec", "insecure");
+  }
+
+  @Test
+  @Timeout(120)
+  void tlsaLookupTimingOutIsFailingNeverNoTlsa() {
+    CliRun run = check(SILENT_TLSA, "--json");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(onlyHost(run)).containsEntry("requirement", "unusable").containsEntry("verdict", "failed")
+        .containsEntry("tlsa_dnssec", "indeterminate");
+    assertThat(run.out()).doesNotContain("opportunistic").doesNotContain("insecure");
+    assertThat(run.err()).isEqualTo("dane4j check: DNS lookups failed (not \"no records\"): the resolver 127.0.0.1:"
+        + lab.dns().address().getPort() + " did not answer within 2 s (--timeout)" + System.lineSeparator());
+  }
+
+  @Test
+  void certificateExpiringWithinWarnDaysIsAWarningWithAFix() {
+    CliRun byDefault = check(EXPIRING, "--json");
+    CliRun relaxed = check(EXPIRING, "--json", "--warn-days", "5");
+    CliRun expired = check(EXPIRED, "--json", "--warn-days", "0");
+
+    assertThat(byDefault.exitCode()).isZero();
+    assertThat(warnings(byDefault)).singleElement().asString()
+        .matches("the server's certificate expires in (9|10) days \\(\\S+\\)\\. Fix: renew it, .*");
+    assertThat(relaxed.exitCode()).isZero();
+    assertThat(warnings(relaxed)).isEmpty();
+    assertThat(onlyHost(expired)).containsEntry("verdict", "verified");
+    assertThat(warnings(expired)).singleElement().asString().startsWith("the server's certificate expired on ")
+        .contains(" Fix: renew it");
+  }
+
+  @Test
+  void warnDaysOutOfRangeIsAUsageError() {
+    CliRun negative = check(GOOD, "--warn-days", "-1");
+    CliRun word = check(GOOD, "--warn-days", "soon");
+
+    for (CliRun run : List.of(negative, word)) {
+      assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(run.err()).startsWith("dane4j check: ").contains("--warn-days").hasLineCount(1);
+      assertThat(run.out()).isEmpty();
+    }
+    assertThat(negative.err()).isEqualTo("dane4j check: --warn-days must be 0..3650, got -1" + System.lineSeparator());
   }
 
   @Test
