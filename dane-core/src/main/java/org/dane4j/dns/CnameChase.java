@@ -149,6 +149,7 @@ final class CnameChase {
         && r.getDClass() == q.getDClass();
   }
 
+  /** The reason of a lookup that got no response; dane-cli's ResolverTrouble recognises this prefix. */
   private static String describe(Throwable e) {
     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     return "no answer from the upstream: " + cause.getClass().getSimpleName()
