@@ -1,0 +1,114 @@
+package org.dane4j.benchmarks;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.util.internal.PlatformDependent;
+import java.lang.management.BufferPoolMXBean;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.management.ObjectName;
+
+/**
+ * The memory of this JVM after full garbage collections: the live heap from a class histogram (the
+ * {@code GC.class_histogram} diagnostic command, which collects first and counts reachable objects only),
+ * the heap used by the {@code MemoryMXBean} for comparison, and the memory outside the heap that Netty
+ * buffers may hold: what {@link ByteBufAllocator#DEFAULT} reports as used (direct and heap), the JDK's
+ * {@code direct} buffer pool and Netty's own direct-memory counter. The histogram is kept in a file, not in
+ * the heap, so that an earlier snapshot adds nothing to a later one.
+ */
+final class MemorySnapshot {
+  private static final Pattern ROW = Pattern.compile("\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+).*");
+  private static final Pattern TOTAL = Pattern.compile("Total\\s+(\\d+)\\s+(\\d+)\\s*");
+
+  final long heapLive;
+  final long heapUsedMx;
+  final long allocDirect;
+  final long allocHeap;
+  final long jdkDirect;
+  final long nettyDirect;
+  private final Path histogram;
+
+  private MemorySnapshot(long heapLive, long heapUsedMx, Path histogram) {
+    this.heapLive = heapLive;
+    this.heapUsedMx = heapUsedMx;
+    this.histogram = histogram;
+    ByteBufAllocator a = ByteBufAllocator.DEFAULT;
+    this.allocDirect = a instanceof ByteBufAllocatorMetricProvider p ? p.metric().usedDirectMemory() : -1;
+    this.allocHeap = a instanceof ByteBufAllocatorMetricProvider p ? p.metric().usedHeapMemory() : -1;
+    this.jdkDirect = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+        .filter(b -> b.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+    this.nettyDirect = PlatformDependent.usedDirectMemory();
+  }
+
+  static String allocatorName() {
+    return ByteBufAllocator.DEFAULT.getClass().getSimpleName();
+  }
+
+  /** Collects garbage (and lets cleaners free direct buffers), then measures; the histogram goes to a file. */
+  static MemorySnapshot take() throws Exception {
+    for (int i = 0; i < 4; i++) {
+      System.gc();
+      Thread.sleep(100);
+    }
+    String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+        new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+        new Object[] {new String[0]}, new String[] {String[].class.getName()});
+    long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    Matcher m = TOTAL.matcher(histogram.substring(histogram.lastIndexOf("Total")).strip());
+    if (!m.matches()) {
+      throw new IllegalStateException("no Total line in the class histogram");
+    }
+    Path file = Files.createTempFile("dane4j-histogram-", ".txt");
+    file.toFile().deleteOnExit();
+    Files.writeString(file, histogram, StandardCharsets.UTF_8);
+    return new MemorySnapshot(Long.parseLong(m.group(2)), used, file);
+  }
+
+  private static Map<String, Long> bytesByClass(Path file) throws IOException {
+    Map<String, Long> byClass = new HashMap<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      Matcher m = ROW.matcher(line);
+      if (m.matches()) {
+        byClass.merge(m.group(3), Long.parseLong(m.group(2)), Long::sum);
+      }
+    }
+    return byClass;
+  }
+
+  /** Memory outside the Java heap: the JDK's direct buffers and Netty's cleaner-less direct buffers. */
+  long offHeap() {
+    return jdkDirect + Math.max(0, nettyDirect);
+  }
+
+  /** The growth from {@code base} divided by {@code n}. */
+  String perDelivery(MemorySnapshot base, int n) {
+    return String.format("heap %d B (MXBean %d B), off-heap %d B, allocator direct %d B heap %d B",
+        (heapLive - base.heapLive) / n, (heapUsedMx - base.heapUsedMx) / n, (offHeap() - base.offHeap()) / n,
+        (allocDirect - base.allocDirect) / n, (allocHeap - base.allocHeap) / n);
+  }
+
+  /** The {@code top} classes whose live bytes grew most from {@code base}, per delivery. */
+  String topGrowth(MemorySnapshot base, int n, int top) throws IOException {
+    Map<String, Long> before = bytesByClass(base.histogram);
+    return bytesByClass(histogram).entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())).limit(top)
+        .map(e -> e.getKey() + " " + e.getValue() / n).collect(Collectors.joining(", "));
+  }
+
+  @Override
+  public String toString() {
+    return String.format("heap %d B (MXBean %d B), off-heap %d B (JDK direct %d, Netty counter %d), "
+        + "allocator direct %d B heap %d B", heapLive, heapUsedMx, offHeap(), jdkDirect, nettyDirect, allocDirect,
+        allocHeap);
+  }
+}
