@@ -22,7 +22,8 @@ import org.dane4j.smtp.TlsVerdict;
  * JVM, {@link InFlightWorld}) that holds every session at one point, by default before its reply to the end
  * of data (TLS established, the whole message sent, the client waiting for the final reply); once the server
  * counts N held sessions, this JVM's live heap and Netty's buffer memory are measured ({@link MemorySnapshot})
- * and compared with a baseline taken the same way just before, with the client built, DNS cached and nothing
+ * and compared with a baseline taken the same way just before (the deliveries are started 25 at a time, each
+ * batch once the server has accepted the connections of the last, because its accept backlog is 50), with the client built, DNS cached and nothing
  * in flight. Then the server is released, every delivery must be DELIVERED with the expected verdict, and the
  * memory is measured once more (what stays after completion).
  *
@@ -32,6 +33,7 @@ import org.dane4j.smtp.TlsVerdict;
 public final class InFlightHeap {
   private static final Duration HELD_WAIT = Duration.ofMinutes(3);
   private static final Duration DONE_WAIT = Duration.ofMinutes(3);
+  private static final int BATCH = 25;
 
   private final BufferedReader worldOut;
   private final PrintWriter worldIn;
@@ -117,10 +119,20 @@ public final class InFlightHeap {
     ask("restart " + route + " " + hold);
     MemorySnapshot baseline = MemorySnapshot.take();
     List<CompletableFuture<DeliveryReport>> sent = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      sent.add(send(client, route, message));
-    }
     long deadline = System.nanoTime() + HELD_WAIT.toNanos();
+    while (sent.size() < n) { // in batches the server's accept backlog (50) can take
+      for (int i = 0; i < BATCH && sent.size() < n; i++) {
+        sent.add(send(client, route, message));
+      }
+      while (Integer.parseInt(ask("connections " + route)) < sent.size()) {
+        if (System.nanoTime() > deadline) {
+          ask("release " + route);
+          throw new IllegalStateException(route + ", N=" + n + ": the server accepted only "
+              + ask("connections " + route) + " of " + sent.size() + " connections in " + HELD_WAIT);
+        }
+        Thread.sleep(10);
+      }
+    }
     int held = Integer.parseInt(ask("held " + route));
     while (held < n) {
       long done = sent.stream().filter(CompletableFuture::isDone).count();
