@@ -73,12 +73,15 @@ final class MemorySnapshot {
     return new MemorySnapshot(Long.parseLong(m.group(2)), used, file);
   }
 
-  private static Map<String, Long> bytesByClass(Path file) throws IOException {
-    Map<String, Long> byClass = new HashMap<>();
+  /** Class name &rarr; {instances, bytes}. */
+  private static Map<String, long[]> byClass(Path file) throws IOException {
+    Map<String, long[]> byClass = new HashMap<>();
     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
       Matcher m = ROW.matcher(line);
       if (m.matches()) {
-        byClass.merge(m.group(3), Long.parseLong(m.group(2)), Long::sum);
+        long[] v = byClass.computeIfAbsent(m.group(3), k -> new long[2]);
+        v[0] += Long.parseLong(m.group(1));
+        v[1] += Long.parseLong(m.group(2));
       }
     }
     return byClass;
@@ -101,13 +104,16 @@ final class MemorySnapshot {
         (allocDirect - base.allocDirect) / n, (allocHeap - base.allocHeap) / n);
   }
 
-  /** The {@code top} classes whose live bytes grew most from {@code base}, per delivery. */
+  /** The {@code top} classes whose live bytes grew most from {@code base}: bytes and objects per delivery. */
   String topGrowth(MemorySnapshot base, int n, int top) throws IOException {
-    Map<String, Long> before = bytesByClass(base.histogram);
-    return bytesByClass(histogram).entrySet().stream()
-        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
-        .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())).limit(top)
-        .map(e -> e.getKey() + " " + e.getValue() / n).collect(Collectors.joining(", "));
+    Map<String, long[]> before = byClass(base.histogram);
+    return byClass(histogram).entrySet().stream().map(e -> {
+      long[] was = before.getOrDefault(e.getKey(), new long[2]);
+      return Map.entry(e.getKey(), new long[] {e.getValue()[0] - was[0], e.getValue()[1] - was[1]});
+    }).sorted(Comparator.comparingLong((Map.Entry<String, long[]> e) -> e.getValue()[1]).reversed()).limit(top)
+        .map(e -> String.format("%s %d B (%.1f objects)", e.getKey(), e.getValue()[1] / n,
+            e.getValue()[0] / (double) n))
+        .collect(Collectors.joining(", "));
   }
 
   @Override
