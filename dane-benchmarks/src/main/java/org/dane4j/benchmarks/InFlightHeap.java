@@ -22,9 +22,9 @@ import org.dane4j.smtp.TlsVerdict;
  * JVM, {@link InFlightWorld}) that holds every session at one point, by default before its reply to the end
  * of data (TLS established, the whole message sent, the client waiting for the final reply); once the server
  * counts N held sessions, this JVM's live heap and Netty's buffer memory are measured ({@link MemorySnapshot})
- * and compared with a baseline taken the same way just before (the deliveries are started 25 at a time, each
- * batch once the server has accepted the connections of the last, because its accept backlog is 50), with the client built, DNS cached and nothing
- * in flight. Then the server is released, every delivery must be DELIVERED with the expected verdict, and the
+ * and compared with a baseline taken the same way just before, with the client built, DNS cached and nothing
+ * in flight. The deliveries are started 25 at a time, each batch once the server has accepted the connections
+ * of the last, because its accept backlog is 50. Then the server is released, every delivery must be DELIVERED with the expected verdict, and the
  * memory is measured once more (what stays after completion).
  *
  * <p>Arguments (all optional): {@code n=100,500,1000 sizes=10240,1048576 hold=. routes=dane,opp
