@@ -132,6 +132,7 @@ final class SmtpSession implements Runnable {
       silent = true;
       return;
     }
+    server.awaitHold(verb);
     switch (verb) {
       case "EHLO":
         ehlo(args);
@@ -463,6 +464,7 @@ final class SmtpSession implements Runnable {
       }
       afterCrlf = line.length >= 2 && line[line.length - 2] == '\r';
     }
+    server.awaitHold(".");
     String reply;
     if (tooLong) {
       reply = "500 5.5.2 Error: line too long";

@@ -87,6 +87,8 @@ public final class SmtpTestServer implements AutoCloseable {
   private final Thread acceptor;
   private volatile Set<SmtpFault> faults;
   private boolean closed;                                                      // guarded by lock
+  private String holdVerb;                                                     // guarded by lock
+  private int held;                                                            // guarded by lock
 
   private SmtpTestServer(Builder builder, ServerSocket serverSocket, MintedCertificate certificate,
       List<X509Certificate> chain, SSLContext sslContext) {
@@ -254,6 +256,35 @@ public final class SmtpTestServer implements AutoCloseable {
     scripts.put(verb(verb), Script.SILENT);
   }
 
+  /**
+   * Holds the reply to every command with verb {@code verb} ({@code "."}: the end of the message data) until
+   * {@link #releaseHeld()}: the session stops there, neither replying nor reading, and then goes on as if
+   * nothing had happened. For keeping many sessions in flight at a known point, e.g. to measure a client's
+   * memory; {@link #heldCount()} says how many are waiting. Replaces an earlier hold.
+   */
+  public void holdRepliesTo(String verb) {
+    String normal = verb(verb);
+    synchronized (lock) {
+      holdVerb = normal;
+      lock.notifyAll();
+    }
+  }
+
+  /** Ends the hold of {@link #holdRepliesTo(String)}: every held session replies and goes on. */
+  public void releaseHeld() {
+    synchronized (lock) {
+      holdVerb = null;
+      lock.notifyAll();
+    }
+  }
+
+  /** The number of sessions waiting now at the verb given to {@link #holdRepliesTo(String)}. */
+  public int heldCount() {
+    synchronized (lock) {
+      return held;
+    }
+  }
+
   /** Removes every scripted reply and silence, from the next command of every connection. */
   public void clearReplies() {
     scripts.clear();
@@ -326,6 +357,24 @@ public final class SmtpTestServer implements AutoCloseable {
 
   boolean isSilentOn(String verb) {
     return scripts.get(verb) == Script.SILENT;
+  }
+
+  /** Blocks the calling session while replies to {@code verb} are held (until released or closed). */
+  void awaitHold(String verb) throws InterruptedException {
+    synchronized (lock) {
+      if (!verb.equals(holdVerb) || closed) {
+        return;
+      }
+      held++;
+      lock.notifyAll();
+      try {
+        while (verb.equals(holdVerb) && !closed) {
+          lock.wait();
+        }
+      } finally {
+        held--;
+      }
+    }
   }
 
   void messageAccepted(ReceivedMessage message) {

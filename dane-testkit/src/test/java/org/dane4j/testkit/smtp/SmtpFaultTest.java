@@ -6,9 +6,12 @@ import static org.dane4j.testkit.smtp.SmtpTestServerTest.WAIT;
 import static org.dane4j.testkit.smtp.SmtpTestServerTest.assertThatClosed;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.dane4j.testkit.CertificateMinter;
@@ -224,6 +227,37 @@ class SmtpFaultTest {
       server.neverReplyTo("NOOP");
       assertThat(client.command("RSET")).startsWith("250 ");
       assertThatThrownBy(() -> client.command("NOOP")).isInstanceOf(SocketTimeoutException.class);
+    }
+  }
+
+  @Test
+  @DisplayName("holdRepliesTo(\".\"): the 250 comes only after releaseHeld(), and heldCount() counts the wait")
+  void holdAndRelease() throws Exception {
+    try (SmtpTestServer server = server().start();
+        RawSmtpClient client = RawSmtpClient.connect(server.address(), WAIT)) {
+      server.holdRepliesTo(".");
+      client.readReply();
+      client.command("EHLO client.test");
+      client.command("MAIL FROM:<a@b.test>");
+      client.command("RCPT TO:<c@d.test>");
+      client.command("DATA");
+      CompletableFuture<String> end = CompletableFuture.supplyAsync(() -> {
+        try {
+          return client.command("hello\r\n.");
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (server.heldCount() < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(server.heldCount()).isEqualTo(1);
+      assertThat(server.messages()).isEmpty();
+      server.releaseHeld();
+      assertThat(end.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).startsWith("250 ");
+      assertThat(server.heldCount()).isZero();
+      assertThat(server.messages()).hasSize(1);
     }
   }
 }
