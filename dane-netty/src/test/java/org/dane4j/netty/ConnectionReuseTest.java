@@ -33,13 +33,18 @@ class ConnectionReuseTest {
         .idleConnectionTime(Duration.ofSeconds(30))).build();
   }
 
-  /** Two domains whose MX is the same DANE host. */
+  /** Two domains whose MX is the same DANE-EE host. */
   private static SmtpTestServer daneHost(NettyLab lab) {
+    return daneHost(lab, false);
+  }
+
+  /** Two domains whose MX is the same DANE host, with a 3 1 1 record for its key or a 2 1 1 for its CA. */
+  private static SmtpTestServer daneHost(NettyLab lab, boolean trustAnchor) {
     MintedCertificate leaf = lab.leaf("mx.example.test");
     SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf);
     lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
     lab.zone().add("other.example.test. 300 IN MX 10 mx.example.test.");
-    lab.tlsa("mx.example.test", ee311(leaf));
+    lab.tlsa("mx.example.test", trustAnchor ? NettyLab.ta211(lab.issuer()) : ee311(leaf));
     return mx;
   }
 
@@ -73,11 +78,7 @@ class ConnectionReuseTest {
   @DisplayName("TLS-6 / TA-3: with a DANE-TA record the reference names differ per domain: no sharing across domains")
   void daneTaConnectionsPerDomain() throws Exception {
     try (NettyLab lab = new NettyLab()) {
-      MintedCertificate leaf = lab.leaf("mx.example.test");
-      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf);
-      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
-      lab.zone().add("other.example.test. 300 IN MX 10 mx.example.test.");
-      lab.tlsa("mx.example.test", NettyLab.ta211(lab.issuer()));
+      SmtpTestServer mx = daneHost(lab, true);
       try (DaneSmtpClient client = client(lab, b -> b)) {
         for (String rcpt : List.of("bob@example.test", "carol@other.example.test", "dave@example.test")) {
           RecipientResult r = send(client, rcpt);
