@@ -1,10 +1,12 @@
 package org.dane4j.netty;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,8 +37,20 @@ import org.dane4j.tlsa.DaneVerification;
  *   <li>{@code endpointIdentificationAlgorithm(null)}: Netty 4.2 turns HTTPS host-name checking on by
  *       default for clients, which would reject a valid DANE-EE server; the DANE trust manager does the name
  *       checks RFC 7672 asks for (DANE-TA only);</li>
- *   <li>SNI = {@link MxRoute#tlsaBaseDomain()} (TLSA-4), the JDK provider.</li>
+ *   <li>SNI = {@link MxRoute#tlsaBaseDomain()} (TLSA-4);</li>
+ *   <li>a new {@code SslContext} per handler, so no TLS session is ever resumed from another connection: every
+ *       handshake runs the trust manager (a resumed session would skip it; TLS-6).</li>
  * </ul>
+ *
+ * <p><b>TLS provider.</b> Every property above holds, and is tested, with both Netty providers: the JDK's
+ * {@code SSLEngine} and netty-tcnative's OpenSSL/BoringSSL engine (whose verify callback passes the engine to
+ * the trust manager, so the TLS 1.2 floor still sees the handshake session's protocol). The methods without a
+ * provider use Netty's own default, {@link SslContext#defaultClientProvider()}: {@link SslProvider#OPENSSL}
+ * when netty-tcnative is on the class path and loads ({@link OpenSsl#isAvailable()}), else
+ * {@link SslProvider#JDK}. Pass a provider to choose; {@link SslProvider#OPENSSL_REFCNT} works too, its engine
+ * being released by the {@link SslHandler} when it leaves the pipeline (release the engine yourself if you
+ * never add the handler). A fresh OpenSSL context per connection costs more than a JDK one; the DANE decision
+ * is the same.
  *
  * <p>Security caveats: a handler from a DANE route is only as good as the plan it came from — plan with
  * DNSSEC validation and connect only to {@link MxRoute#addresses()}. For ENCRYPT and OPPORTUNISTIC routes
@@ -90,29 +104,47 @@ public final class DaneSslHandlers {
     }
   }
 
-  /** A handler for the route with the default handshake timeout, SNI = TLSA base domain, port of the route. */
+  /**
+   * A handler for the route with the default handshake timeout, SNI = TLSA base domain, port of the route and
+   * Netty's default provider (OpenSSL if available, else JDK).
+   */
   public static RouteTls forRoute(MxRoute route, ByteBufAllocator alloc) {
     return forRoute(route, alloc, route.port(), DEFAULT_HANDSHAKE_TIMEOUT);
   }
 
   /**
-   * A handler for the route.
+   * A handler for the route with Netty's default provider (OpenSSL if available, else JDK).
    *
    * @param peerPort the server's port (used only for the TLS session cache key)
    * @throws IllegalArgumentException for an UNUSABLE route, which must not be connected to
    * @throws IllegalStateException if the SSL context cannot be built
    */
   public static RouteTls forRoute(MxRoute route, ByteBufAllocator alloc, int peerPort, Duration handshakeTimeout) {
+    return forRoute(route, alloc, peerPort, handshakeTimeout, SslContext.defaultClientProvider());
+  }
+
+  /**
+   * A handler for the route with the given TLS provider.
+   *
+   * @param peerPort the server's port (used only for the TLS session cache key)
+   * @param provider {@link SslProvider#JDK}, or an OpenSSL provider (needs netty-tcnative)
+   * @throws IllegalArgumentException for an UNUSABLE route, which must not be connected to
+   * @throws IllegalStateException if the SSL context cannot be built, or OpenSSL is asked for and unavailable
+   */
+  public static RouteTls forRoute(MxRoute route, ByteBufAllocator alloc, int peerPort, Duration handshakeTimeout,
+      SslProvider provider) {
     Objects.requireNonNull(route, "route");
     Objects.requireNonNull(alloc, "alloc");
     Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+    Objects.requireNonNull(provider, "provider");
     if (route.requirement() == TlsRequirement.UNUSABLE) {
       throw new IllegalArgumentException("route " + route.mxHost() + " is unusable: " + route.reason());
     }
     if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
       throw new IllegalArgumentException("handshakeTimeout must be positive, got " + handshakeTimeout);
     }
-    return create(route, route.trustManager(), alloc, route.tlsaBaseDomain(), peerPort, handshakeTimeout);
+    return create(route, route.trustManager(), alloc, route.tlsaBaseDomain(), peerPort, handshakeTimeout,
+        provider);
   }
 
   /**
@@ -121,11 +153,21 @@ public final class DaneSslHandlers {
    */
   static RouteTls create(MxRoute route, X509ExtendedTrustManager trust, ByteBufAllocator alloc, String sni,
       int peerPort, Duration handshakeTimeout) {
+    return create(route, trust, alloc, sni, peerPort, handshakeTimeout, SslContext.defaultClientProvider());
+  }
+
+  /** As {@link #create(MxRoute, X509ExtendedTrustManager, ByteBufAllocator, String, int, Duration)}, one provider. */
+  static RouteTls create(MxRoute route, X509ExtendedTrustManager trust, ByteBufAllocator alloc, String sni,
+      int peerPort, Duration handshakeTimeout, SslProvider provider) {
+    if (provider != SslProvider.JDK && !OpenSsl.isAvailable()) {
+      throw new IllegalStateException("TLS provider " + provider + " asked for but netty-tcnative is not available",
+          OpenSsl.unavailabilityCause());
+    }
     X509ExtendedTrustManager tm = trust;
     SslContext context;
     try {
       context = SslContextBuilder.forClient()
-          .sslProvider(SslProvider.JDK)
+          .sslProvider(provider)
           .trustManager(tm)
           .protocols("TLSv1.3", "TLSv1.2")
           .endpointIdentificationAlgorithm(null)
@@ -133,7 +175,12 @@ public final class DaneSslHandlers {
     } catch (SSLException e) {
       throw new IllegalStateException("cannot build the TLS context for " + sni + ": " + e, e);
     }
-    SslHandler handler = context.newHandler(alloc, sni, peerPort);
+    SslHandler handler;
+    try {
+      handler = context.newHandler(alloc, sni, peerPort);
+    } finally {
+      ReferenceCountUtil.release(context); // OPENSSL_REFCNT: the engine holds its own reference; others: no-op
+    }
     handler.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
     return new RouteTls(route, handler, tm);
   }
