@@ -192,7 +192,8 @@ class TcnativeTest {
       DaneSslHandlers.RouteTls tls = tls(good, provider, Duration.ofMillis(300));
       Channel ch = connect(group, new InetSocketAddress(silent.getInetAddress(), silent.getLocalPort()),
           tls.handler(), null);
-      try (Socket accepted = silent.accept()) {
+      try (Socket accepted = silent.accept()) { // accepted, never answered
+        assertThat(accepted.isConnected()).isTrue();
         assertThat(handshakeFailure(tls.handler())).isInstanceOf(SslHandshakeTimeoutException.class);
       }
       ch.close().sync();
