@@ -1,10 +1,14 @@
 package org.dane4j.netty;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCountUtil;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,11 +36,27 @@ import org.dane4j.tlsa.DaneVerification;
  *       unauthenticated for ENCRYPT and OPPORTUNISTIC), wrapped so the verification is recorded and any
  *       protocol older than TLS 1.2 is refused inside the handshake;</li>
  *   <li>protocols TLSv1.3 and TLSv1.2 only;</li>
- *   <li>{@code endpointIdentificationAlgorithm(null)}: Netty 4.2 turns HTTPS host-name checking on by
- *       default for clients, which would reject a valid DANE-EE server; the DANE trust manager does the name
- *       checks RFC 7672 asks for (DANE-TA only);</li>
- *   <li>SNI = {@link MxRoute#tlsaBaseDomain()} (TLSA-4), the JDK provider.</li>
+ *   <li>{@code endpointIdentificationAlgorithm(null)}: Netty 4.2 sets HTTPS host-name checking by default
+ *       for clients. With our own trust manager neither engine acts on it today (a DANE-EE server whose
+ *       certificate names nothing we look for passes either way, TcnativeTest), but anything that honoured it
+ *       would reject valid DANE-EE servers; the DANE trust manager does the name checks RFC 7672 asks for
+ *       (DANE-TA only);</li>
+ *   <li>SNI = {@link MxRoute#tlsaBaseDomain()} (TLSA-4);</li>
+ *   <li>a new {@code SslContext} per handler, so no TLS session is ever resumed from another connection: every
+ *       handshake runs the trust manager (a resumed session would skip it; TLS-6).</li>
  * </ul>
+ *
+ * <p><b>TLS provider.</b> Every property above holds, and is tested, with both Netty providers: the JDK's
+ * {@code SSLEngine} and netty-tcnative's OpenSSL/BoringSSL engine (whose verify callback passes the engine to
+ * the trust manager, so the TLS 1.2 floor still sees the handshake session's protocol). The methods without a
+ * provider use Netty's own default, {@link SslContext#defaultClientProvider()}: {@link SslProvider#OPENSSL}
+ * when netty-tcnative is on the class path and loads ({@link OpenSsl#isAvailable()}), else
+ * {@link SslProvider#JDK}, decided once when this class initialises (normally on the thread that builds a
+ * {@link DaneSmtpClient}, not an event loop: loading the native library reads files). Pass a provider to choose; {@link SslProvider#OPENSSL_REFCNT} works too, its engine
+ * being released by the {@link SslHandler} when it leaves the pipeline (release the engine yourself if you
+ * never add the handler); {@link SslProvider#OPENSSL} contexts free their native memory when garbage-collected.
+ * The JDK provider gets its randomness from a DRBG seeded once, so that building a context on an event loop
+ * does no file I/O there.
  *
  * <p>Security caveats: a handler from a DANE route is only as good as the plan it came from — plan with
  * DNSSEC validation and connect only to {@link MxRoute#addresses()}. For ENCRYPT and OPPORTUNISTIC routes
@@ -49,7 +69,45 @@ public final class DaneSslHandlers {
   /** The default TLS handshake timeout. */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * The JDK provider's randomness. Without it each JDK context (one per connection, built on the event loop
+   * when the 220 to STARTTLS arrives) makes a new NativePRNG in {@code SSLContext.init}, which reads
+   * /dev/urandom with blocking file I/O on the event loop (found by BlockHoundTest). This DRBG (NIST SP 800-90A)
+   * is seeded once, when this class initialises — normally on the thread that builds a
+   * {@link DaneSmtpClient}, whose builder reads {@link #DEFAULT_HANDSHAKE_TIMEOUT} — and then needs no I/O.
+   */
+  private static final SecureRandom JDK_RANDOM = seededDrbg();
+
+  /**
+   * Netty's default client provider, resolved when this class initialises, with one throwaway context built:
+   * the first OpenSSL use loads netty-tcnative's native library and initialises Netty classes that read files
+   * and /dev/urandom, which must not happen on an event loop (found by BlockHoundTest).
+   */
+  private static final SslProvider DEFAULT_PROVIDER = warmedUpDefaultProvider();
+
   private DaneSslHandlers() {}
+
+  private static SslProvider warmedUpDefaultProvider() {
+    SslProvider provider = SslContext.defaultClientProvider();
+    if (provider != SslProvider.JDK) {
+      try {
+        ReferenceCountUtil.release(SslContextBuilder.forClient().sslProvider(provider).build());
+      } catch (SSLException | RuntimeException e) {
+        // not fatal: the first handler then does this work wherever it is built, and fails there if it must
+      }
+    }
+    return provider;
+  }
+
+  private static SecureRandom seededDrbg() {
+    try {
+      SecureRandom random = SecureRandom.getInstance("DRBG");
+      random.nextBytes(new byte[16]); // instantiates and seeds it now, not on an event loop
+      return random;
+    } catch (NoSuchAlgorithmException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** A handler and its recorded verification, for one connection on one route. */
   public static final class RouteTls {
@@ -90,29 +148,47 @@ public final class DaneSslHandlers {
     }
   }
 
-  /** A handler for the route with the default handshake timeout, SNI = TLSA base domain, port of the route. */
+  /**
+   * A handler for the route with the default handshake timeout, SNI = TLSA base domain, port of the route and
+   * Netty's default provider (OpenSSL if available, else JDK).
+   */
   public static RouteTls forRoute(MxRoute route, ByteBufAllocator alloc) {
     return forRoute(route, alloc, route.port(), DEFAULT_HANDSHAKE_TIMEOUT);
   }
 
   /**
-   * A handler for the route.
+   * A handler for the route with Netty's default provider (OpenSSL if available, else JDK).
    *
    * @param peerPort the server's port (used only for the TLS session cache key)
    * @throws IllegalArgumentException for an UNUSABLE route, which must not be connected to
    * @throws IllegalStateException if the SSL context cannot be built
    */
   public static RouteTls forRoute(MxRoute route, ByteBufAllocator alloc, int peerPort, Duration handshakeTimeout) {
+    return forRoute(route, alloc, peerPort, handshakeTimeout, DEFAULT_PROVIDER);
+  }
+
+  /**
+   * A handler for the route with the given TLS provider.
+   *
+   * @param peerPort the server's port (used only for the TLS session cache key)
+   * @param provider {@link SslProvider#JDK}, or an OpenSSL provider (needs netty-tcnative)
+   * @throws IllegalArgumentException for an UNUSABLE route, which must not be connected to
+   * @throws IllegalStateException if the SSL context cannot be built, or OpenSSL is asked for and unavailable
+   */
+  public static RouteTls forRoute(MxRoute route, ByteBufAllocator alloc, int peerPort, Duration handshakeTimeout,
+      SslProvider provider) {
     Objects.requireNonNull(route, "route");
     Objects.requireNonNull(alloc, "alloc");
     Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+    Objects.requireNonNull(provider, "provider");
     if (route.requirement() == TlsRequirement.UNUSABLE) {
       throw new IllegalArgumentException("route " + route.mxHost() + " is unusable: " + route.reason());
     }
     if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
       throw new IllegalArgumentException("handshakeTimeout must be positive, got " + handshakeTimeout);
     }
-    return create(route, route.trustManager(), alloc, route.tlsaBaseDomain(), peerPort, handshakeTimeout);
+    return create(route, route.trustManager(), alloc, route.tlsaBaseDomain(), peerPort, handshakeTimeout,
+        provider);
   }
 
   /**
@@ -121,11 +197,22 @@ public final class DaneSslHandlers {
    */
   static RouteTls create(MxRoute route, X509ExtendedTrustManager trust, ByteBufAllocator alloc, String sni,
       int peerPort, Duration handshakeTimeout) {
+    return create(route, trust, alloc, sni, peerPort, handshakeTimeout, DEFAULT_PROVIDER);
+  }
+
+  /** As {@link #create(MxRoute, X509ExtendedTrustManager, ByteBufAllocator, String, int, Duration)}, one provider. */
+  static RouteTls create(MxRoute route, X509ExtendedTrustManager trust, ByteBufAllocator alloc, String sni,
+      int peerPort, Duration handshakeTimeout, SslProvider provider) {
+    if (provider != SslProvider.JDK && !OpenSsl.isAvailable()) {
+      throw new IllegalStateException("TLS provider " + provider + " asked for but netty-tcnative is not available",
+          OpenSsl.unavailabilityCause());
+    }
     X509ExtendedTrustManager tm = trust;
     SslContext context;
     try {
       context = SslContextBuilder.forClient()
-          .sslProvider(SslProvider.JDK)
+          .sslProvider(provider)
+          .secureRandom(provider == SslProvider.JDK ? JDK_RANDOM : null) // OpenSSL has its own
           .trustManager(tm)
           .protocols("TLSv1.3", "TLSv1.2")
           .endpointIdentificationAlgorithm(null)
@@ -133,7 +220,12 @@ public final class DaneSslHandlers {
     } catch (SSLException e) {
       throw new IllegalStateException("cannot build the TLS context for " + sni + ": " + e, e);
     }
-    SslHandler handler = context.newHandler(alloc, sni, peerPort);
+    SslHandler handler;
+    try {
+      handler = context.newHandler(alloc, sni, peerPort);
+    } finally {
+      ReferenceCountUtil.release(context); // OPENSSL_REFCNT: the engine holds its own reference; others: no-op
+    }
     handler.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
     return new RouteTls(route, handler, tm);
   }

@@ -23,11 +23,12 @@ import org.junit.jupiter.api.Test;
 class PieceTest {
 
   @Test
-  @DisplayName("TLS-4 / TLS-5: client mode, SNI = TLSA base domain, no endpoint identification, TLS 1.2+ only")
+  @DisplayName("TLS-4 / TLS-5: client mode, SNI = TLSA base domain, no endpoint identification, TLS 1.2+ only (JDK; "
+      + "every provider: TcnativeTest)")
   void sslHandlerSettings() {
     DaneSslHandlers.RouteTls tls = DaneSslHandlers.create(null, org.dane4j.tlsa.DaneTrustManager.builder()
         .tlsa(org.dane4j.tlsa.TlsaRecord.parse("3 1 1 " + "ab".repeat(32))).build(),
-        ByteBufAllocator.DEFAULT, "mx.example.test", 25, Duration.ofSeconds(7));
+        ByteBufAllocator.DEFAULT, "mx.example.test", 25, Duration.ofSeconds(7), io.netty.handler.ssl.SslProvider.JDK);
     SSLEngine engine = tls.handler().engine();
     SSLParameters p = engine.getSSLParameters();
     assertThat(engine.getUseClientMode()).isTrue();
