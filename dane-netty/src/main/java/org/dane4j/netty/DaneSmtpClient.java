@@ -3,6 +3,8 @@ package org.dane4j.netty;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,7 +68,8 @@ public final class DaneSmtpClient implements AutoCloseable {
     this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(b.threads, NioIoHandler.newFactory()) : b.group;
     this.settings = new ClientSettings(b.ehloName, b.mxPort, b.connectTimeout, b.greetingTimeout, b.commandTimeout,
         b.dataInitiationTimeout, b.dataTerminationTimeout, b.handshakeTimeout, b.maxReplyLineLength,
-        b.maxReplyLines, b.idleConnectionTime, b.maxMessagesPerConnection, b.connectionReuseTimeLimit);
+        b.maxReplyLines, b.idleConnectionTime, b.maxMessagesPerConnection, b.connectionReuseTimeLimit,
+        b.sslProvider == null ? DaneSslHandlers.defaultProvider() : b.sslProvider);
     this.pool = new ConnectionPool(b.maxConnectionsPerHost, b.idleConnectionTime);
   }
 
@@ -171,6 +174,7 @@ public final class DaneSmtpClient implements AutoCloseable {
     private Duration idleConnectionTime = Duration.ofSeconds(2);
     private int maxMessagesPerConnection = 100;
     private Duration connectionReuseTimeLimit = Duration.ofSeconds(300);
+    private SslProvider sslProvider;
 
     private Builder(DeliveryPlanner planner) {
       this.planner = planner;
@@ -301,6 +305,22 @@ public final class DaneSmtpClient implements AutoCloseable {
      */
     public Builder connectionReuseTimeLimit(Duration t) {
       this.connectionReuseTimeLimit = check("connectionReuseTimeLimit", t);
+      return this;
+    }
+
+    /**
+     * The TLS engine: {@link SslProvider#JDK}, or {@link SslProvider#OPENSSL} (needs netty-tcnative); default
+     * Netty's choice, OpenSSL when netty-tcnative loads (see {@link DaneSslHandlers}).
+     *
+     * @throws IllegalStateException when an OpenSSL provider is asked for and netty-tcnative is unavailable
+     */
+    public Builder sslProvider(SslProvider provider) {
+      Objects.requireNonNull(provider, "provider");
+      if (provider != SslProvider.JDK && !OpenSsl.isAvailable()) {
+        throw new IllegalStateException("sslProvider " + provider + ": netty-tcnative is not available ("
+            + OpenSsl.unavailabilityCause() + ")");
+      }
+      this.sslProvider = provider;
       return this;
     }
 

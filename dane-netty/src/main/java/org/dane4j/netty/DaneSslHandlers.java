@@ -87,6 +87,11 @@ public final class DaneSslHandlers {
 
   private DaneSslHandlers() {}
 
+  /** The provider used when none is given: Netty's default, resolved when this class initialised. */
+  public static SslProvider defaultProvider() {
+    return DEFAULT_PROVIDER;
+  }
+
   private static SslProvider warmedUpDefaultProvider() {
     SslProvider provider = SslContext.defaultClientProvider();
     if (provider != SslProvider.JDK) {

@@ -57,7 +57,7 @@ final class RouteConnection {
     this.onClosed = onClosed;
     this.conversation = new SmtpConversation(settings.greetingTimeout());
     this.upgrade = new StartTlsUpgrade(ctx -> DaneSslHandlers.forRoute(route, ctx.alloc(), route.port(),
-        settings.handshakeTimeout()), StartTlsUpgrade.DEFAULT_MAX_REPLY_BYTES);
+        settings.handshakeTimeout(), settings.sslProvider()), StartTlsUpgrade.DEFAULT_MAX_REPLY_BYTES);
   }
 
   RouteKey key() {

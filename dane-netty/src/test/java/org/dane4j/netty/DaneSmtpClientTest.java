@@ -63,6 +63,32 @@ class DaneSmtpClientTest {
     }
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(value = io.netty.handler.ssl.SslProvider.class, names = {"JDK", "OPENSSL"})
+  @DisplayName("EE-1 / TLS-2: either TLS engine, chosen on the builder: a match is delivered, a mismatch deferred")
+  void eitherTlsProvider(io.netty.handler.ssl.SslProvider provider) throws Exception {
+    try (NettyLab lab = new NettyLab()) {
+      MintedCertificate leaf = lab.leaf("mx.example.test");
+      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf);
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("other.example.test. 300 IN MX 10 mx.other.example.test.");
+      lab.zone().add("mx.other.example.test. 300 IN A 127.0.0.2");
+      lab.tlsa("mx.example.test", ee311(leaf));
+      lab.tlsa("mx.other.example.test", ee311(lab.leaf("mx.other.example.test")));
+      try (DaneSmtpClient client = DaneSmtpClient.builder(lab.resolver()).ehloName("sender.example.org")
+          .mxPort(lab.port()).sslProvider(provider).build()) {
+        RecipientResult good = client.send("", List.of(RCPT), message(RCPT)).get(30, TimeUnit.SECONDS).of(RCPT);
+        assertThat(good.deliveredBy()).as("%s", good)
+            .hasValueSatisfying(a -> assertThat(a.verdict()).isEqualTo(TlsVerdict.VERIFIED));
+        String other = "carol@other.example.test";
+        RecipientResult bad = client.send("", List.of(other), message(other)).get(30, TimeUnit.SECONDS).of(other);
+        assertThat(bad.status()).as("%s", bad).isEqualTo(Status.DEFERRED);
+        assertThat(bad.failureType()).isEqualTo(FailureType.CERTIFICATE_NOT_TRUSTED);
+      }
+      assertThat(mx.messages()).singleElement().satisfies(m -> assertThat(m.rcptTo()).containsExactly(RCPT));
+    }
+  }
+
   @Test
   @DisplayName("TLS-1 / TLS-2: no TLSA match: deferred, nothing sent in cleartext")
   void noMatchDeferred() throws Exception {
