@@ -218,8 +218,12 @@ final class RouteConnection {
     }
   }
 
-  /** The report of a transaction on this connection; {@code reused} says it was not the first. */
-  DeliveryAttempt success(String detail) {
+  /**
+   * The report of a transaction on this connection, for the route of the message it carried: a reused
+   * connection may have been opened for another domain's route with the same {@link RouteKey} (other MX name
+   * or preference), and the report names the message's own.
+   */
+  DeliveryAttempt success(MxRoute messageRoute, String detail) {
     boolean tls = upgrade.secured();
     DaneSslHandlers.RouteTls t = upgrade.routeTls();
     SSLSession session = tls ? t.handler().engine().getSession() : null;
@@ -228,7 +232,7 @@ final class RouteConnection {
     String what = !tls ? "cleartext: the server did not offer STARTTLS"
         : authenticated ? v.reason() : "TLS without authentication";
     String reuse = transactions > 1 ? "; connection reused (message " + transactions + " on it)" : "";
-    return new DeliveryAttempt(route, key.address(), route.verdict(tls, authenticated), v,
+    return new DeliveryAttempt(messageRoute, key.address(), messageRoute.verdict(tls, authenticated), v,
         session == null ? null : session.getProtocol(), session == null ? null : session.getCipherSuite(),
         null, false, what + reuse + "; " + detail);
   }

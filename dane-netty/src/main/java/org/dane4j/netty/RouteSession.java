@@ -88,7 +88,7 @@ final class RouteSession {
     return c.transaction(from, recipients, message, o).handle((ok, e) -> {
       if (e == null) {
         String last = o.dataReply != null ? o.dataReply : o.mailReply;
-        o.attempt = c.success(last);
+        o.attempt = c.success(route, last);
         if (settings.reuseConnections() && c.reusable()) {
           pool.offer(c); // before the report completes, so a message sent next finds it
         } else {
@@ -100,7 +100,7 @@ final class RouteSession {
       if (reused && o.mailCode < 0) {
         return null; // stale: the server closed the idle connection; try a new one
       }
-      o.attempt = c.success("connection lost during the transaction: " + unwrap(e).getMessage());
+      o.attempt = c.success(route, "connection lost during the transaction: " + unwrap(e).getMessage());
       return o;
     });
   }

@@ -43,7 +43,7 @@ class ConnectionReuseTest {
     MintedCertificate leaf = lab.leaf("mx.example.test");
     SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf);
     lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
-    lab.zone().add("other.example.test. 300 IN MX 10 mx.example.test.");
+    lab.zone().add("other.example.test. 300 IN MX 20 mx.example.test.");
     lab.tlsa("mx.example.test", trustAnchor ? NettyLab.ta211(lab.issuer()) : ee311(leaf));
     return mx;
   }
@@ -64,6 +64,9 @@ class ConnectionReuseTest {
               v -> assertThat(v.verified()).isTrue());
         }
         assertThat(third.deliveredBy().orElseThrow().detail()).contains("connection reused (message 3 on it)");
+        // OUT-1: each report names its own domain's route, though the connection was opened for bob's
+        assertThat(second.deliveredBy().orElseThrow().route().preference()).isEqualTo(20);
+        assertThat(third.deliveredBy().orElseThrow().route().preference()).isEqualTo(10);
         assertThat(client.pool().reuses()).isEqualTo(2);
       }
       assertThat(mx.awaitConnectionsClosed(Duration.ofSeconds(5))).isTrue();
