@@ -86,7 +86,8 @@ public final class InFlightHeap {
         .servers(new InetSocketAddress("127.0.0.1", Integer.parseInt(w[1]))).trustAnchors(w[3] + "\n")
         .maxTtl(Duration.ofHours(1)).build();
         DaneSmtpClient client = DaneSmtpClient.builder(resolver).ehloName("bench.example.org").mxPort(smtpPort)
-            .maxConnectionsPerHost(Math.min(1000, maxN)).dataTerminationTimeout(Duration.ofMinutes(5))
+            .maxConnectionsPerHost(Math.min(1000, maxN)).maxDeliveriesPerDomain(Math.min(10000, maxN))
+            .dataTerminationTimeout(Duration.ofMinutes(5))
             // no idle connections kept (TLS-6 reuse off): connections left idle by the warm-up would sit in the
             // baseline and expire before the in-flight snapshot, hiding a connection's memory per delivery
             .idleConnectionTime(Duration.ZERO).build()) {

@@ -40,7 +40,8 @@ import org.dane4j.smtp.RecipientResult;
  * <p>The report has one {@link RecipientResult} per recipient: DELIVERED, FAILED (5xx to MAIL, RCPT or the
  * message; null MX) or DEFERRED (4xx, DNS failures, connection, STARTTLS or DANE failures on every route),
  * with every attempt made (OUT-1). Simultaneous connections to one server are bounded
- * ({@link Builder#maxConnectionsPerHost(int)}).
+ * ({@link Builder#maxConnectionsPerHost(int)}), and so are deliveries in progress to one recipient domain
+ * ({@link Builder#maxDeliveriesPerDomain(int)}).
  *
  * <p>Connection reuse (checklist TLS-6): after a transaction the client sends RSET and keeps the connection
  * idle for {@link Builder#idleConnectionTime(Duration)} (default 2 s, as Postfix's
@@ -61,6 +62,7 @@ public final class DaneSmtpClient implements AutoCloseable {
   private final boolean ownsGroup;
   private final ClientSettings settings;
   private final ConnectionPool pool;
+  private final DomainLimiter domains;
 
   private DaneSmtpClient(Builder b) {
     this.planner = b.planner;
@@ -71,6 +73,7 @@ public final class DaneSmtpClient implements AutoCloseable {
         b.maxReplyLines, b.idleConnectionTime, b.maxMessagesPerConnection, b.connectionReuseTimeLimit,
         b.sslProvider == null ? DaneSslHandlers.defaultProvider() : b.sslProvider);
     this.pool = new ConnectionPool(b.maxConnectionsPerHost, b.idleConnectionTime);
+    this.domains = new DomainLimiter(b.maxDeliveriesPerDomain);
   }
 
   /** A builder planning with {@code DeliveryPlanner.of(resolver)} (mode {@code dane}). */
@@ -113,8 +116,9 @@ public final class DaneSmtpClient implements AutoCloseable {
     byte[] copy = message.clone();
     String from = envelopeFrom.isEmpty() ? null : envelopeFrom;
     List<CompletableFuture<List<RecipientResult>>> parts = new ArrayList<>();
-    byDomain.forEach((domain, rcpts) -> parts.add(planner.plan(Destination.domain(domain, settings.mxPort()))
-        .thenCompose(plan -> new DomainDelivery(settings, group, pool, from, rcpts, copy).run(plan))));
+    byDomain.forEach((domain, rcpts) -> parts.add(domains.run(domain, () -> planner
+        .plan(Destination.domain(domain, settings.mxPort()))
+        .thenCompose(plan -> new DomainDelivery(settings, group, pool, from, rcpts, copy).run(plan)))));
     return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(x -> {
       List<RecipientResult> all = new ArrayList<>();
       parts.forEach(p -> all.addAll(p.join())); // all complete: join does not wait
@@ -136,6 +140,11 @@ public final class DaneSmtpClient implements AutoCloseable {
           + "angle brackets, at most 254 characters): " + address);
     }
     return address.substring(at + 1).toLowerCase(Locale.ROOT);
+  }
+
+  /** The per-domain delivery limiter (for tests). */
+  DomainLimiter domains() {
+    return domains;
   }
 
   /** The connection pool (for tests and benchmarks). */
@@ -171,6 +180,7 @@ public final class DaneSmtpClient implements AutoCloseable {
     private int maxReplyLineLength = 2048;
     private int maxReplyLines = 100;
     private int maxConnectionsPerHost = 10;
+    private int maxDeliveriesPerDomain = 20;
     private Duration idleConnectionTime = Duration.ofSeconds(2);
     private int maxMessagesPerConnection = 100;
     private Duration connectionReuseTimeLimit = Duration.ofSeconds(300);
@@ -277,6 +287,19 @@ public final class DaneSmtpClient implements AutoCloseable {
         throw new IllegalArgumentException("maxConnectionsPerHost must be 1..1000, got " + n);
       }
       this.maxConnectionsPerHost = n;
+      return this;
+    }
+
+    /**
+     * The most deliveries in progress to one recipient domain (1..10000; default 20, as Postfix's
+     * {@code default_destination_concurrency_limit}); further messages to that domain wait, without blocking,
+     * for one to end. Counted per message and domain, from planning to the last route tried.
+     */
+    public Builder maxDeliveriesPerDomain(int n) {
+      if (n < 1 || n > 10000) {
+        throw new IllegalArgumentException("maxDeliveriesPerDomain must be 1..10000, got " + n);
+      }
+      this.maxDeliveriesPerDomain = n;
       return this;
     }
 

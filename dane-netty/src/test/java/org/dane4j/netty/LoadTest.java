@@ -47,6 +47,32 @@ class LoadTest {
   }
 
   @Test
+  @DisplayName("Postfix's destination concurrency: at most maxDeliveriesPerDomain messages in progress to one domain")
+  void deliveryLimitPerDomain() throws Exception {
+    try (NettyLab lab = new NettyLab()) {
+      MintedCertificate leaf = lab.leaf("mx.example.test");
+      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.replyDelay(Duration.ofMillis(10)));
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.zone().add("other.example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ee311(leaf));
+      try (DaneSmtpClient client = DaneSmtpClient.builder(lab.resolver()).ehloName("sender.example.org")
+          .mxPort(lab.port()).maxDeliveriesPerDomain(2).threads(2).build()) {
+        List<CompletableFuture<DeliveryReport>> sent = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+          String rcpt = i % 2 == 0 ? "bob@example.test" : "carol@other.example.test";
+          sent.add(client.send("alice@example.org", List.of(rcpt), message(rcpt)));
+        }
+        for (CompletableFuture<DeliveryReport> f : sent) {
+          assertThat(f.get(60, TimeUnit.SECONDS).allDelivered()).isTrue();
+        }
+        assertThat(client.domains().peak()).isEqualTo(2);
+        assertThat(client.pool().peak()).as("two domains on one server").isBetween(2, 4);
+      }
+      assertThat(mx.messages()).hasSize(12);
+    }
+  }
+
+  @Test
   @Timeout(120)
   @DisplayName("Load: 2,000 messages to 20 domains (10% of MX hosts failing DANE), 200 in flight: each ends definitely, 2 loop threads, no leak report at PARANOID")
   void boundedLoad() throws Exception {
