@@ -96,9 +96,14 @@ public final class StartTlsUpgrade extends ChannelDuplexHandler {
     this.maxReplyBytes = maxReplyBytes;
   }
 
-  /** An upgrade to the route's DANE handler ({@link DaneSslHandlers#forRoute(MxRoute, io.netty.buffer.ByteBufAllocator)}). */
+  /**
+   * An upgrade to the route's DANE handler ({@link DaneSslHandlers#forRoute(MxRoute, io.netty.buffer.ByteBufAllocator)}).
+   * Call it off the event loop the first time in a JVM: it initialises {@link DaneSslHandlers}, which seeds
+   * its random generator and may load netty-tcnative (file reads that must not run on an event loop).
+   */
   public static StartTlsUpgrade forRoute(MxRoute route) {
     Objects.requireNonNull(route, "route");
+    DaneSslHandlers.defaultProvider(); // class initialisation here, on the caller's thread, not at the 220
     return new StartTlsUpgrade(ctx -> DaneSslHandlers.forRoute(route, ctx.alloc()), DEFAULT_MAX_REPLY_BYTES);
   }
 
