@@ -46,6 +46,7 @@ final class RouteConnection {
   private final StartTlsUpgrade upgrade;
   private final long openedNanos = System.nanoTime();
   private Channel channel;
+  private SmtpResponse lastEhlo;
   private boolean connected;
   private int transactions;
   int idleGeneration; // guarded by the pool
@@ -119,7 +120,10 @@ final class RouteConnection {
 
   private CompletableFuture<SmtpResponse> ehlo() {
     return conversation.send(SmtpRequests.ehlo(settings.ehloName()), "EHLO", settings.commandTimeout())
-        .thenApply(r -> expect(r, "EHLO"));
+        .thenApply(r -> {
+          lastEhlo = expect(r, "EHLO");
+          return r;
+        });
   }
 
   private CompletableFuture<Void> startTls(SmtpResponse ehlo) {
@@ -153,7 +157,14 @@ final class RouteConnection {
       throw new IllegalStateException("TLS is mandatory on this route and was not established");
     }
     transactions++;
-    return conversation.send(SmtpRequests.mail(from), "MAIL", settings.commandTimeout()).thenCompose(mail -> {
+    MailParameters params = MailParameters.of(lastEhlo, route.host(), from, recipients, message);
+    if (params.refusal() != null) { // the server cannot take this message: nothing of it is sent
+      out.mailCode = Integer.parseInt(params.refusal().substring(0, 3));
+      out.mailReply = params.refusal();
+      return CompletableFuture.completedFuture(null);
+    }
+    return conversation.send(SmtpRequests.mail(from, params.parameters().toArray(new CharSequence[0])), "MAIL",
+        settings.commandTimeout()).thenCompose(mail -> {
       out.mailCode = mail.code();
       out.mailReply = text(mail);
       return mail.code() / 100 == 2 ? rcpt(recipients, 0, message, out) : CompletableFuture.completedFuture(null);

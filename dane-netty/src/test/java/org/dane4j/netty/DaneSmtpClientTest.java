@@ -90,6 +90,39 @@ class DaneSmtpClientTest {
   }
 
   @Test
+  @DisplayName("RFC 1870 / 6152 / 6531: SIZE always, BODY=8BITMIME for 8-bit bodies; too big or needing SMTPUTF8: failed unsent")
+  void mailParameters() throws Exception {
+    try (NettyLab lab = new NettyLab()) {
+      MintedCertificate leaf = lab.leaf("mx.example.test");
+      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf); // offers SIZE 10485760 and 8BITMIME, no SMTPUTF8
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ee311(leaf));
+      byte[] plain = message(RCPT);
+      byte[] eightBit = (new String(plain, java.nio.charset.StandardCharsets.UTF_8) + "Grüße\n")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] huge = new byte[10 * 1024 * 1024 + 1];
+      java.util.Arrays.fill(huge, (byte) 'a');
+      String utf8Rcpt = "jürgen@example.test";
+      try (DaneSmtpClient client = lab.client()) {
+        assertThat(client.send("", List.of(RCPT), plain).get(30, TimeUnit.SECONDS).allDelivered()).isTrue();
+        assertThat(client.send("", List.of(RCPT), eightBit).get(30, TimeUnit.SECONDS).allDelivered()).isTrue();
+        RecipientResult big = client.send("", List.of(RCPT), huge).get(30, TimeUnit.SECONDS).of(RCPT);
+        assertThat(big.status()).as("%s", big).isEqualTo(Status.FAILED);
+        assertThat(big.reason()).contains("552 5.3.4 (local)").contains("10485760");
+        RecipientResult utf8 = client.send("", List.of(utf8Rcpt), plain).get(30, TimeUnit.SECONDS).of(utf8Rcpt);
+        assertThat(utf8.status()).as("%s", utf8).isEqualTo(Status.FAILED);
+        assertThat(utf8.reason()).contains("553 5.6.7 (local) SMTPUTF8 is required");
+      }
+      mx.awaitConnectionsClosed(Duration.ofSeconds(5));
+      List<String> mails = mx.connections().stream().flatMap(c -> c.commands().stream())
+          .filter(c -> c.startsWith("MAIL")).toList();
+      assertThat(mails).containsExactly("MAIL FROM:<> SIZE=" + plain.length,
+          "MAIL FROM:<> SIZE=" + eightBit.length + " BODY=8BITMIME");
+      assertThat(mx.messages()).hasSize(2);
+    }
+  }
+
+  @Test
   @DisplayName("TLS-1 / TLS-2: no TLSA match: deferred, nothing sent in cleartext")
   void noMatchDeferred() throws Exception {
     try (NettyLab lab = new NettyLab()) {

@@ -1,0 +1,71 @@
+package org.dane4j.netty;
+
+import io.netty.handler.codec.smtp.SmtpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The MAIL FROM parameters for one message, from the server's EHLO reply under TLS: {@code SIZE} (RFC 1870),
+ * {@code BODY=8BITMIME} for a message with 8-bit bytes (RFC 6152) and {@code SMTPUTF8} for non-ASCII
+ * addresses (RFC 6531) — or, when the server cannot take the message at all, the local permanent reply that
+ * Postfix would bounce it with, without sending it.
+ *
+ * @param parameters the parameters to send, when {@code refusal} is null
+ * @param refusal a local {@code 552} or {@code 553} reply: the message must not be sent to this server
+ */
+record MailParameters(List<String> parameters, String refusal) {
+
+  static MailParameters of(SmtpResponse ehlo, String host, String from, List<String> recipients, byte[] message) {
+    List<String> params = new ArrayList<>();
+    long limit = sizeLimit(ehlo);
+    if (limit >= 0) {
+      if (limit > 0 && message.length > limit) {
+        return new MailParameters(List.of(), "552 5.3.4 (local) message size " + message.length
+            + " exceeds the fixed limit " + limit + " of " + host + " (RFC 1870)");
+      }
+      params.add("SIZE=" + message.length);
+    }
+    if (has8Bit(message) && RouteConnection.offers(ehlo, "8BITMIME")) {
+      params.add("BODY=8BITMIME");
+    }
+    boolean utf8 = (from != null && !ascii(from)) || recipients.stream().anyMatch(r -> !ascii(r));
+    if (utf8) {
+      if (!RouteConnection.offers(ehlo, "SMTPUTF8")) {
+        return new MailParameters(List.of(), "553 5.6.7 (local) SMTPUTF8 is required for a non-ASCII address, "
+            + "but was not offered by " + host + " (RFC 6531)");
+      }
+      params.add("SMTPUTF8");
+    }
+    return new MailParameters(List.copyOf(params), null);
+  }
+
+  /** The advertised SIZE limit: -1 without the extension, 0 for "no fixed limit". */
+  private static long sizeLimit(SmtpResponse ehlo) {
+    List<CharSequence> lines = ehlo.details();
+    for (int i = 1; i < lines.size(); i++) {
+      String line = lines.get(i).toString().trim().toUpperCase(Locale.ROOT);
+      if (line.equals("SIZE")) {
+        return 0;
+      }
+      if (line.startsWith("SIZE ")) {
+        String n = line.substring(5).trim();
+        return n.matches("[0-9]{1,18}") ? Long.parseLong(n) : 0;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean has8Bit(byte[] message) {
+    for (byte b : message) {
+      if (b < 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean ascii(String s) {
+    return s.chars().allMatch(c -> c < 128);
+  }
+}
