@@ -295,7 +295,11 @@ public final class CheckCommand implements Callable<Integer> {
           (String) h.get("tls_protocol"), (String) h.get("verdict"),
           match == null ? null : match.substring(0, Math.min(match.length(), 20)) + "...");
     }
-    t.print(out);
+    if (hosts.isEmpty()) {
+      out.println("No MX host to check.");
+    } else {
+      t.print(out);
+    }
     out.println();
     out.println("Domain verdict: " + colors.word(verdict));
     out.flush();
