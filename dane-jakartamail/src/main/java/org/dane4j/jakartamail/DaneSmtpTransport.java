@@ -54,6 +54,7 @@ public class DaneSmtpTransport extends SMTPTransport {
   private MxRoute presetRoute;
   private DaneResolver resolver;
   private boolean ownsResolver;
+  private boolean sharedResolver;
   private Clock clock = Clock.systemUTC();
 
   /** The constructor Jakarta Mail calls for {@code mail.smtp.class}. */
@@ -66,6 +67,7 @@ public class DaneSmtpTransport extends SMTPTransport {
   public synchronized void setResolver(DaneResolver resolver) {
     this.resolver = Objects.requireNonNull(resolver, "resolver");
     this.ownsResolver = false;
+    this.sharedResolver = false;
   }
 
   /** The clock DANE-TA paths are validated with; the system clock by default. */
@@ -162,6 +164,10 @@ public class DaneSmtpTransport extends SMTPTransport {
         resolver.close();
         resolver = null;
       }
+      if (sharedResolver) { // not closed: other transports use it; the next connect reads the settings again
+        resolver = null;
+        sharedResolver = false;
+      }
     }
   }
 
@@ -186,8 +192,10 @@ public class DaneSmtpTransport extends SMTPTransport {
     }
     DaneSettings settings = DaneSettings.of(session.getProperties());
     if (resolver == null) {
-      resolver = settings.newResolver();
-      ownsResolver = true;
+      SharedResolvers.Lease lease = SharedResolvers.forSettings(settings);
+      resolver = lease.resolver();
+      ownsResolver = lease.owned();
+      sharedResolver = !lease.owned();
     }
     DeliveryPlanner planner = DeliveryPlanner.builder(resolver).mode(settings.mode).clock(clock).build();
     try {

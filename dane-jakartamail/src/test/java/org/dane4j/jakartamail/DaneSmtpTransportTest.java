@@ -90,6 +90,23 @@ class DaneSmtpTransportTest {
   }
 
   @Test
+  @DisplayName("Resolver cache: transports with the same DNS settings share one resolver: the second send asks DNS nothing")
+  void transportsShareTheResolverCache() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      MintedCertificate leaf = lab.leaf(RELAY);
+      SmtpTestServer server = relay(lab, leaf, b -> { });
+      lab.tlsa(RELAY, ee311(leaf));
+      Properties p = properties(lab);
+      send(p);
+      int afterFirst = lab.dns().queryCount();
+      assertThat(lab.dns().queryCount(RELAY + ".", org.xbill.DNS.Type.A)).isEqualTo(1);
+      send(p); // a new Session and a new transport, as Transport.send makes
+      assertThat(lab.dns().queryCount()).as("queries after the second send").isEqualTo(afterFirst);
+      assertThat(server.messages()).hasSize(2).allSatisfy(m -> assertThat(m.tls()).isTrue());
+    }
+  }
+
+  @Test
   @DisplayName("TLS-1: DANE relay without STARTTLS: MessagingException, nothing sent in cleartext")
   void daneRelayWithoutStartTlsFails() throws Exception {
     try (MailLab lab = new MailLab()) {
