@@ -135,6 +135,7 @@ public final class CheckCommand implements Callable<Integer> {
     DeliveryPlan plan = plan(resolver, destination, timeout);
     doc.put("command", "check");
     doc.put("domain", name);
+    doc.put("warn_days", warnDays);
     doc.put("mx_dnssec", Reports.word(plan.mxStatus()));
     doc.put("plan_failure", plan.failure().map(f -> f.reason()).orElse(null));
     for (MxRoute route : plan.routes()) {

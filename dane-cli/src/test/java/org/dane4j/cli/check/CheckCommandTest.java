@@ -129,7 +129,7 @@ class CheckCommandTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(run.out());
     assertThat(doc).containsEntry("verdict", "verified")
-        .containsEntry("mx_dnssec", "secure").containsEntry("exit_code", 0L);
+        .containsEntry("mx_dnssec", "secure").containsEntry("exit_code", 0L).containsEntry("warn_days", 21L);
     Map<String, Object> h = onlyHost(run);
     assertThat(h).containsEntry("mx_host", "mx." + GOOD).containsEntry("requirement", "dane")
         .containsEntry("tlsa_dnssec", "secure").containsEntry("address_dnssec", "secure")
