@@ -154,7 +154,9 @@ final class RouteConnection {
   /** One mail transaction; the outcome records each reply. Call on the event loop of an open connection. */
   CompletableFuture<Void> transaction(String from, List<String> recipients, byte[] message, SessionOutcome out) {
     if (route.requirement().tlsMandatory() && !upgrade.secured()) { // TLS-1, checked again for each message
-      throw new IllegalStateException("TLS is mandatory on this route and was not established");
+      close();
+      return CompletableFuture.failedFuture(new IllegalStateException(
+          "TLS is mandatory on this route and was not established"));
     }
     transactions++;
     MailParameters params = MailParameters.of(lastEhlo, route.host(), from, recipients, message);
