@@ -1,6 +1,7 @@
 package org.dane4j.netty;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -11,6 +12,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.smtp.DefaultLastSmtpContent;
 import io.netty.handler.codec.smtp.DefaultSmtpRequest;
 import io.netty.handler.codec.smtp.SmtpCommand;
+import io.netty.handler.codec.smtp.SmtpRequest;
 import io.netty.handler.codec.smtp.SmtpRequestEncoder;
 import io.netty.handler.codec.smtp.SmtpRequests;
 import io.netty.handler.codec.smtp.SmtpResponse;
@@ -165,8 +167,10 @@ final class RouteConnection {
       out.mailReply = params.refusal();
       return CompletableFuture.completedFuture(null);
     }
-    return conversation.send(SmtpRequests.mail(from, params.parameters().toArray(new CharSequence[0])), "MAIL",
-        settings.commandTimeout()).thenCompose(mail -> {
+    SmtpRequest mailFrom = SmtpRequests.mail(from, params.parameters().toArray(new CharSequence[0]));
+    String mailLine = "MAIL FROM:<" + (from == null ? "" : from) + ">"
+        + (params.parameters().isEmpty() ? "" : " " + String.join(" ", params.parameters()));
+    return conversation.send(utf8IfNeeded(mailFrom, mailLine), "MAIL", settings.commandTimeout()).thenCompose(mail -> {
       out.mailCode = mail.code();
       out.mailReply = text(mail);
       return mail.code() / 100 == 2 ? rcpt(recipients, 0, message, out) : CompletableFuture.completedFuture(null);
@@ -179,7 +183,8 @@ final class RouteConnection {
           : CompletableFuture.completedFuture(null);
     }
     String r = recipients.get(i);
-    return conversation.send(SmtpRequests.rcpt(r), "RCPT", settings.commandTimeout()).thenCompose(reply -> {
+    return conversation.send(utf8IfNeeded(SmtpRequests.rcpt(r), "RCPT TO:<" + r + ">"), "RCPT",
+        settings.commandTimeout()).thenCompose(reply -> {
       out.rcptCodes.put(r, reply.code());
       out.rcptReplies.put(r, text(reply));
       return rcpt(recipients, i + 1, message, out);
@@ -199,6 +204,17 @@ final class RouteConnection {
         out.dataReply = text(done);
       });
     });
+  }
+
+  /**
+   * The request as Netty encodes it, or, when {@code line} is not ASCII (an SMTPUTF8 address, RFC 6531 §3.3),
+   * the line in UTF-8: Netty's {@code SmtpRequestEncoder} writes parameters as ASCII and would mangle it.
+   */
+  private Object utf8IfNeeded(SmtpRequest request, String line) {
+    if (line.chars().allMatch(c -> c < 128)) {
+      return request;
+    }
+    return ByteBufUtil.writeUtf8(channel.alloc(), line + "\r\n");
   }
 
   /** Whether another transaction may use this connection (TLS-6 limits: count and age). */

@@ -123,6 +123,29 @@ class DaneSmtpClientTest {
   }
 
   @Test
+  @DisplayName("RFC 6531: a non-ASCII address to a server offering SMTPUTF8: MAIL ... SMTPUTF8, the address in UTF-8")
+  void smtputf8Delivered() throws Exception {
+    try (NettyLab lab = new NettyLab()) {
+      MintedCertificate leaf = lab.leaf("mx.example.test");
+      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.smtputf8());
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ee311(leaf));
+      String rcpt = "jürgen@example.test";
+      try (DaneSmtpClient client = lab.client()) {
+        RecipientResult r = client.send("åsa@example.org", List.of(rcpt), message(rcpt)).get(30, TimeUnit.SECONDS)
+            .of(rcpt);
+        assertThat(r.status()).as("%s", r).isEqualTo(Status.DELIVERED);
+      }
+      assertThat(mx.messages()).singleElement().satisfies(m -> {
+        assertThat(m.mailFrom()).isEqualTo("åsa@example.org");
+        assertThat(m.rcptTo()).containsExactly(rcpt);
+      });
+      mx.awaitConnectionsClosed(Duration.ofSeconds(5));
+      assertThat(mx.connections().get(0).commands()).anySatisfy(c -> assertThat(c).endsWith(" SMTPUTF8"));
+    }
+  }
+
+  @Test
   @DisplayName("TLS-1 / TLS-2: no TLSA match: deferred, nothing sent in cleartext")
   void noMatchDeferred() throws Exception {
     try (NettyLab lab = new NettyLab()) {

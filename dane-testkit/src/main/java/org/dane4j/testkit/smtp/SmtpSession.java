@@ -191,6 +191,9 @@ final class SmtpSession implements Runnable {
     record.ehlo(name);
     List<String> lines = new ArrayList<>(List.of(server.hostname() + " greets " + name, "PIPELINING",
         "SIZE " + MAX_MESSAGE_SIZE, "8BITMIME", "ENHANCEDSTATUSCODES"));
+    if (server.smtputf8()) {
+      lines.add("SMTPUTF8");
+    }
     if (tls == null) {
       if (server.hasFault(SmtpFault.NO_STARTTLS)) {
         record.fired(SmtpFault.NO_STARTTLS);
@@ -368,7 +371,7 @@ final class SmtpSession implements Runnable {
           reply("501 5.5.4 Unsupported BODY parameter");
           return;
         }
-      } else {
+      } else if (!(key.equals("SMTPUTF8") && value.isEmpty() && server.smtputf8())) {
         reply("555 5.5.4 Unsupported option: " + key);
         return;
       }

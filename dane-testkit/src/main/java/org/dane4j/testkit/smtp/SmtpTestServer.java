@@ -75,6 +75,7 @@ public final class SmtpTestServer implements AutoCloseable {
   private final String injection;
   private final Duration replyDelay;
   private final Duration idleTimeout;
+  private final boolean smtputf8;
   private final String[] tlsProtocols;
   private final MintedCertificate certificate;
   private final List<X509Certificate> chain;
@@ -99,6 +100,7 @@ public final class SmtpTestServer implements AutoCloseable {
     this.injection = builder.injection;
     this.replyDelay = builder.replyDelay;
     this.idleTimeout = builder.idleTimeout;
+    this.smtputf8 = builder.smtputf8;
     this.tlsProtocols = builder.tlsProtocols.clone();
     this.certificate = certificate;
     this.chain = List.copyOf(chain);
@@ -349,6 +351,10 @@ public final class SmtpTestServer implements AutoCloseable {
     return idleTimeout;
   }
 
+  boolean smtputf8() {
+    return smtputf8;
+  }
+
   /** The scripted reply for {@code verb}, or null when there is none (or the script is silence). */
   String scriptedReply(String verb) {
     Script script = scripts.get(verb);
@@ -516,6 +522,7 @@ public final class SmtpTestServer implements AutoCloseable {
     private String greeting;
     private String[] tlsProtocols = {"TLSv1.3", "TLSv1.2"};
     private Duration idleTimeout = Duration.ofSeconds(30);
+    private boolean smtputf8;
 
     private Builder() {
       try {
@@ -701,6 +708,15 @@ public final class SmtpTestServer implements AutoCloseable {
         throw new IllegalArgumentException("an idle timeout from 1 ms to 1 hour: " + timeout);
       }
       this.idleTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Offers SMTPUTF8 (RFC 6531) in EHLO and accepts its MAIL parameter; without it, as by default, a
+     * {@code SMTPUTF8} parameter is refused (555) like any unknown one.
+     */
+    public Builder smtputf8() {
+      this.smtputf8 = true;
       return this;
     }
 
