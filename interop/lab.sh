@@ -317,7 +317,7 @@ biff = no
 alias_maps =
 alias_database =
 local_recipient_maps =
-smtputf8_enable = no
+smtputf8_enable = yes
 EOF
   # master.cf: the packaged services, minus the default smtpd, plus one listener per MX host
   grep -v -E '^(smtp +inet|#)' /usr/share/postfix/master.cf.dist >"$p/etc/master.cf"

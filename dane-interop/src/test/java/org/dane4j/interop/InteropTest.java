@@ -235,6 +235,28 @@ class InteropTest {
         .isEqualTo(1);
   }
 
+  @Test
+  @DisplayName("RFC 6531: the Netty client sends non-ASCII addresses with SMTPUTF8, in UTF-8, and Postfix takes them")
+  void nettySmtpUtf8() throws Exception {
+    Scenario s = Scenario.ALL[0];
+    String id = UUID.randomUUID().toString();
+    String rcpt = "jürgen-" + id.substring(0, 8) + "@" + s.domain();
+    String body = BODY.formatted(id);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    message(s, id, "rcpt-" + id.substring(0, 8) + "@" + s.domain(), body).writeTo(bytes);
+    try (DaneSmtpClient client = DaneSmtpClient.builder(validating).ehloName("client.interop.test").mxPort(25)
+        .connectTimeout(Duration.ofSeconds(5)).commandTimeout(Duration.ofSeconds(20)).threads(1).build()) {
+      RecipientResult r = client.send("åsa@client.interop.test", List.of(rcpt), bytes.toByteArray())
+          .get(60, TimeUnit.SECONDS).of(rcpt);
+      assertThat(r.status()).as("%s", r).isEqualTo(RecipientResult.Status.DELIVERED);
+      assertThat(r.deliveredBy().orElseThrow().verdict()).isEqualTo(TlsVerdict.VERIFIED);
+      assertThat(new Delivery("netty", lab.mailbox(), id, body, r).awaitStoredBody(Duration.ofSeconds(20)))
+          .isEqualTo(body);
+    }
+    String mbox = Files.readString(lab.mailbox(), StandardCharsets.UTF_8);
+    assertThat(mbox).as("the envelope addresses Postfix recorded").contains(rcpt).contains("åsa@client.interop.test");
+  }
+
   private long postfixLogLines(String marker) throws IOException {
     try (Stream<String> lines = Files.lines(lab.postfixLog(), StandardCharsets.ISO_8859_1)) {
       return lines.filter(l -> l.contains("postfix/smtpd[") && l.contains(marker)).count();
@@ -430,7 +452,7 @@ class InteropTest {
       if (!Files.isRegularFile(mailbox)) {
         return null;
       }
-      String mbox = Files.readString(mailbox, StandardCharsets.US_ASCII);
+      String mbox = Files.readString(mailbox, StandardCharsets.ISO_8859_1); // byte for byte; UTF-8 headers too
       for (String entry : ("\n" + mbox).split("\nFrom ")) {
         int split = entry.indexOf("\n\n");
         if (split < 0 || !entry.substring(0, split).contains("\nSubject: interop ") 
