@@ -41,10 +41,7 @@ class DaneSmtpClientTest {
   @DisplayName("EE-1 / TLS-4: DANE-EE 3 1 1: delivered, verified, over TLS with SNI = the MX host")
   void daneEeDelivered() throws Exception {
     try (NettyLab lab = new NettyLab()) {
-      MintedCertificate leaf = lab.leaf("mx.example.test");
-      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf);
-      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
-      lab.tlsa("mx.example.test", ee311(leaf));
+      SmtpTestServer mx = lab.daneMx(b -> b);
       RecipientResult r = send(lab);
       assertThat(r.status()).as("%s", r).isEqualTo(Status.DELIVERED);
       assertThat(r.deliveredBy()).hasValueSatisfying(a -> {
@@ -93,10 +90,7 @@ class DaneSmtpClientTest {
   @DisplayName("RFC 1870 / 6152 / 6531: SIZE always, BODY=8BITMIME for 8-bit bodies; too big or needing SMTPUTF8: failed unsent")
   void mailParameters() throws Exception {
     try (NettyLab lab = new NettyLab()) {
-      MintedCertificate leaf = lab.leaf("mx.example.test");
-      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf); // offers SIZE 10485760 and 8BITMIME, no SMTPUTF8
-      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
-      lab.tlsa("mx.example.test", ee311(leaf));
+      SmtpTestServer mx = lab.daneMx(b -> b); // offers SIZE 10485760 and 8BITMIME, no SMTPUTF8
       byte[] plain = message(RCPT);
       byte[] eightBit = (new String(plain, java.nio.charset.StandardCharsets.UTF_8) + "Grüße\n")
           .getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -126,10 +120,7 @@ class DaneSmtpClientTest {
   @DisplayName("RFC 6531: a non-ASCII address to a server offering SMTPUTF8: MAIL ... SMTPUTF8, the address in UTF-8")
   void smtputf8Delivered() throws Exception {
     try (NettyLab lab = new NettyLab()) {
-      MintedCertificate leaf = lab.leaf("mx.example.test");
-      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.smtputf8());
-      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
-      lab.tlsa("mx.example.test", ee311(leaf));
+      SmtpTestServer mx = lab.daneMx(b -> b.smtputf8());
       String rcpt = "jürgen@example.test";
       try (DaneSmtpClient client = lab.client()) {
         RecipientResult r = client.send("åsa@example.org", List.of(rcpt), message(rcpt)).get(30, TimeUnit.SECONDS)
@@ -164,10 +155,7 @@ class DaneSmtpClientTest {
   @DisplayName("TLS-1: usable TLSA but no STARTTLS offered: deferred, nothing sent in cleartext")
   void noStartTlsDeferred() throws Exception {
     try (NettyLab lab = new NettyLab()) {
-      MintedCertificate leaf = lab.leaf("mx.example.test");
-      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.fault(SmtpFault.NO_STARTTLS));
-      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
-      lab.tlsa("mx.example.test", ee311(leaf));
+      SmtpTestServer mx = lab.daneMx(b -> b.fault(SmtpFault.NO_STARTTLS));
       RecipientResult r = send(lab);
       assertThat(r.status()).as("%s", r).isEqualTo(Status.DEFERRED);
       assertThat(r.failureType()).isEqualTo(FailureType.STARTTLS_NOT_SUPPORTED);
@@ -179,10 +167,7 @@ class DaneSmtpClientTest {
   @DisplayName("TLS-3: a reply injected after 220 to STARTTLS is never acted upon")
   void injectionNeverActedUpon() throws Exception {
     try (NettyLab lab = new NettyLab()) {
-      MintedCertificate leaf = lab.leaf("mx.example.test");
-      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.fault(SmtpFault.INJECT_AFTER_STARTTLS));
-      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
-      lab.tlsa("mx.example.test", ee311(leaf));
+      SmtpTestServer mx = lab.daneMx(b -> b.fault(SmtpFault.INJECT_AFTER_STARTTLS));
       RecipientResult r = send(lab);
       mx.awaitConnectionsClosed(Duration.ofSeconds(5));
       assertThat(mx.firedCount(SmtpFault.INJECT_AFTER_STARTTLS)).isPositive();
@@ -238,10 +223,7 @@ class DaneSmtpClientTest {
   @DisplayName("RFC 5321 §4.5.2: a body line starting with '.' arrives intact (dot-stuffing, CRLF)")
   void dotStuffing() throws Exception {
     try (NettyLab lab = new NettyLab()) {
-      MintedCertificate leaf = lab.leaf("mx.example.test");
-      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf);
-      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
-      lab.tlsa("mx.example.test", ee311(leaf));
+      SmtpTestServer mx = lab.daneMx(b -> b);
       assertThat(send(lab).status()).isEqualTo(Status.DELIVERED);
       assertThat(mx.messages()).singleElement().satisfies(m -> assertThat(m.text())
           .contains("\r\n.leading dot stays\r\n").doesNotContain("..leading").doesNotContain("\n\n"));
@@ -252,10 +234,7 @@ class DaneSmtpClientTest {
   @DisplayName("RFC 5321 §4.5.3.2: a server that never greets is given up after the greeting timeout")
   void greetingTimeout() throws Exception {
     try (NettyLab lab = new NettyLab()) {
-      MintedCertificate leaf = lab.leaf("mx.example.test");
-      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.fault(SmtpFault.NO_GREETING));
-      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
-      lab.tlsa("mx.example.test", ee311(leaf));
+      SmtpTestServer mx = lab.daneMx(b -> b.fault(SmtpFault.NO_GREETING));
       try (DaneSmtpClient client = DaneSmtpClient.builder(lab.resolver()).ehloName("sender.example.org")
           .mxPort(lab.port()).greetingTimeout(Duration.ofMillis(300)).build()) {
         RecipientResult r = client.send("alice@example.org", List.of(RCPT), message(RCPT))
@@ -273,10 +252,7 @@ class DaneSmtpClientTest {
     io.netty.channel.EventLoopGroup group = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
         io.netty.channel.nio.NioIoHandler.newFactory());
     try (NettyLab lab = new NettyLab()) {
-      MintedCertificate leaf = lab.leaf("mx.example.test");
-      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf);
-      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
-      lab.tlsa("mx.example.test", ee311(leaf));
+      SmtpTestServer mx = lab.daneMx(b -> b);
       try (DaneSmtpClient client = DaneSmtpClient.builder(lab.resolver()).ehloName("sender.example.org")
           .mxPort(lab.port()).eventLoopGroup(group).build()) {
         List<java.util.concurrent.CompletableFuture<org.dane4j.smtp.DeliveryReport>> sent = new java.util.ArrayList<>();
@@ -299,10 +275,7 @@ class DaneSmtpClientTest {
   void startTlsRefusedOrBroken() throws Exception {
     for (SmtpFault fault : new SmtpFault[] {SmtpFault.REFUSE_STARTTLS, SmtpFault.HANDSHAKE_FAIL}) {
       try (NettyLab lab = new NettyLab()) {
-        MintedCertificate leaf = lab.leaf("mx.example.test");
-        SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.fault(fault));
-        lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
-        lab.tlsa("mx.example.test", ee311(leaf));
+        SmtpTestServer mx = lab.daneMx(b -> b.fault(fault));
         RecipientResult r = send(lab);
         assertThat(r.status()).as("%s: %s", fault, r).isEqualTo(Status.DEFERRED);
         assertThat(r.attempts()).singleElement().satisfies(a -> assertThat(a.failed()).isTrue());
@@ -345,10 +318,7 @@ class DaneSmtpClientTest {
   @DisplayName("RFC 5321 §6.1: a connection dropped in DATA defers the message (not delivered, not failed)")
   void droppedMidDataDeferred() throws Exception {
     try (NettyLab lab = new NettyLab()) {
-      MintedCertificate leaf = lab.leaf("mx.example.test");
-      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.fault(SmtpFault.DROP_MID_DATA));
-      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
-      lab.tlsa("mx.example.test", ee311(leaf));
+      SmtpTestServer mx = lab.daneMx(b -> b.fault(SmtpFault.DROP_MID_DATA));
       RecipientResult r = send(lab);
       assertThat(r.status()).as("%s", r).isEqualTo(Status.DEFERRED);
       assertThat(mx.messages()).isEmpty();

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.testkit.MailWorld;
+import java.util.function.UnaryOperator;
 import org.dane4j.testkit.MintedCertificate;
+import org.dane4j.testkit.smtp.SmtpTestServer;
 import org.dane4j.tlsa.CertUsage;
 import org.dane4j.tlsa.MatchingType;
 import org.dane4j.tlsa.Selector;
@@ -23,6 +25,18 @@ final class NettyLab extends MailWorld {
 
   static String ta211(MintedCertificate c) {
     return TlsaRecord.of(c.certificate(), CertUsage.DANE_TA, Selector.SPKI, MatchingType.SHA2_256).toString();
+  }
+
+  /**
+   * The usual DANE-EE host: {@code example.test MX 10 mx.example.test}, its server on 127.0.0.2 with a fresh
+   * leaf and the {@code 3 1 1} record of that leaf.
+   */
+  SmtpTestServer daneMx(UnaryOperator<SmtpTestServer.Builder> extra) {
+    MintedCertificate leaf = leaf("mx.example.test");
+    SmtpTestServer mx = mx("mx.example.test", 2, leaf, extra);
+    zone().add("example.test. 300 IN MX 10 mx.example.test.");
+    tlsa("mx.example.test", ee311(leaf));
+    return mx;
   }
 
   DaneResolver resolver() {
