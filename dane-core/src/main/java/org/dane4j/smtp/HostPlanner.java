@@ -54,15 +54,18 @@ final class HostPlanner {
         return done(route.unusable(FailureType.VALIDATION_FAILURE, host + " leads by CNAME to " + target
             + ", which is not a host name"));
       }
+      // TA-3: a name learned from insecure DNS data is never the route's host nor a reference identifier
+      String secureName = addresses.secure() ? expanded : host;
       List<InetAddress> ips = addresses.ips(host);
-      route.host(expanded).addresses(ips);
+      route.host(secureName).addresses(ips);
       if (ips.isEmpty()) {
         return done(route.noAddress("no address records for " + host + " (" + addresses.v4.outcome() + ")"));
       }
-      return requirement(route, host, expanded, addresses, port, nextHopNames);
+      return requirement(route, host, secureName, addresses, port, nextHopNames);
     });
   }
 
+  /** @param expanded the CNAME expansion of {@code host} when the whole expansion is secure, else host */
   private CompletableFuture<MxRoute> requirement(MxRoute.Builder route, String host, String expanded,
       Addresses addresses, int port, List<String> nextHopNames) {
     if (mode == DaneMode.MAY) {
@@ -72,8 +75,7 @@ final class HostPlanner {
       return done(route.require(TlsRequirement.ENCRYPT, "mode encrypt: TLS mandatory, no TLSA lookup"));
     }
     DnsAnswer primary = addresses.primary();
-    boolean addressesSecure = addresses.v4.status() == DnssecStatus.SECURE
-        && addresses.v6.status() == DnssecStatus.SECURE;
+    boolean addressesSecure = addresses.secure();
     boolean ownCnameSecure = !primary.cnameChain().isEmpty()
         && primary.cnameChain().get(0).status() == DnssecStatus.SECURE;
     List<String> bases;
@@ -132,7 +134,10 @@ final class HostPlanner {
     return route.require(TlsRequirement.OPPORTUNISTIC, reason);
   }
 
-  /** TA-3: the TLSA base domain first, the MX host before and after CNAME, the next-hop names. */
+  /**
+   * TA-3: the TLSA base domain first, the MX host before and after CNAME, the next-hop names. The caller
+   * passes the expansion only when the whole expansion is secure (RFC 7672 §3.2.2, RFC 7525 §6.1).
+   */
   private static List<String> referenceNames(String base, String host, String expanded, List<String> nextHop) {
     Set<String> names = new LinkedHashSet<>();
     names.add(base);
@@ -160,6 +165,11 @@ final class HostPlanner {
 
   /** The A and AAAA answers of one host. */
   private record Addresses(DnsAnswer v4, DnsAnswer v6) {
+    /** Both answers, with every CNAME link that led to them, are DNSSEC-secure. */
+    boolean secure() {
+      return v4.status() == DnssecStatus.SECURE && v6.status() == DnssecStatus.SECURE;
+    }
+
     /** The answer whose CNAME chain names the host: the one with data, A preferred. */
     DnsAnswer primary() {
       return v4.records().isEmpty() && !v6.records().isEmpty() ? v6 : v4;

@@ -10,7 +10,15 @@ import java.util.Random;
 import java.util.Set;
 import org.dane4j.dns.DnssecStatus;
 import org.dane4j.testkit.dns.DnsFault;
+import java.time.Instant;
+import org.dane4j.testkit.CertificateMinter;
+import org.dane4j.testkit.MintedCertificate;
+import org.dane4j.tlsa.CertUsage;
+import org.dane4j.tlsa.DaneVerification;
+import org.dane4j.tlsa.DaneVerifier;
 import org.dane4j.tlsa.FailureType;
+import org.dane4j.tlsa.MatchingType;
+import org.dane4j.tlsa.Selector;
 import org.dane4j.tlsa.TlsaRecord;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -222,6 +230,29 @@ class DeliveryPlannerTest {
       assertThat(route.requirement()).isEqualTo(TlsRequirement.DANE);
       assertThat(route.tlsaBaseDomain()).isEqualTo("mx.example.test");
       assertThat(lab.server().queryCount("_25._tcp.host.insecure.test.", Type.TLSA)).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName("TA-3: a secure CNAME into an unsigned zone: the insecure target is neither host nor reference name")
+  void ta3_insecureExpansionIsNeverAReferenceName() {
+    MintedCertificate ca = CertificateMinter.certificate().commonName("Public CA").ca().mint();
+    MintedCertificate evil = CertificateMinter.certificate().dnsNames("evil.insecure.test").issuer(ca).mint();
+    TlsaRecord pin = TlsaRecord.of(ca.certificate(), CertUsage.DANE_TA, Selector.SPKI, MatchingType.SHA2_256);
+    try (Lab lab = new Lab()) {
+      // The attacker spoofs the unsigned zone: the secure CNAME now leads to a name of their choice.
+      lab.example.add("example.test. 300 IN MX 10 mx.example.test.",
+          "mx.example.test. 300 IN CNAME evil.insecure.test.",
+          "_25._tcp.mx.example.test. 300 IN TLSA " + pin);
+      lab.insecure.add("evil.insecure.test. 300 IN A 127.0.0.1");
+      MxRoute route = lab.plan("example.test").routes().get(0);
+      assertThat(route.requirement()).isEqualTo(TlsRequirement.DANE);
+      assertThat(route.host()).isEqualTo("mx.example.test");
+      assertThat(route.referenceNames()).containsExactly("mx.example.test", "example.test");
+      DaneVerification v = DaneVerifier.defaults().verify(evil.chainWithRoot(), route.tlsa(), route.referenceNames(),
+          Instant.now());
+      assertThat(v.verified()).isFalse();
+      assertThat(v.failureType()).contains(FailureType.CERTIFICATE_HOST_MISMATCH);
     }
   }
 
