@@ -16,7 +16,9 @@ import javax.naming.ldap.Rdn;
  * The DANE-TA name check (RFC 7672 §3.2.3, RFC 6125 §6.4; checklist TA-3, TA-4): DNS-ID subject
  * alternative names when there are any, otherwise the most specific subject common name; a wildcard is
  * accepted only as the whole left-most label and stands for exactly one label; comparison is
- * case-insensitive on A-labels and ignores a trailing dot.
+ * case-insensitive on A-labels, byte for byte in ASCII, and ignores a trailing dot. A presented name that
+ * is not ASCII host syntax (a U-label, an ideographic full stop U+3002, fullwidth letters) matches nothing,
+ * as in OpenSSL: converting it with IDNA would let look-alike names match (RFC 6125 §6.4.2).
  */
 final class NameMatcher {
   private static final int DNS_NAME = 2;
@@ -69,7 +71,7 @@ final class NameMatcher {
 
   /** Whether a presented name (possibly a wildcard) matches a normalized reference name. */
   static boolean matches(String presented, String normalizedReference) {
-    String pattern = normalize(presented);
+    String pattern = presented == null || !isAscii(presented) ? null : normalize(presented);
     if (pattern == null) {
       return false;
     }
@@ -88,7 +90,14 @@ final class NameMatcher {
     return dot > 0 && normalizedReference.substring(dot + 1).equals(rest);
   }
 
-  /** Lower-case A-label form without a trailing dot, or null when the name is empty or not a host name. */
+  private static boolean isAscii(String s) {
+    return s.chars().allMatch(c -> c < 0x80);
+  }
+
+  /**
+   * A reference name (from DNS or the caller, never from a certificate) in lower-case A-label form without
+   * a trailing dot, or null when the name is empty or not a host name. U-labels are converted with IDNA.
+   */
   static String normalize(String name) {
     if (name == null) {
       return null;
@@ -97,7 +106,7 @@ final class NameMatcher {
     if (n.isEmpty() || n.endsWith(".") || n.startsWith(".")) {
       return null;
     }
-    if (!n.chars().allMatch(c -> c < 0x80)) {
+    if (!isAscii(n)) {
       try {
         n = IDN.toASCII(n, IDN.ALLOW_UNASSIGNED);
       } catch (IllegalArgumentException e) {
