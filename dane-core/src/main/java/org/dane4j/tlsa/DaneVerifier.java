@@ -154,8 +154,7 @@ public final class DaneVerifier {
       for (int depth = 1; depth < path.size(); depth++) {
         for (TlsaRecord record : anchors) {
           if (data.matches(depth, record)) {
-            DaneVerification v = checkAnchored(record, depth, path.subList(0, depth),
-                new TrustAnchor(path.get(depth), null));
+            DaneVerification v = checkAnchored(record, depth, path.subList(0, depth), path.get(depth), null);
             if (v.verified()) {
               return v;
             }
@@ -184,7 +183,7 @@ public final class DaneVerifier {
         }
         for (int k = 1; k <= path.size(); k++) {
           if (path.get(k - 1).getIssuerX500Principal().equals(certificate.getSubjectX500Principal())) {
-            DaneVerification v = checkAnchored(record, k, path.subList(0, k), new TrustAnchor(certificate, null));
+            DaneVerification v = checkAnchored(record, k, path.subList(0, k), certificate, null);
             if (v.verified()) {
               return v;
             }
@@ -195,7 +194,7 @@ public final class DaneVerifier {
       if (record.fullKey() != null) {
         for (int k = 1; k <= path.size(); k++) {
           X509Certificate signed = path.get(k - 1);
-          DaneVerification v = checkAnchored(record, k - 1, path.subList(0, k),
+          DaneVerification v = checkAnchored(record, k - 1, path.subList(0, k), null,
               new TrustAnchor(signed.getIssuerX500Principal(), record.fullKey(), null));
           if (v.verified()) {
             return v;
@@ -205,10 +204,14 @@ public final class DaneVerifier {
       return null;
     }
 
-    /** Path validation to a matched anchor, then the name check (RFC 7672 §3.1.2; TA-2, TA-3). */
+    /**
+     * Path validation to a matched anchor, then the name check (RFC 7672 §3.1.2; TA-2, TA-3, TA-5): to the
+     * anchor certificate {@code ta} with its own constraints, or else to the bare key {@code keyAnchor}.
+     */
     private DaneVerification checkAnchored(TlsaRecord record, int depth, List<X509Certificate> below,
-        TrustAnchor anchor) {
-      PathValidation.Outcome outcome = PathValidation.validate(below, anchor, at);
+        X509Certificate ta, TrustAnchor keyAnchor) {
+      PathValidation.Outcome outcome = ta != null ? PathValidation.validate(below, ta, at)
+          : PathValidation.validate(below, keyAnchor, at);
       if (!outcome.valid()) {
         return remember(failure(outcome.failureType(), "DANE-TA record " + record + " matches at depth "
             + depth + " but the path from the leaf does not validate: " + outcome.problem(),

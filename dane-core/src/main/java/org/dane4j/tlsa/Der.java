@@ -2,7 +2,10 @@ package org.dane4j.tlsa;
 
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Just enough DER to cut the SubjectPublicKeyInfo out of a certificate as it was signed (RFC 5280 §4.1),
@@ -12,6 +15,7 @@ import java.util.Arrays;
 final class Der {
   private static final int SEQUENCE = 0x30;
   private static final int VERSION_TAG = 0xa0;
+  private static final int OCTET_STRING = 0x04;
 
   private Der() {}
 
@@ -41,6 +45,42 @@ final class Der {
       throw new IllegalArgumentException("malformed certificate: SubjectPublicKeyInfo is not a SEQUENCE");
     }
     return Arrays.copyOfRange(certificateDer, field, end);
+  }
+
+  /** The contents of a DER OCTET STRING, such as an extension value from {@code getExtensionValue}. */
+  static byte[] octetStringContents(byte[] der) {
+    int start = contentStart(der, 0, OCTET_STRING);
+    int end = next(der, 0);
+    return Arrays.copyOfRange(der, start, end);
+  }
+
+  /** One DER element inside a buffer: its tag and where its contents start and end. */
+  record Element(byte[] der, int tag, int start, int end) {
+    /** The elements directly inside this one. */
+    List<Element> children() {
+      List<Element> out = new ArrayList<>();
+      for (int at = start; at < end; at = next(der, at)) {
+        out.add(new Element(der, der[at] & 0xff, at + headerLength(der, at), next(der, at)));
+      }
+      if (!out.isEmpty() && out.get(out.size() - 1).end > end) {
+        throw new IllegalArgumentException("malformed DER: element overruns its parent at " + start);
+      }
+      return out;
+    }
+
+    /** The contents as ASCII text (for IA5String names). */
+    String text() {
+      return new String(der, start, end - start, StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** The outermost element of a DER buffer. */
+  static Element element(byte[] der) {
+    int end = next(der, 0);
+    if (end != der.length) {
+      throw new IllegalArgumentException("malformed DER: " + (der.length - end) + " bytes after the element");
+    }
+    return new Element(der, der[0] & 0xff, headerLength(der, 0), end);
   }
 
   /** The offset of the contents of the element at {@code offset}, which must carry {@code tag}. */

@@ -18,6 +18,11 @@ import java.util.Set;
  * RFC 5280 path validation from the leaf to a DANE-TA trust anchor at a given instant (RFC 7671 §5.2.2;
  * checklist TA-2), with the JDK's {@link CertPathValidator}: signatures, CA flags, path length, key usage,
  * name constraints and the validity of every certificate below the anchor. Revocation is not checked.
+ *
+ * <p>When the anchor is a certificate (from the chain, or from a {@code 2 0 x} record), its own constraints
+ * apply as OpenSSL applies them (checklist TA-5): it must be a CA (basic constraints cA=true, and
+ * keyCertSign when it has a key usage extension), its path length limits the intermediates below it, and
+ * its name constraints bind the leaf. {@code new TrustAnchor(cert, null)} alone would drop all three.
  */
 final class PathValidation {
   private PathValidation() {}
@@ -30,6 +35,38 @@ final class PathValidation {
   }
 
   private static final Outcome VALID = new Outcome(null, "valid");
+
+  private static final int KEY_CERT_SIGN = 5;
+
+  /**
+   * Validates {@code path} (leaf first, anchor excluded) against the trust anchor certificate {@code ta}
+   * at {@code at}, with the anchor's own basic constraints, path length and name constraints (TA-5).
+   */
+  static Outcome validate(List<X509Certificate> path, X509Certificate ta, Instant at) {
+    String subject = ta.getSubjectX500Principal().getName();
+    int pathLength = ta.getBasicConstraints();
+    if (pathLength < 0) {
+      return new Outcome(FailureType.CERTIFICATE_NOT_TRUSTED, "the trust anchor (" + subject
+          + ") is not a CA certificate (basic constraints cA=false or absent)");
+    }
+    boolean[] keyUsage = ta.getKeyUsage();
+    if (keyUsage != null && (keyUsage.length <= KEY_CERT_SIGN || !keyUsage[KEY_CERT_SIGN])) {
+      return new Outcome(FailureType.CERTIFICATE_NOT_TRUSTED, "the trust anchor (" + subject
+          + ") may not sign certificates (key usage without keyCertSign)");
+    }
+    long intermediates = path.stream().skip(1)
+        .filter(c -> !c.getSubjectX500Principal().equals(c.getIssuerX500Principal())).count();
+    if (intermediates > pathLength) {
+      return new Outcome(FailureType.CERTIFICATE_NOT_TRUSTED, "the trust anchor (" + subject
+          + ") allows " + pathLength + " intermediate CA certificate(s) below it (path length constraint), the"
+          + " chain has " + intermediates);
+    }
+    String outside = NameConstraintsCheck.violation(ta, path);
+    if (outside != null) {
+      return new Outcome(FailureType.CERTIFICATE_NOT_TRUSTED, outside + " (" + subject + ")");
+    }
+    return validate(path, new TrustAnchor(ta, null), at);
+  }
 
   /** Validates {@code path} (leaf first, anchor excluded) against {@code anchor} at {@code at}. */
   static Outcome validate(List<X509Certificate> path, TrustAnchor anchor, Instant at) {

@@ -20,8 +20,10 @@ import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.NameConstraints;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -85,6 +87,7 @@ public final class CertificateMinter {
     private MintedCertificate issuer;
     private boolean ca;
     private Integer pathLength;
+    private List<String> permittedDnsNames = List.of();
     private Instant notBefore = Instant.now().minus(Duration.ofDays(1));
     private Instant notAfter = Instant.now().plus(Duration.ofDays(365));
 
@@ -137,6 +140,12 @@ public final class CertificateMinter {
       return this;
     }
 
+    /** A CA certificate whose name constraints permit only these DNS subtrees (RFC 5280 §4.2.1.10). */
+    public Builder permittedDnsNames(String... subtrees) {
+      this.permittedDnsNames = List.of(subtrees);
+      return this;
+    }
+
     /** The validity period. */
     public Builder validity(Instant notBefore, Instant notAfter) {
       this.notBefore = Objects.requireNonNull(notBefore, "notBefore");
@@ -171,6 +180,12 @@ public final class CertificateMinter {
           builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
           builder.addExtension(Extension.extendedKeyUsage, false,
               new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+        }
+        if (!permittedDnsNames.isEmpty()) {
+          GeneralSubtree[] permitted = permittedDnsNames.stream()
+              .map(n -> new GeneralSubtree(new GeneralName(GeneralName.dNSName, n)))
+              .toArray(GeneralSubtree[]::new);
+          builder.addExtension(Extension.nameConstraints, true, new NameConstraints(permitted, null));
         }
         if (!dnsNames.isEmpty()) {
           GeneralName[] names = dnsNames.stream()
