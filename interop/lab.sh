@@ -5,7 +5,7 @@
 #   nsd      127.53.0.2:53   authoritative for ".", "test.", "sec.test." (NSEC), "n3.test." (NSEC3),
 #                           "insecure.test." (unsigned, no DS: insecure delegation), "_tcp.mx.expsig.sec.test." (expired RRSIGs)
 #   unbound  127.53.0.3:53   validating resolver; root hints -> nsd; trust anchor = the private root's DS
-#   postfix  127.25.0.21..37:25  one instance, one STARTTLS listener per MX host; virtual(8) appends every
+#   postfix  127.25.0.21..38:25  one instance, one STARTTLS listener per MX host; virtual(8) appends every
 #                           message to one mbox file, $LAB_DIR/mail/inbox
 #
 # Everything lives in $LAB_DIR (default /tmp/dane4j-interop); "up" writes $LAB_DIR/lab.env for the tests.
@@ -24,7 +24,10 @@ PACKAGES=(nsd unbound ldnsutils postfix bind9-dnsutils openssl util-linux hash-s
 # "ee-expired": a good 3 1 1 for a leaf that expired in 2020; "cname-ee": the MX host is a CNAME to real.<...>,
 # whose A and good 3 1 1 are at the expanded name; "ee-expsig": a good 3 1 1 in the child zone _tcp.<MX host>,
 # signed with signatures that expired 10 days ago; "servfail": _tcp.<MX host> is a signed delegation (DS) to a
-# which does not serve that zone (lame), so the TLSA lookup is SERVFAIL). The MX record goes into the recipient
+# which does not serve that zone (lame), so the TLSA lookup is SERVFAIL); "ta-cname-insecure": the MX host is a
+# secure CNAME to mx.<scenario>.insecure.test in the unsigned zone, a good 2 1 1 sits at the original (secure)
+# name only, and the leaf names only the insecure target, as an attacker who spoofs the unsigned zone would
+# arrange (TA-3: a name from insecure DNS is never a reference identifier). The MX record goes into the recipient
 # domain's zone, the host's records into the MX host's zone: insecuremx has an unsigned MX, a signed host.
 SCENARIOS=(
   "ee|ee.sec.test|mx.ee.sec.test|127.25.0.21|ee"
@@ -44,6 +47,7 @@ SCENARIOS=(
   "insecuremx|insecuremx.insecure.test|mx.insecuremx.sec.test|127.25.0.35|ee"
   "expsig|expsig.sec.test|mx.expsig.sec.test|127.25.0.36|ee-expsig"
   "servfail|servfail.sec.test|mx.servfail.sec.test|127.25.0.37|servfail"
+  "cnameins|cnameins.sec.test|mx.cnameins.sec.test|127.25.0.38|ta-cname-insecure"
 )
 LAME_IP=$NSD_IP       # nsd serves no such zone: the servfail scenario's TLSA zone delegation is lame
 # and multi.sec.test: MX 10 mx.mismatch.sec.test (DANE fails), MX 20 mx.ee.sec.test (DANE verified);
@@ -82,12 +86,14 @@ make_certs() {
     -keyout "$d/ca.key" -out "$d/ca.pem" 2>/dev/null
   # an unrelated key, for the mismatching 3 1 1
   openssl genpkey -algorithm ec -pkeyopt ec_paramgen_curve:P-256 -out "$d/other.key" 2>/dev/null
-  local s name mx ip kind san
+  local s name mx ip kind san cn
   for s in "${SCENARIOS[@]}"; do
     IFS='|' read -r name _ mx ip kind <<<"$s"
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$mx" \
+    cn=$mx; [ "$kind" = ta-cname-insecure ] && cn=$(insecure_target "$mx")
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$cn" \
       -keyout "$d/$name.key" -out "$d/$name.csr" 2>/dev/null
     san=$mx; [ "$kind" = ta-wrongname ] && san=wrong-name.sec.test
+    [ "$kind" = ta-cname-insecure ] && san=$(insecure_target "$mx")
     printf 'subjectAltName=DNS:%s\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n' \
       "$san" >"$d/$name.ext"
     if [ "$kind" = ee-expired ]; then   # openssl x509 cannot back-date; openssl ca can
@@ -105,6 +111,8 @@ make_certs() {
   chmod 600 "$d"/*.key "$d"/*.chain
 }
 
+insecure_target() { local h=${1%.sec.test}; echo "$h.insecure.test"; }   # mx.x.sec.test -> mx.x.insecure.test
+
 spki_sha256() { openssl pkey -pubout -outform DER ${2:-} -in "$1" 2>/dev/null | openssl dgst -sha256 -r | cut -d' ' -f1; }
 cert_spki_sha256() { openssl x509 -in "$1" -noout -pubkey | openssl pkey -pubin -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1; }
 
@@ -112,7 +120,7 @@ tlsa_rrs() { # name kind owner -> TLSA lines
   local name=$1 kind=$2 owner=$3 d="$LAB_DIR/pki"
   case "$kind" in
     ee|ee-notls|ee-expired|cname-ee|ee-expsig) echo "$owner 300 IN TLSA 3 1 1 $(cert_spki_sha256 "$d/$name.pem")" ;;
-    ta|ta-wrongname) echo "$owner 300 IN TLSA 2 1 1 $(cert_spki_sha256 "$d/ca.pem")" ;;
+    ta|ta-wrongname|ta-cname-insecure) echo "$owner 300 IN TLSA 2 1 1 $(cert_spki_sha256 "$d/ca.pem")" ;;
     rollover)
       echo "$owner 300 IN TLSA 3 1 1 $(spki_sha256 "$d/other.key")"
       echo "$owner 300 IN TLSA 3 1 1 $(cert_spki_sha256 "$d/$name.pem")" ;;
@@ -144,7 +152,12 @@ make_zones() {
     case "$kind" in
       cname-ee) host="real.${mx#mx.}"; echo "$mx. 300 IN CNAME $host." >>"$z/$hzone.zone" ;;
     esac
-    echo "$host. 300 IN A $ip" >>"$z/$hzone.zone"
+    if [ "$kind" = ta-cname-insecure ]; then  # A at the unsigned target, TLSA at the original name
+      echo "$mx. 300 IN CNAME $(insecure_target "$mx")." >>"$z/$hzone.zone"
+      echo "$(insecure_target "$mx"). 300 IN A $ip" >>"$z/insecure.test.zone"
+    else
+      echo "$host. 300 IN A $ip" >>"$z/$hzone.zone"
+    fi
     case "$kind" in
       ee-expsig)   # the TLSA RRset in a child zone of its own, signed 40 days ago, expired 10 days ago
         child="_tcp.$mx"
@@ -419,7 +432,7 @@ up() {
   start_postfix
   write_env
   check_up
-  log "up: nsd $NSD_IP:53, unbound $UNBOUND_IP:53, postfix 127.25.0.21-37:25; env in $LAB_DIR/lab.env"
+  log "up: nsd $NSD_IP:53, unbound $UNBOUND_IP:53, postfix 127.25.0.21-38:25; env in $LAB_DIR/lab.env"
 }
 
 case "${1:-}" in

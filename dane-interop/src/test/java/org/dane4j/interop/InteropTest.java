@@ -164,6 +164,26 @@ class InteropTest {
         .isEqualTo(DnssecStatus.BOGUS);
   }
 
+  @Test
+  @DisplayName("TA-3: a secure CNAME into unsigned DNS: its target is never a reference name, on every path")
+  void ta3_insecureCnameTargetIsRefused() throws Exception {
+    Scenario s = byName("cnameins");
+    for (DaneResolver r : List.of(validating, adTrusting)) {
+      MxRoute route = plan(r, s);
+      assertThat(route.host()).as("the route's host is not the insecure target").isEqualTo("mx.cnameins.sec.test");
+      assertThat(route.referenceNames()).as("reference names of %s", route)
+          .noneMatch(n -> n.endsWith("insecure.test"));
+      MxRoute relay = DeliveryPlanner.of(r).plan("[mx.cnameins.sec.test]").get(20, TimeUnit.SECONDS).routes().get(0);
+      assertThat(relay.referenceNames()).as("relay reference names").noneMatch(n -> n.endsWith("insecure.test"));
+    }
+    for (Delivery d : List.of(send(s), sendNetty(s))) {
+      assertThat(d.result.status()).as("%s via %s", d.result, d.via).isEqualTo(RecipientResult.Status.DEFERRED);
+      assertThat(d.result.attempts()).as("%s", d.result).isNotEmpty().allSatisfy(a ->
+          assertThat(a.failureType()).as("%s", a).isEqualTo(FailureType.CERTIFICATE_HOST_MISMATCH));
+      assertThat(d.storedBody()).as("nothing stored via %s", d.via).isNull();
+    }
+  }
+
   private static Scenario byName(String name) {
     return Stream.of(Scenario.ALL).filter(s -> s.name().equals(name)).findFirst().orElseThrow();
   }

@@ -53,6 +53,9 @@ record Scenario(String name, String domain, String mxHost, TlsRequirement requir
           "DNS-2 (good 3 1 1 in a zone whose signatures expired 10 days ago)"),
       new Scenario("servfail", "servfail.sec.test", "mx.servfail.sec.test", TlsRequirement.UNUSABLE, false, null,
           "DNS-2 (TLSA SERVFAIL: signed delegation of _tcp.<host> to a server that does not serve it)"),
+      new Scenario("cnameins", "cnameins.sec.test", "mx.cnameins.sec.test", TlsRequirement.DANE, false,
+          TlsVerdict.FAILED, "TA-3 (secure CNAME into the unsigned zone; good 2 1 1 at the original name; the leaf"
+          + " names only the insecure target, which is never a reference identifier)"),
   };
 
   @Override
