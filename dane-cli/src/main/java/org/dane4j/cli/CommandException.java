@@ -3,8 +3,10 @@ package org.dane4j.cli;
 /**
  * A command could not do its work for a reason the user can fix (a missing file, a file that holds no
  * certificate). The message is printed as one line on stderr and the command exits with its exit code
- * (by default the command's exit code on execution exceptions, 1 for {@code tlsa}); no stack trace unless
- * {@code --verbose}.
+ * (see {@link ExitCodes}; without one, the command's exit code on execution exceptions, which is 70 for all
+ * but {@code monitor}, so a user's mistake should always carry its code); no stack trace unless
+ * {@code --verbose}. The message is printed bounded (see {@link OneLineErrors#line}); echo user input in it
+ * with {@link OneLineErrors#echo}.
  */
 public final class CommandException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -3,7 +3,6 @@ package org.dane4j.cli;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +73,8 @@ public final class CommonOptions {
   /**
    * The resolver the options describe.
    *
-   * @throws CommandException (exit 64, 66 or 69) when the options do not make a resolver
+   * @throws CommandException (exit 64, 66 or 69) when the options do not make a resolver (66: the
+   *     --trust-anchor file cannot be read or holds no trust anchor, see {@link TrustAnchorFile})
    */
   public DaneResolver resolver() {
     if (timeoutSeconds < 1 || timeoutSeconds > 60) {
@@ -87,14 +87,7 @@ public final class CommonOptions {
       b.trustAd();
     }
     if (trustAnchor != null) {
-      if (!Files.isReadable(trustAnchor) || Files.isDirectory(trustAnchor)) {
-        throw new CommandException(ExitCodes.NO_INPUT, "cannot read trust anchor file " + trustAnchor, null);
-      }
-      try {
-        b.trustAnchors(trustAnchor);
-      } catch (IllegalArgumentException e) {
-        throw new CommandException(ExitCodes.NO_INPUT, e.getMessage(), e);
-      }
+      TrustAnchorFile.apply(b, trustAnchor);
     }
     try {
       return b.build();
@@ -102,7 +95,9 @@ public final class CommonOptions {
       int code = trustAd ? ExitCodes.USAGE : ExitCodes.UNAVAILABLE;
       throw new CommandException(code, e.getMessage(), e);
     } catch (IllegalArgumentException e) {
-      throw new CommandException(ExitCodes.USAGE, e.getMessage(), e);
+      // build() checks one argument only: the trust anchor text, which comes from the --trust-anchor file
+      throw trustAnchor != null ? TrustAnchorFile.refused(trustAnchor, e)
+          : new CommandException(ExitCodes.USAGE, e.getMessage(), e);
     }
   }
 
@@ -134,8 +129,8 @@ public final class CommonOptions {
       }
       InetAddress address = literal(host);
       if (address == null) {
-        throw new TypeConversionException("'" + value + "' is not an IP address (names are not resolved"
-            + " here: give the server's IPv4 or IPv6 address)");
+        throw new TypeConversionException("'" + OneLineErrors.echo(value) + "' is not an IP address (names are"
+            + " not resolved here: give the server's IPv4 or IPv6 address)");
       }
       int p = defaultPort;
       if (port != null) {
@@ -145,7 +140,8 @@ public final class CommonOptions {
           p = -1;
         }
         if (p < 1 || p > 65535) {
-          throw new TypeConversionException("'" + value + "': not a port: '" + port + "'");
+          throw new TypeConversionException("'" + OneLineErrors.echo(value) + "': not a port: '"
+              + OneLineErrors.echo(port) + "'");
         }
       }
       return new InetSocketAddress(address, p);

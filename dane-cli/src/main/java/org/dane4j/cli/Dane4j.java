@@ -22,12 +22,14 @@ import picocli.CommandLine.Spec;
  * dane4j send --from me@example.org --to you@example.nl --body 'Hello over DANE'
  * </pre>
  *
- * <p>Exit codes: 0 success, 1 the command failed (one line on stderr says why), 2 the command line is
- * wrong; {@code send}, {@code check} and {@code tlsa verify} have their own (see {@link ExitCodes}),
- * {@code monitor} the Nagios ones (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN). {@link #main} is the only place
+ * <p>Exit codes ({@link ExitCodes}): each command has its own outcome codes below 64; a wrong or missing
+ * command line exits 64, an input file that cannot be read or holds no usable data 66, an internal error
+ * 70, for every command but {@code monitor}, which keeps to the Nagios ones (0 OK, 1 WARNING, 2 CRITICAL,
+ * 3 UNKNOWN). Errors are one bounded line on stderr ({@link OneLineErrors}). {@link #main} is the only place
  * that calls {@link System#exit}; tests run {@link #commandLine()} in-process.
  */
 @Command(name = "dane4j", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.SOFTWARE,
     description = "DANE for SMTP (RFC 7672): make and verify TLSA records, check and monitor a domain, send with"
         + " DANE, and see DANE at work.%n"
         + "New here? Run 'dane4j demo' first.",
@@ -48,12 +50,16 @@ public final class Dane4j implements Callable<Integer> {
   /** The command line, ready to {@link CommandLine#execute execute}, with one-line error reporting. */
   public static CommandLine commandLine() {
     OneLineErrors errors = new OneLineErrors();
-    return new CommandLine(new Dane4j())
+    CommandLine cmd = new CommandLine(new Dane4j())
         .setParameterExceptionHandler(errors)
         .setExecutionExceptionHandler(errors);
+    // picocli's own help command cannot be annotated; it follows the scheme of every other command
+    cmd.getSubcommands().get("help").getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE)
+        .exitCodeOnExecutionException(ExitCodes.SOFTWARE);
+    return cmd;
   }
 
-  /** Without a subcommand: the usage on stderr, as for any other incomplete command line. */
+  /** Without a subcommand: the usage on stderr and exit 64, as for any other incomplete command line. */
   @Override
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getErr());

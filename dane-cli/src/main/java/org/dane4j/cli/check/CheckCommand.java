@@ -17,6 +17,7 @@ import org.dane4j.cli.CommandException;
 import org.dane4j.cli.Colors;
 import org.dane4j.cli.CommonOptions;
 import org.dane4j.cli.ExitCodes;
+import org.dane4j.cli.OneLineErrors;
 import org.dane4j.cli.Json;
 import org.dane4j.cli.Progress;
 import org.dane4j.cli.ResolverTrouble;
@@ -54,7 +55,7 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {" 0:every host can be delivered to as DNS requires", " 1:some hosts fail, at least one works",
         " 2:no host works (mail to the domain is deferred or bounced)", "64:wrong command line",
-        "66:an input file cannot be read", "69:a service is unavailable", "70:internal error"})
+        "66:an input file cannot be read or holds no usable data", "69:a service is unavailable", "70:internal error"})
 public final class CheckCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
@@ -82,7 +83,8 @@ public final class CheckCommand implements Callable<Integer> {
     try {
       destination = Destination.domain(domain, port);
     } catch (IllegalArgumentException e) {
-      throw new CommandException(ExitCodes.USAGE, "not a mail domain: '" + domain + "': " + e.getMessage(), e);
+      throw new CommandException(ExitCodes.USAGE, "not a mail domain: '" + OneLineErrors.echo(domain) + "': "
+          + OneLineErrors.echoWithin(e.getMessage(), domain), e);
     }
     int days = warnDays.days(ExitCodes.USAGE);
     Outcome outcome;

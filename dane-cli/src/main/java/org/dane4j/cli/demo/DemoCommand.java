@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.dane4j.cli.Colors;
 import org.dane4j.cli.CommandException;
+import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.Progress;
 import org.dane4j.cli.WarnDays;
 import org.dane4j.cli.check.CheckCommand;
@@ -43,9 +44,11 @@ import picocli.CommandLine.Spec;
  * through {@link DaneMailer}, checks each domain with {@link CheckCommand#check} (the machinery of
  * {@code dane4j check}), and prints what DNS said, what the sender did and why, and what check says. Exits 0
  * when every scenario ended as expected — including that no refused server ever saw a MAIL FROM in
- * cleartext, and that check's domain verdict is the expected one — and 1 otherwise.
+ * cleartext, and that check's domain verdict is the expected one — and 1 otherwise; 64 for a wrong command
+ * line and 70 when the demo itself breaks.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+    exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.SOFTWARE,
     description = {"See a DANE sender (RFC 7672) deliver and refuse: offline, on 127.0.0.x, no set-up.",
         "Starts a signed DNS world and SMTP servers in process for eight domains (a good 3 1 1, a good 2 1 1,"
             + " a key rollover in progress, a mismatching record, a certificate for another host, a"
@@ -211,7 +214,8 @@ public final class DemoCommand implements Callable<Integer> {
       m.saveChanges();
       return mailer.send(m).of(recipient);
     } catch (MessagingException e) {
-      throw new CommandException("demo: sending to " + recipient + " failed: " + e.getMessage(), e);
+      throw new CommandException(ExitCodes.SOFTWARE, "demo: sending to " + recipient + " failed: " + e.getMessage(),
+          e);
     }
   }
 

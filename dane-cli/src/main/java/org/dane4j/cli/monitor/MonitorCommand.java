@@ -22,6 +22,7 @@ import org.dane4j.cli.Progress;
 import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.cli.WarnDays;
 import org.dane4j.cli.Json;
+import org.dane4j.cli.OneLineErrors;
 import org.dane4j.cli.check.StartTlsProbe;
 import org.dane4j.cli.send.Reports;
 import org.dane4j.cli.tlsa.CertificateFile;
@@ -144,7 +145,7 @@ public final class MonitorCommand implements Callable<Integer> {
       return run();
     } catch (CommandException e) {
       if (!common.json()) {
-        spec.commandLine().getOut().println("DANE UNKNOWN - " + String.valueOf(e.getMessage()).replace('\n', ' '));
+        spec.commandLine().getOut().println("DANE UNKNOWN - " + OneLineErrors.line(e.getMessage()));
         spec.commandLine().getOut().flush();
       }
       throw e;
@@ -158,7 +159,8 @@ public final class MonitorCommand implements Callable<Integer> {
       try {
         destinations.add(Destination.domain(d, port));
       } catch (IllegalArgumentException e) {
-        throw new CommandException(UNKNOWN, "not a mail domain: '" + d + "': " + e.getMessage(), e);
+        throw new CommandException(UNKNOWN, "not a mail domain: '" + OneLineErrors.echo(d) + "': "
+            + OneLineErrors.echoWithin(e.getMessage(), d), e);
       }
     }
     Map<Path, List<X509Certificate>> next = new LinkedHashMap<>();

@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 import org.dane4j.cli.CommandException;
 import org.dane4j.cli.CommonOptions;
 import org.dane4j.cli.ExitCodes;
+import org.dane4j.cli.OneLineErrors;
 import org.dane4j.cli.Json;
 import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.dns.DaneResolver;
@@ -143,7 +144,7 @@ public final class SendCommand implements Callable<Integer> {
           .connectTimeout(timeout(6, Duration.ofMinutes(5))).readTimeout(timeout(12, Duration.ofMinutes(10)))
           .planTimeout(timeout(12, Duration.ofMinutes(5))).build();
     } catch (IllegalArgumentException e) {
-      throw new CommandException(ExitCodes.USAGE, "--ehlo: " + e.getMessage(), e);
+      throw new CommandException(ExitCodes.USAGE, "--ehlo: " + OneLineErrors.echoWithin(e.getMessage(), ehloName), e);
     }
     try (mailer) {
       return mailer.send(message, envelopeFrom, recipients);
@@ -166,7 +167,7 @@ public final class SendCommand implements Callable<Integer> {
         port = -1;
       }
       if (port < 1 || port > 65535) {
-        throw new CommandException(ExitCodes.USAGE, "--relay: not a port in '" + relay + "'", null);
+        throw new CommandException(ExitCodes.USAGE, "--relay: not a port in '" + OneLineErrors.echo(relay) + "'", null);
       }
     }
     Map<String, RecipientResult> results = new LinkedHashMap<>();
@@ -272,7 +273,8 @@ public final class SendCommand implements Callable<Integer> {
       }
       return a;
     } catch (AddressException e) {
-      throw new CommandException(ExitCodes.USAGE, option + ": not an e-mail address: '" + text + "'", e);
+      throw new CommandException(ExitCodes.USAGE, option + ": not an e-mail address: '" + OneLineErrors.echo(text)
+          + "'", e);
     }
   }
 
@@ -293,12 +295,13 @@ public final class SendCommand implements Callable<Integer> {
       if (content != null && content.eml != null) {
         Path file = content.eml;
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-          throw new CommandException(ExitCodes.NO_INPUT, "cannot read --eml file " + file, null);
+          throw new CommandException(ExitCodes.NO_INPUT, "cannot read --eml file " + OneLineErrors.echo(file), null);
         }
         try (InputStream in = Files.newInputStream(file)) {
           m = new MimeMessage(session, in);
         } catch (IOException e) {
-          throw new CommandException(ExitCodes.NO_INPUT, "cannot read --eml file " + file + ": " + e.getMessage(), e);
+          throw new CommandException(ExitCodes.NO_INPUT, "cannot read --eml file " + OneLineErrors.echo(file) + ": "
+              + OneLineErrors.echoWithin(e.getMessage(), file.toString()), e);
         }
         if (subject != null) {
           m.setSubject(subject, "UTF-8");

@@ -3,6 +3,8 @@ package org.dane4j.cli.tlsa;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import org.dane4j.cli.CommandException;
+import org.dane4j.cli.ExitCodes;
+import org.dane4j.cli.OneLineErrors;
 
 /**
  * Which certificate of a file a record publishes. Usages 1 and 3 (end entity) take the first. Usages 0 and
@@ -16,7 +18,8 @@ final class CertificatePick {
    * The index in {@code chain} of the certificate to publish.
    *
    * @param caDepth the index chosen with {@code --ca-depth}, or null
-   * @throws CommandException when {@code caDepth} is beyond the chain, or usage 0 picks a non-CA
+   * @throws CommandException (exit 64: the options do not fit the file) when {@code caDepth} is beyond the
+   *     chain, or usage 0 picks a non-CA
    */
   static int index(List<X509Certificate> chain, int usage, Integer caDepth) {
     if (usage == 1 || usage == 3) {
@@ -24,12 +27,13 @@ final class CertificatePick {
     }
     int index = caDepth == null ? chain.size() - 1 : caDepth;
     if (index >= chain.size()) {
-      throw new CommandException("--ca-depth " + caDepth + " is beyond the file's " + chain.size()
-          + (chain.size() == 1 ? " certificate" : " certificates") + " (0 is the first)");
+      throw new CommandException(ExitCodes.USAGE, "--ca-depth " + caDepth + " is beyond the file's "
+          + chain.size() + (chain.size() == 1 ? " certificate" : " certificates") + " (0 is the first)", null);
     }
     if (usage == 0 && !isCa(chain.get(index))) {
-      throw new CommandException("usage 0 (PKIX-TA) publishes a CA certificate, but certificate " + index
-          + " (" + OneLineName.of(chain.get(index).getSubjectX500Principal()) + ") is not a CA");
+      throw new CommandException(ExitCodes.USAGE, "usage 0 (PKIX-TA) publishes a CA certificate, but certificate "
+          + index + " (" + OneLineErrors.echo(OneLineName.of(chain.get(index).getSubjectX500Principal()))
+          + ") is not a CA", null);
     }
     return index;
   }

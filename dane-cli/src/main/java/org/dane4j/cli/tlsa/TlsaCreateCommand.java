@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.dane4j.cli.CommandException;
+import org.dane4j.cli.ExitCodes;
+import org.dane4j.cli.OneLineErrors;
 import org.dane4j.tlsa.CertUsage;
 import org.dane4j.tlsa.MatchingType;
 import org.dane4j.tlsa.Selector;
@@ -23,13 +25,20 @@ import picocli.CommandLine.Spec;
  * {@code tlsa --create --certificate FILE}: same options, same defaults (port 443, usage 3, selector 0,
  * matching type 1, tcp, rfc) and the same lines on stdout, the certificate info line included.
  *
- * <p>Differences, all deliberate: errors go to stderr with exit 1 (2 for a wrong command line), where
- * hash-slinger prints them on stdout and exits 0; no "[y/N]" prompts for a chain (see {@code --ca-depth});
+ * <p>Differences, all deliberate: errors go to stderr with exit 64 for a wrong command line and 66 for a
+ * certificate file that cannot be read or holds no certificate ({@link ExitCodes}, as every other
+ * command), where hash-slinger prints them on stdout and exits 0; no "[y/N]" prompts for a chain (see
+ * {@code --ca-depth});
  * {@code --output both} prints the generic then the RFC form (hash-slinger prints the RFC form twice);
  * no PKIX check of the file with {@code openssl verify} for usages 0 and 1, so no "Following error was
  * raised during PKIX validation" line; no fetching the certificate from the server.
  */
 @Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
+    exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.SOFTWARE,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {" 0:the record was printed", "64:wrong command line (an option's value, the host name, --ca-depth"
+        + " beyond the file's chain)", "66:the certificate file cannot be read or holds no certificate",
+        "70:internal error"},
     description = {"Print the TLSA record that publishes a certificate, as hash-slinger's"
         + " 'tlsa --create --certificate FILE' does: same options, defaults and output."},
     footer = {"", "Which certificate of a chain file: usages 1 and 3 publish the first (the server's own);"
@@ -37,7 +46,8 @@ import picocli.CommandLine.Spec;
         + " For SMTP (RFC 7672) only usage 3 (DANE-EE) and 2 (DANE-TA) count; publish '3 1 1'.",
         "", "As with hash-slinger, stdout first says which certificate was used; the record lines start"
             + " with '_' (or '*').",
-        "", "Differences from hash-slinger 3.1: errors go to stderr, exit 1 (2 for a wrong command line);"
+        "", "Differences from hash-slinger 3.1: errors go to stderr, exit 64 for a wrong command line and 66"
+            + " for a certificate file that cannot be read or holds no certificate;"
             + " no [y/N] prompts for a chain (use --ca-depth); --output both prints the generic, then the RFC"
             + " line (hash-slinger prints the RFC line twice); no 'openssl verify' PKIX line for usages 0"
             + " and 1; the certificate is never fetched from the server.",
@@ -128,7 +138,7 @@ public final class TlsaCreateCommand implements Callable<Integer> {
       record = TlsaRecord.of(chain.get(index), CertUsage.of(usage), Selector.of(selector),
           MatchingType.of(mtype));
     } catch (IllegalArgumentException e) {
-      throw new CommandException(certificate + ": " + e.getMessage(), e);
+      throw new CommandException(ExitCodes.NO_INPUT, OneLineErrors.echo(certificate) + ": " + e.getMessage(), e);
     }
     spec.commandLine().getOut().print(TlsaCreateOutput.of(owner, chain, index, record, output));
     spec.commandLine().getOut().flush();
@@ -144,7 +154,7 @@ public final class TlsaCreateCommand implements Callable<Integer> {
     }
     throw new ParameterException(spec.commandLine(), option + " must be one of "
         + Arrays.stream(constants).map(Object::toString).collect(Collectors.joining(", "))
-        + "; got \"" + value + "\"");
+        + "; got \"" + OneLineErrors.echo(value) + "\"");
   }
 
   private int inRange(String option, int value, int max) {

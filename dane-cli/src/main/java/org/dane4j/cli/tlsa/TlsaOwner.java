@@ -3,6 +3,7 @@ package org.dane4j.cli.tlsa;
 import java.net.IDN;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.dane4j.cli.OneLineErrors;
 
 /**
  * The owner name of a TLSA record, {@code _25._tcp.mx.example.com.} (RFC 6698 §3), built as hash-slinger's
@@ -45,12 +46,14 @@ record TlsaOwner(String host, String port, Transport transport) {
       try {
         ascii = IDN.toASCII(host);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("not a host name: \"" + host + "\" (" + e.getMessage() + ")", e);
+        throw new IllegalArgumentException("not a host name: \"" + OneLineErrors.echo(host) + "\" ("
+            + OneLineErrors.echoWithin(e.getMessage(), host) + ")", e);
       }
     }
     String dotted = ascii.endsWith(".") ? ascii : ascii + ".";
     if (!HOST.matcher(dotted).matches()) {
-      throw new IllegalArgumentException("not a host name: \"" + host + "\": use lower-case letters, digits"
+      throw new IllegalArgumentException("not a host name: \"" + OneLineErrors.echo(host) + "\": use lower-case"
+          + " letters, digits"
           + " and hyphens, in at least two labels of 1 to 63 characters, e.g. mx.example.com");
     }
     return dotted;
@@ -62,7 +65,7 @@ record TlsaOwner(String host, String port, Transport transport) {
     }
     int value = PORT.matcher(port).matches() ? Integer.parseInt(port) : -1;
     if (value < 1 || value > 65535) {
-      throw new IllegalArgumentException("port must be 1..65535 or *, got \"" + port + "\"");
+      throw new IllegalArgumentException("port must be 1..65535 or *, got \"" + OneLineErrors.echo(port) + "\"");
     }
     return Integer.toString(value);
   }

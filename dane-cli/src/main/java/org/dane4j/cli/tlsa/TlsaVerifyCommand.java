@@ -18,6 +18,7 @@ import org.dane4j.cli.CommandException;
 import org.dane4j.cli.Colors;
 import org.dane4j.cli.CommonOptions;
 import org.dane4j.cli.ExitCodes;
+import org.dane4j.cli.OneLineErrors;
 import org.dane4j.cli.Json;
 import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.cli.Table;
@@ -57,7 +58,7 @@ import picocli.CommandLine.Spec;
         " 2:not authenticated: no record matches, no usable TLSA record, no DANE, DNSSEC bogus, STARTTLS or"
             + " the connection failed",
         " 3:the DNS lookups failed or timed out (try again)", "64:wrong command line",
-        "66:an input file cannot be read", "69:a service is unavailable", "70:internal error"},
+        "66:an input file cannot be read or holds no usable data", "69:a service is unavailable", "70:internal error"},
     footer = {"", "Example: dane4j tlsa verify mx.example.nl"})
 public final class TlsaVerifyCommand implements Callable<Integer> {
   /** Exit code: a TLSA record authenticates the server at every address. */
@@ -90,7 +91,8 @@ public final class TlsaVerifyCommand implements Callable<Integer> {
     try {
       destination = Destination.relay(host, port);
     } catch (IllegalArgumentException e) {
-      throw new CommandException(ExitCodes.USAGE, "not a host name: '" + host + "': " + e.getMessage(), e);
+      throw new CommandException(ExitCodes.USAGE, "not a host name: '" + OneLineErrors.echo(host) + "': "
+          + OneLineErrors.echoWithin(e.getMessage(), host), e);
     }
     Instant now = Instant.now();
     Map<String, Object> doc = new LinkedHashMap<>();
