@@ -318,8 +318,8 @@ public final class DaneSmtpClient implements AutoCloseable {
     /**
      * The longest a delivery attempt waits for a connection permit to a server that already has
      * {@link #maxConnectionsPerHost(int)} connections, {@code connectionPermitTimeout} (default
-     * {@link DaneSmtpClient#DEFAULT_QUEUE_TIMEOUT}, 10 min); then that address is given up for this attempt, as if it did not
-     * answer, and the next one is tried.
+     * {@link DaneSmtpClient#DEFAULT_QUEUE_TIMEOUT}, 10 min); then that address is given up for this attempt,
+     * as if it did not answer, and the next one is tried.
      */
     public Builder connectionPermitTimeout(Duration t) {
       this.connectionPermitTimeout = check("connectionPermitTimeout", t);
@@ -328,8 +328,8 @@ public final class DaneSmtpClient implements AutoCloseable {
 
     /**
      * The longest a message waits for one of the {@link #maxDeliveriesPerDomain(int)} delivery slots of a
-     * recipient domain, {@code domainSlotTimeout} (default {@link DaneSmtpClient#DEFAULT_QUEUE_TIMEOUT}, 10 min); then its
-     * recipients in that domain are deferred, without a connection.
+     * recipient domain, {@code domainSlotTimeout} (default {@link DaneSmtpClient#DEFAULT_QUEUE_TIMEOUT},
+     * 10 min); then its recipients in that domain are deferred, without a connection.
      */
     public Builder domainSlotTimeout(Duration t) {
       this.domainSlotTimeout = check("domainSlotTimeout", t);
