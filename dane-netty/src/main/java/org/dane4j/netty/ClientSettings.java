@@ -6,7 +6,8 @@ import java.time.Duration;
 /** The validated settings of a {@link DaneSmtpClient}, shared by its sessions. */
 record ClientSettings(String ehloName, int mxPort, Duration connectTimeout, Duration greetingTimeout,
     Duration commandTimeout, Duration dataInitiationTimeout, Duration dataTerminationTimeout,
-    Duration handshakeTimeout, int maxReplyLineLength, int maxReplyLines, Duration idleConnectionTime,
+    Duration handshakeTimeout, Duration startTlsTimeout, int maxReplyLineLength, int maxReplyLines,
+    Duration idleConnectionTime,
     int maxMessagesPerConnection, Duration connectionReuseTimeLimit, SslProvider sslProvider) {
 
   /** Whether idle connections are kept for the next message (TLS-6). */

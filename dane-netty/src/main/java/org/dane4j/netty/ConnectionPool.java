@@ -9,6 +9,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,12 +21,24 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A permit belongs to a connection from its connect attempt until its channel closes. Idle connections
  * keep theirs; a waiter for another key closes one of them, so an idle connection never starves a new route.
+ * A waiter waits at most {@code connectionPermitTimeout} (checklist TLS-7); then its future fails with a
+ * {@link PermitTimeoutException} naming that limit, and it leaves the queue, so that a permit freed later goes
+ * to the next waiter and is never lost.
  */
 final class ConnectionPool {
   /** A connection ready for MAIL ({@code connection != null}), or a permit to open a new one. */
   record Lease(RouteConnection connection) {}
 
   private record Waiter(RouteKey key, CompletableFuture<Lease> future) {}
+
+  /** No connection permit for a server within {@code connectionPermitTimeout}. */
+  static final class PermitTimeoutException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    PermitTimeoutException(String message) {
+      super(message, null, false, false);
+    }
+  }
 
   private static final class Server {
     int open;
@@ -34,14 +48,22 @@ final class ConnectionPool {
 
   private final int maxPerServer;
   private final Duration idleTime;
+  private final Duration permitTimeout;
+  private final ScheduledExecutorService timers;
   private final Map<String, Server> servers = new HashMap<>();
   private int peak;
   private int reuses;
   private boolean closed;
 
-  ConnectionPool(int maxPerServer, Duration idleTime) {
+  /**
+   * A pool of at most {@code maxPerServer} connections per server, idle ones kept {@code idleTime}, a wait for
+   * a permit bounded by {@code permitTimeout} and timed on {@code timers}.
+   */
+  ConnectionPool(int maxPerServer, Duration idleTime, Duration permitTimeout, ScheduledExecutorService timers) {
     this.maxPerServer = maxPerServer;
     this.idleTime = idleTime;
+    this.permitTimeout = permitTimeout;
+    this.timers = timers;
   }
 
   /**
@@ -68,13 +90,32 @@ final class ConnectionPool {
         peak = Math.max(peak, s.open);
         return CompletableFuture.completedFuture(new Lease(null));
       }
-      s.waiting.add(new Waiter(mayReuse ? key : null, later));
+      Waiter waiter = new Waiter(mayReuse ? key : null, later);
+      s.waiting.add(waiter);
       victim = s.idle.pollFirst();
+      ScheduledFuture<?> timer = timers.schedule(() -> giveUp(key, waiter), permitTimeout.toMillis(),
+          TimeUnit.MILLISECONDS);
+      later.whenComplete((lease, e) -> timer.cancel(false));
     }
     if (victim != null) {
       victim.quit(); // an idle connection for another route: its close frees the permit for this waiter
     }
     return later;
+  }
+
+  /** The waiter's deadline passed: it leaves the queue, unless a permit or connection was handed to it already. */
+  private void giveUp(RouteKey key, Waiter waiter) {
+    int busy;
+    synchronized (this) {
+      Server s = servers.get(key.destination());
+      if (s == null || !s.waiting.remove(waiter)) {
+        return; // handed over in the meantime: the lease is the waiter's
+      }
+      busy = s.open;
+    }
+    waiter.future().completeExceptionally(new PermitTimeoutException("no connection to " + key.destination()
+        + " within " + Limits.named("connectionPermitTimeout", permitTimeout) + ": " + busy + " of at most "
+        + maxPerServer + " connections (maxConnectionsPerHost) stayed busy (TLS-7)"));
   }
 
   /** After a complete transaction: hand the connection to a waiter with its key, or keep it idle. */

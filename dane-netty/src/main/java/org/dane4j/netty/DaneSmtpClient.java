@@ -34,8 +34,32 @@ import org.dane4j.smtp.RecipientResult;
  * On DANE and ENCRYPT routes STARTTLS is mandatory and the DANE trust manager decides inside the handshake;
  * no MAIL command is ever sent when TLS is mandatory and not established (TLS-1, TLS-2). Bytes after the
  * {@code 220} to STARTTLS abort the session ({@link StartTlsUpgrade}, TLS-3); EHLO is repeated under TLS.
- * The message is sent with CRLF line endings and dot-stuffing. Each wait is bounded by its RFC 5321
- * §4.5.3.2 timeout; reply lines and lines per reply are bounded. Nothing blocks an event loop.
+ * A reply that arrives before its command was sent (pipelined by the server, or injected) aborts the session
+ * before that command is written (TLS-3). The message is sent with CRLF line endings and dot-stuffing.
+ * Nothing blocks an event loop.
+ *
+ * <p>Every wait has a deadline and every buffer a bound (checklist TLS-7); a limit that is crossed ends that
+ * attempt, and the reason names it. Set each on the {@link Builder}:
+ * <table>
+ *   <caption>Limits of a session</caption>
+ *   <tr><th>limit</th><th>default</th><th>bounds</th></tr>
+ *   <tr><td>{@code connectTimeout}</td><td>30 s</td><td>the TCP connect</td></tr>
+ *   <tr><td>{@code greetingTimeout}</td><td>5 min</td><td>the whole greeting (RFC 5321 §4.5.3.2.1)</td></tr>
+ *   <tr><td>{@code commandTimeout}</td><td>5 min</td><td>each reply to EHLO, STARTTLS, MAIL, RCPT, RSET,
+ *       QUIT, from the command's write to the reply's last line</td></tr>
+ *   <tr><td>{@code startTlsTimeout}</td><td>300 s</td><td>the STARTTLS upgrade, from the command to the end of
+ *       the handshake</td></tr>
+ *   <tr><td>{@code handshakeTimeout}</td><td>30 s</td><td>the TLS handshake</td></tr>
+ *   <tr><td>{@code dataInitiationTimeout}</td><td>2 min</td><td>the 354 reply to DATA</td></tr>
+ *   <tr><td>{@code dataTerminationTimeout}</td><td>10 min</td><td>sending the message and its reply</td></tr>
+ *   <tr><td>{@code connectionPermitTimeout}</td><td>10 min</td><td>the wait for one of
+ *       {@code maxConnectionsPerHost} (10) connections to a server</td></tr>
+ *   <tr><td>{@code domainSlotTimeout}</td><td>10 min</td><td>the wait for one of
+ *       {@code maxDeliveriesPerDomain} (20) deliveries to a recipient domain</td></tr>
+ *   <tr><td>{@code maxReplyLineLength}</td><td>2048 bytes</td><td>a reply line</td></tr>
+ *   <tr><td>{@code maxReplyLines}</td><td>100</td><td>the lines of one reply</td></tr>
+ * </table>
+ * After an attempt ends, whatever the reason, its connection permit and its domain's delivery slot are free.
  *
  * <p>The report has one {@link RecipientResult} per recipient: DELIVERED, FAILED (5xx to MAIL, RCPT or the
  * message; null MX) or DEFERRED (4xx, DNS failures, connection, STARTTLS or DANE failures on every route),
@@ -57,6 +81,12 @@ import org.dane4j.smtp.RecipientResult;
  * (use the {@code *Async} variants with your own executor).
  */
 public final class DaneSmtpClient implements AutoCloseable {
+  /**
+   * The default of {@code connectionPermitTimeout} and {@code domainSlotTimeout}, the waits for a free
+   * connection to a server and for a free delivery slot of a domain: 10 minutes.
+   */
+  public static final Duration DEFAULT_QUEUE_TIMEOUT = Duration.ofMinutes(10);
+
   private final DeliveryPlanner planner;
   private final EventLoopGroup group;
   private final boolean ownsGroup;
@@ -69,11 +99,11 @@ public final class DaneSmtpClient implements AutoCloseable {
     this.ownsGroup = b.group == null;
     this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(b.threads, NioIoHandler.newFactory()) : b.group;
     this.settings = new ClientSettings(b.ehloName, b.mxPort, b.connectTimeout, b.greetingTimeout, b.commandTimeout,
-        b.dataInitiationTimeout, b.dataTerminationTimeout, b.handshakeTimeout, b.maxReplyLineLength,
+        b.dataInitiationTimeout, b.dataTerminationTimeout, b.handshakeTimeout, b.startTlsTimeout, b.maxReplyLineLength,
         b.maxReplyLines, b.idleConnectionTime, b.maxMessagesPerConnection, b.connectionReuseTimeLimit,
         b.sslProvider == null ? DaneSslHandlers.defaultProvider() : b.sslProvider);
-    this.pool = new ConnectionPool(b.maxConnectionsPerHost, b.idleConnectionTime);
-    this.domains = new DomainLimiter(b.maxDeliveriesPerDomain);
+    this.pool = new ConnectionPool(b.maxConnectionsPerHost, b.idleConnectionTime, b.connectionPermitTimeout, group);
+    this.domains = new DomainLimiter(b.maxDeliveriesPerDomain, b.domainSlotTimeout, group);
   }
 
   /** A builder planning with {@code DeliveryPlanner.of(resolver)} (mode {@code dane}). */
@@ -118,7 +148,9 @@ public final class DaneSmtpClient implements AutoCloseable {
     List<CompletableFuture<List<RecipientResult>>> parts = new ArrayList<>();
     byDomain.forEach((domain, rcpts) -> parts.add(domains.run(domain, () -> planner
         .plan(Destination.domain(domain, settings.mxPort()))
-        .thenCompose(plan -> new DomainDelivery(settings, group, pool, from, rcpts, copy).run(plan)))));
+        .thenCompose(plan -> new DomainDelivery(settings, group, pool, from, rcpts, copy).run(plan)),
+        reason -> rcpts.stream().map(r -> new RecipientResult(r, RecipientResult.Status.DEFERRED, List.of(),
+            reason, null)).toList())));
     return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(x -> {
       List<RecipientResult> all = new ArrayList<>();
       parts.forEach(p -> all.addAll(p.join())); // all complete: join does not wait
@@ -177,6 +209,9 @@ public final class DaneSmtpClient implements AutoCloseable {
     private Duration dataInitiationTimeout = Duration.ofMinutes(2);
     private Duration dataTerminationTimeout = Duration.ofMinutes(10);
     private Duration handshakeTimeout = DaneSslHandlers.DEFAULT_HANDSHAKE_TIMEOUT;
+    private Duration startTlsTimeout = StartTlsUpgrade.DEFAULT_TIMEOUT;
+    private Duration connectionPermitTimeout = DEFAULT_QUEUE_TIMEOUT;
+    private Duration domainSlotTimeout = DEFAULT_QUEUE_TIMEOUT;
     private int maxReplyLineLength = 2048;
     private int maxReplyLines = 100;
     private int maxConnectionsPerHost = 10;
@@ -224,39 +259,80 @@ public final class DaneSmtpClient implements AutoCloseable {
       return this;
     }
 
-    /** The TCP connect timeout (default 30 s). */
+    /** The TCP connect timeout, {@code connectTimeout} (default 30 s). */
     public Builder connectTimeout(Duration t) {
       this.connectTimeout = check("connectTimeout", t);
       return this;
     }
 
-    /** The wait for the greeting (RFC 5321 §4.5.3.2.1: 5 min). */
+    /**
+     * The wait for the greeting, {@code greetingTimeout} (RFC 5321 §4.5.3.2.1: 5 min): an overall deadline for
+     * the whole reply, not reset by bytes trickling in.
+     */
     public Builder greetingTimeout(Duration t) {
       this.greetingTimeout = check("greetingTimeout", t);
       return this;
     }
 
-    /** The wait for replies to EHLO, STARTTLS, MAIL, RCPT, QUIT (RFC 5321 §4.5.3.2.2/3: 5 min). */
+    /**
+     * The wait for each reply to EHLO, STARTTLS, MAIL, RCPT, RSET, QUIT, {@code commandTimeout} (RFC 5321
+     * §4.5.3.2.2/3: 5 min): an overall deadline from writing the command to the reply's last line.
+     */
     public Builder commandTimeout(Duration t) {
       this.commandTimeout = check("commandTimeout", t);
       return this;
     }
 
-    /** The wait for the 354 reply to DATA (RFC 5321 §4.5.3.2.4: 2 min). */
+    /** The wait for the 354 reply to DATA, {@code dataInitiationTimeout} (RFC 5321 §4.5.3.2.4: 2 min). */
     public Builder dataInitiationTimeout(Duration t) {
       this.dataInitiationTimeout = check("dataInitiationTimeout", t);
       return this;
     }
 
-    /** The wait for sending the message and its final reply (RFC 5321 §4.5.3.2.5/6: 10 min). */
+    /**
+     * The wait for sending the message and its final reply, {@code dataTerminationTimeout} (RFC 5321
+     * §4.5.3.2.5/6: 10 min).
+     */
     public Builder dataTerminationTimeout(Duration t) {
       this.dataTerminationTimeout = check("dataTerminationTimeout", t);
       return this;
     }
 
-    /** The TLS handshake timeout (default 30 s). */
+    /** The TLS handshake timeout, {@code handshakeTimeout} (default 30 s), the trust manager's work included. */
     public Builder handshakeTimeout(Duration t) {
       this.handshakeTimeout = check("handshakeTimeout", t);
+      return this;
+    }
+
+    /**
+     * The deadline of the whole STARTTLS upgrade, {@code startTlsTimeout}: from writing STARTTLS to the end of
+     * the TLS handshake (default {@link StartTlsUpgrade#DEFAULT_TIMEOUT}, 300 s, as Postfix's
+     * {@code smtp_starttls_timeout}); within it, the reply is bounded by {@link #commandTimeout} and the
+     * handshake by {@link #handshakeTimeout}, whichever ends first.
+     */
+    public Builder startTlsTimeout(Duration t) {
+      this.startTlsTimeout = check("startTlsTimeout", t);
+      return this;
+    }
+
+    /**
+     * The longest a delivery attempt waits for a connection permit to a server that already has
+     * {@link #maxConnectionsPerHost(int)} connections, {@code connectionPermitTimeout} (default
+     * {@link DaneSmtpClient#DEFAULT_QUEUE_TIMEOUT}, 10 min); then that address is given up for this attempt,
+     * as if it did not answer, and the next one is tried.
+     */
+    public Builder connectionPermitTimeout(Duration t) {
+      this.connectionPermitTimeout = check("connectionPermitTimeout", t);
+      return this;
+    }
+
+    /**
+     * The longest a message waits for one of the {@link #maxDeliveriesPerDomain(int)} delivery slots of a
+     * recipient domain, {@code domainSlotTimeout} (default {@link DaneSmtpClient#DEFAULT_QUEUE_TIMEOUT},
+     * 10 min); then its recipients in that domain are deferred, without a connection.
+     */
+    public Builder domainSlotTimeout(Duration t) {
+      this.domainSlotTimeout = check("domainSlotTimeout", t);
       return this;
     }
 

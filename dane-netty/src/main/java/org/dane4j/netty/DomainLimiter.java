@@ -1,20 +1,29 @@
 package org.dane4j.netty;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * A per-recipient-domain bound on deliveries in progress, without blocking (Postfix's destination concurrency
  * limit): a delivery over the limit waits, as a future, for one to the same domain to end. Complements the
  * per-server connection limit of {@link ConnectionPool}: many domains may share one server, one domain may
- * have many servers.
+ * have many servers. The wait is bounded by {@code domainSlotTimeout} (checklist TLS-7): a delivery that gets
+ * no slot in time does not run, and leaves the queue, so a slot freed later goes to the next one.
  */
 final class DomainLimiter {
   private final int maxPerDomain;
+  private final Duration slotTimeout;
+  private final ScheduledExecutorService timers;
   private final Map<String, Slot> slots = new HashMap<>();
   private int peak;
 
@@ -23,33 +32,61 @@ final class DomainLimiter {
     final Queue<CompletableFuture<Void>> waiting = new ArrayDeque<>();
   }
 
-  DomainLimiter(int maxPerDomain) {
+  /** At most {@code maxPerDomain} deliveries per domain; a wait bounded by {@code slotTimeout}, on {@code timers}. */
+  DomainLimiter(int maxPerDomain, Duration slotTimeout, ScheduledExecutorService timers) {
     this.maxPerDomain = maxPerDomain;
+    this.slotTimeout = slotTimeout;
+    this.timers = timers;
   }
 
-  /** Runs {@code delivery} once a permit for {@code domain} is free, and frees it when the delivery ends. */
-  <T> CompletableFuture<T> run(String domain, Supplier<CompletableFuture<T>> delivery) {
-    return acquire(domain).thenCompose(x -> {
+  /**
+   * Runs {@code delivery} once a slot for {@code domain} is free, and frees it when the delivery ends; when no
+   * slot is free within {@code domainSlotTimeout}, completes with {@code noSlot} applied to the reason instead.
+   */
+  <T> CompletableFuture<T> run(String domain, Supplier<CompletableFuture<T>> delivery, Function<String, T> noSlot) {
+    CompletableFuture<Void> slot = acquire(domain);
+    return slot.handle((x, e) -> e).thenCompose(e -> {
+      if (e != null) {
+        return CompletableFuture.completedFuture(noSlot.apply(e.getMessage()));
+      }
       CompletableFuture<T> f;
       try {
         f = delivery.get();
-      } catch (RuntimeException e) {
-        f = CompletableFuture.failedFuture(e);
+      } catch (RuntimeException r) {
+        f = CompletableFuture.failedFuture(r);
       }
-      return f.whenComplete((r, e) -> release(domain));
+      return f.whenComplete((r, x) -> release(domain));
     });
   }
 
-  private synchronized CompletableFuture<Void> acquire(String domain) {
-    Slot slot = slots.computeIfAbsent(domain, d -> new Slot());
-    if (slot.active < maxPerDomain) {
-      slot.active++;
-      peak = Math.max(peak, slot.active);
-      return CompletableFuture.completedFuture(null);
-    }
+  private CompletableFuture<Void> acquire(String domain) {
     CompletableFuture<Void> wait = new CompletableFuture<>();
-    slot.waiting.add(wait);
+    synchronized (this) {
+      Slot slot = slots.computeIfAbsent(domain, d -> new Slot());
+      if (slot.active < maxPerDomain) {
+        slot.active++;
+        peak = Math.max(peak, slot.active);
+        return CompletableFuture.completedFuture(null);
+      }
+      slot.waiting.add(wait);
+    }
+    ScheduledFuture<?> timer = timers.schedule(() -> giveUp(domain, wait), slotTimeout.toMillis(),
+        TimeUnit.MILLISECONDS);
+    wait.whenComplete((x, e) -> timer.cancel(false));
     return wait;
+  }
+
+  /** The deadline passed: the waiter leaves the queue, unless a slot was handed to it already. */
+  private void giveUp(String domain, CompletableFuture<Void> wait) {
+    synchronized (this) {
+      Slot slot = slots.get(domain);
+      if (slot == null || !slot.waiting.remove(wait)) {
+        return; // the slot is the waiter's
+      }
+    }
+    wait.completeExceptionally(new TimeoutException("no delivery slot for " + domain
+        + " within " + Limits.named("domainSlotTimeout", slotTimeout) + ": " + maxPerDomain
+        + " deliveries to it (maxDeliveriesPerDomain) stayed in progress (TLS-7)"));
   }
 
   private void release(String domain) {
@@ -70,5 +107,11 @@ final class DomainLimiter {
   /** The most deliveries seen in progress to one domain at once (for tests). */
   synchronized int peak() {
     return peak;
+  }
+
+  /** Deliveries in progress to {@code domain} (for tests). */
+  synchronized int active(String domain) {
+    Slot slot = slots.get(domain);
+    return slot == null ? 0 : slot.active;
   }
 }

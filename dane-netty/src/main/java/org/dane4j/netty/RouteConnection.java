@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.smtp.SmtpRequestEncoder;
 import io.netty.handler.codec.smtp.SmtpRequests;
 import io.netty.handler.codec.smtp.SmtpResponse;
 import io.netty.handler.codec.smtp.SmtpResponseDecoder;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +48,7 @@ final class RouteConnection {
   private final AtomicBoolean closedOnce = new AtomicBoolean();
   private final SmtpConversation conversation;
   private final StartTlsUpgrade upgrade;
+  private final ReplyLimiter replyLimiter;
   private final long openedNanos = System.nanoTime();
   private Channel channel;
   private SmtpResponse lastEhlo;
@@ -58,9 +61,11 @@ final class RouteConnection {
     this.route = route;
     this.key = key;
     this.onClosed = onClosed;
-    this.conversation = new SmtpConversation(settings.greetingTimeout());
+    this.replyLimiter = new ReplyLimiter(settings.maxReplyLines());
+    this.conversation = new SmtpConversation(settings.greetingTimeout(), replyLimiter);
     this.upgrade = new StartTlsUpgrade(ctx -> DaneSslHandlers.forRoute(route, ctx.alloc(), route.port(),
-        settings.handshakeTimeout(), settings.sslProvider()), StartTlsUpgrade.DEFAULT_MAX_REPLY_BYTES);
+        settings.handshakeTimeout(), settings.sslProvider()), StartTlsUpgrade.DEFAULT_MAX_REPLY_BYTES,
+        settings.startTlsTimeout());
   }
 
   RouteKey key() {
@@ -83,7 +88,7 @@ final class RouteConnection {
           @Override
           protected void initChannel(Channel ch) {
             ch.pipeline().addLast("starttls", upgrade)
-                .addLast("reply-limit", new ReplyLimiter(settings.maxReplyLines()))
+                .addLast("reply-limit", replyLimiter)
                 .addLast("decoder", new SmtpResponseDecoder(settings.maxReplyLineLength()))
                 .addLast("encoder", new SmtpRequestEncoder())
                 .addLast("smtp", conversation);
@@ -121,7 +126,8 @@ final class RouteConnection {
   }
 
   private CompletableFuture<SmtpResponse> ehlo() {
-    return conversation.send(SmtpRequests.ehlo(settings.ehloName()), "EHLO", settings.commandTimeout())
+    return conversation.send(SmtpRequests.ehlo(settings.ehloName()), "EHLO", "commandTimeout",
+        settings.commandTimeout())
         .thenApply(r -> {
           lastEhlo = expect(r, "EHLO");
           return r;
@@ -138,7 +144,8 @@ final class RouteConnection {
       return CompletableFuture.completedFuture(null);
     }
     CompletableFuture<StartTlsUpgrade.Result> upgraded = upgrade.expectReply();
-    return conversation.send(new DefaultSmtpRequest(STARTTLS), "STARTTLS", settings.commandTimeout())
+    return conversation.send(new DefaultSmtpRequest(STARTTLS), "STARTTLS", "commandTimeout",
+        settings.commandTimeout())
         .thenCompose(reply -> {
           if (reply.code() != 220) {
             upgraded.exceptionally(e -> null);
@@ -170,7 +177,9 @@ final class RouteConnection {
     SmtpRequest mailFrom = SmtpRequests.mail(from, params.parameters().toArray(new CharSequence[0]));
     String mailLine = "MAIL FROM:<" + (from == null ? "" : from) + ">"
         + (params.parameters().isEmpty() ? "" : " " + String.join(" ", params.parameters()));
-    return conversation.send(utf8IfNeeded(mailFrom, mailLine), "MAIL", settings.commandTimeout()).thenCompose(mail -> {
+    CompletableFuture<SmtpResponse> sent = conversation.send(utf8IfNeeded(mailFrom, mailLine), "MAIL",
+        "commandTimeout", settings.commandTimeout());
+    return sent.thenCompose(mail -> {
       out.mailCode = mail.code();
       out.mailReply = text(mail);
       return mail.code() / 100 == 2 ? rcpt(recipients, 0, message, out) : CompletableFuture.completedFuture(null);
@@ -184,7 +193,7 @@ final class RouteConnection {
     }
     String r = recipients.get(i);
     return conversation.send(utf8IfNeeded(SmtpRequests.rcpt(r), "RCPT TO:<" + r + ">"), "RCPT",
-        settings.commandTimeout()).thenCompose(reply -> {
+        "commandTimeout", settings.commandTimeout()).thenCompose(reply -> {
       out.rcptCodes.put(r, reply.code());
       out.rcptReplies.put(r, text(reply));
       return rcpt(recipients, i + 1, message, out);
@@ -192,14 +201,17 @@ final class RouteConnection {
   }
 
   private CompletableFuture<Void> data(byte[] message, SessionOutcome out) {
-    return conversation.send(SmtpRequests.data(), "DATA", settings.dataInitiationTimeout()).thenCompose(go -> {
+    CompletableFuture<SmtpResponse> sent = conversation.send(SmtpRequests.data(), "DATA", "dataInitiationTimeout",
+        settings.dataInitiationTimeout());
+    return sent.thenCompose(go -> {
       if (go.code() != 354) {
         out.dataCode = go.code();
         out.dataReply = text(go);
         return CompletableFuture.completedFuture(null);
       }
       DefaultLastSmtpContent content = new DefaultLastSmtpContent(MessageData.stuff(channel.alloc(), message));
-      return conversation.send(content, "end of data", settings.dataTerminationTimeout()).thenAccept(done -> {
+      return conversation.send(content, "end of data", "dataTerminationTimeout",
+          settings.dataTerminationTimeout()).thenAccept(done -> {
         out.dataCode = done.code();
         out.dataReply = text(done);
       });
@@ -225,13 +237,14 @@ final class RouteConnection {
 
   /** RSET before a reused connection takes the next message: true when the server is ready for it (RFC 5321 §4.1.1.5). */
   CompletableFuture<Boolean> reset() {
-    return conversation.send(SmtpRequests.rset(), "RSET", settings.commandTimeout())
+    return conversation.send(SmtpRequests.rset(), "RSET", "commandTimeout", settings.commandTimeout())
         .handle((r, e) -> e == null && r.code() / 100 == 2);
   }
 
   /** QUIT, then close whatever the reply (RFC 5321 §4.1.1.10); safe from any thread. */
   void quit() {
-    channel.eventLoop().execute(() -> conversation.send(SmtpRequests.quit(), "QUIT", settings.commandTimeout())
+    channel.eventLoop().execute(() -> conversation.send(SmtpRequests.quit(), "QUIT", "commandTimeout",
+        settings.commandTimeout())
         .whenComplete((r, e) -> close()));
   }
 
@@ -283,13 +296,29 @@ final class RouteConnection {
       detail = cause.getMessage();
     } else if (tls != null && !upgrade.secured()) {
       type = FailureType.VALIDATION_FAILURE;
-      detail = "TLS handshake failed: " + cause;
+      detail = causedBy(cause, SslHandshakeTimeoutException.class)
+          ? "TLS handshake not complete within " + Limits.named("handshakeTimeout", settings.handshakeTimeout())
+              + " (TLS-7): " + cause.getMessage()
+          : "TLS handshake failed: " + cause;
+    } else if (!connected && cause instanceof ConnectTimeoutException) {
+      type = null;
+      detail = "cannot connect within " + Limits.named("connectTimeout", settings.connectTimeout()) + " (TLS-7): "
+          + cause.getMessage();
     } else {
       type = null;
       detail = connected ? String.valueOf(cause.getMessage()) : "cannot connect: " + cause.getMessage();
     }
     return new DeliveryAttempt(route, key.address(), org.dane4j.smtp.TlsVerdict.FAILED, v, null, null, type, true,
         detail);
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static SmtpResponse expect(SmtpResponse r, String what) {

@@ -4,7 +4,9 @@ import io.netty.channel.EventLoopGroup;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.dane4j.smtp.DeliveryAttempt;
 import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.TlsVerdict;
 
 /**
  * One delivery attempt of one message at one address of one route (RFC 5321 §3, RFC 7672 §2.2): on an idle
@@ -40,8 +42,15 @@ final class RouteSession {
   }
 
   private CompletableFuture<SessionOutcome> attempt(EventLoopGroup group, boolean mayReuse) {
-    return pool.acquire(key, mayReuse).thenCompose(lease -> {
-      RouteConnection reused = lease.connection();
+    CompletableFuture<ConnectionPool.Lease> leased = pool.acquire(key, mayReuse);
+    return leased.handle((lease, e) -> e).thenCompose(e -> {
+      if (e != null) { // no connection permit in time (TLS-7): not connected, nothing sent
+        SessionOutcome o = new SessionOutcome();
+        o.attempt = new DeliveryAttempt(route, key.address(), TlsVerdict.FAILED, null, null, null, null, true,
+            unwrap(e).getMessage());
+        return CompletableFuture.completedFuture(o);
+      }
+      RouteConnection reused = leased.join().connection(); // complete: join does not wait
       if (reused == null) {
         return fresh(group);
       }

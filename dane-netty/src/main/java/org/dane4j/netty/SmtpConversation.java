@@ -11,8 +11,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The last handler of a client channel: one command at a time, each reply completing its future on the event
- * loop, each wait bounded by its RFC 5321 §4.5.3.2 timeout. A reply nobody asked for (e.g. pipelined by an
- * attacker) closes the channel.
+ * loop, each wait bounded by its RFC 5321 §4.5.3.2 timeout — an overall deadline from writing the command to
+ * the reply's last line, not an idle timer that a server trickling one byte at a time could keep resetting
+ * (checklist TLS-7); the timeout's name is in the failure. A reply nobody asked for closes the channel, and so
+ * does a command that would be written while a reply the server sent earlier is still unread: a reply that
+ * arrives before its command was sent is a protocol violation, and taking it as the command's reply is the
+ * response injection of CVE-2011-0411 (RFC 3207 §4.2; checklist TLS-3) — for STARTTLS it would skip the
+ * {@link StartTlsUpgrade} guard altogether.
  */
 final class SmtpConversation extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
@@ -20,9 +25,16 @@ final class SmtpConversation extends ChannelInboundHandlerAdapter {
   private ScheduledFuture<?> timer;
   private Throwable failure;
   private final Duration greetingTimeout;
+  private final ReplyLimiter arrived;
+  private long consumed;
 
-  SmtpConversation(Duration greetingTimeout) {
+  /**
+   * A conversation whose greeting wait is bounded by {@code greetingTimeout}; {@code arrived} is the
+   * {@link ReplyLimiter} of the same pipeline, which counts the replies that have arrived.
+   */
+  SmtpConversation(Duration greetingTimeout, ReplyLimiter arrived) {
     this.greetingTimeout = greetingTimeout;
+    this.arrived = arrived;
     this.pending = new CompletableFuture<>();
   }
 
@@ -38,12 +50,16 @@ final class SmtpConversation extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    arm("greeting", greetingTimeout);
+    arm("greeting", "greetingTimeout", greetingTimeout);
     ctx.fireChannelActive();
   }
 
-  /** Writes a request (or message content) and waits for the reply; call on the event loop. */
-  CompletableFuture<SmtpResponse> send(Object request, String what, Duration timeout) {
+  /**
+   * Writes a request (or message content) and waits for the reply, at most {@code timeout} (the setting named
+   * {@code limit}) from now; call on the event loop. Refuses, and closes the channel, when a reply has already
+   * arrived (TLS-3): nothing is written then.
+   */
+  CompletableFuture<SmtpResponse> send(Object request, String what, String limit, Duration timeout) {
     if (failure != null) {
       io.netty.util.ReferenceCountUtil.release(request);
       return CompletableFuture.failedFuture(failure);
@@ -52,9 +68,18 @@ final class SmtpConversation extends ChannelInboundHandlerAdapter {
       io.netty.util.ReferenceCountUtil.release(request);
       return CompletableFuture.failedFuture(new IllegalStateException("a command is already pending"));
     }
+    long early = arrived.repliesReceived() - consumed;
+    if (early > 0 || arrived.partialReply()) {
+      io.netty.util.ReferenceCountUtil.release(request);
+      fail(new StartTlsUpgrade.ResponseInjectionException("protocol violation: "
+          + (early > 0 ? early + " reply(ies)" : "part of a reply") + " received before " + what
+          + " was sent; a reply before its command is never taken as its reply (possible response injection, "
+          + "CVE-2011-0411; RFC 3207 §4.2, TLS-3); closing without sending " + what));
+      return CompletableFuture.failedFuture(failure);
+    }
     pending = new CompletableFuture<>();
     CompletableFuture<SmtpResponse> mine = pending;
-    arm(what, timeout);
+    arm(what, limit, timeout);
     ctx.writeAndFlush(request).addListener(f -> {
       if (!f.isSuccess()) {
         fail(new IOException("cannot send " + what + ": " + f.cause().getMessage(), f.cause()));
@@ -63,13 +88,13 @@ final class SmtpConversation extends ChannelInboundHandlerAdapter {
     return mine;
   }
 
-  private void arm(String what, Duration timeout) {
+  private void arm(String what, String limit, Duration timeout) {
     cancelTimer();
     CompletableFuture<SmtpResponse> waiting = pending;
     timer = ctx.executor().schedule(() -> {
       if (pending == waiting && !waiting.isDone()) {
-        fail(new IOException("timeout: no reply to " + what + " within " + timeout.toSeconds()
-            + " s (RFC 5321 §4.5.3.2)"));
+        fail(new IOException("timeout: no complete reply to " + what + " within " + Limits.named(limit, timeout)
+            + (arrived.partialReply() ? ", only part of one arrived" : "") + " (RFC 5321 §4.5.3.2, TLS-7)"));
       }
     }, timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -91,6 +116,7 @@ final class SmtpConversation extends ChannelInboundHandlerAdapter {
       fail(new IOException("unexpected reply " + reply.code() + " while no command was pending; closing"));
       return;
     }
+    consumed++;
     cancelTimer();
     pending.complete(reply);
   }

@@ -6,10 +6,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.net.ssl.SSLSession;
 import org.dane4j.smtp.MxRoute;
@@ -34,10 +37,25 @@ import org.dane4j.tlsa.DaneVerification;
  * </ul>
  * Any other reply is passed on unchanged and the future fails with a {@link StartTlsRefusedException}.
  * After the upgrade the caller must send EHLO again and forget what it learnt before TLS.
+ *
+ * <p>The whole upgrade, from {@link #expectReply()} to the end of the handshake, has a deadline (checklist
+ * TLS-7; {@link #DEFAULT_TIMEOUT}, as Postfix's {@code smtp_starttls_timeout}): when it passes, the channel is
+ * closed and the future fails with an exception naming {@code startTlsTimeout}, whatever the server did — it
+ * never answered, it trickles its reply, or its handshake stalls — so no caller waits on it for ever.
+ *
+ * <p>The caller must not write {@code STARTTLS} while a reply the server sent earlier is still unread (the
+ * response decoder would hand that reply over as the answer to STARTTLS, past this guard); the
+ * {@link DaneSmtpClient} refuses to send any command then.
  */
 public final class StartTlsUpgrade extends ChannelDuplexHandler {
   /** The default bound on the STARTTLS reply, in bytes. */
   public static final int DEFAULT_MAX_REPLY_BYTES = 4096;
+
+  /**
+   * The default deadline of the whole upgrade, from arming to the end of the handshake: 300 s, as Postfix's
+   * {@code smtp_starttls_timeout}.
+   */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
 
   private enum State { PLAIN, ARMED, HANDSHAKING, TLS, FAILED }
 
@@ -55,6 +73,15 @@ public final class StartTlsUpgrade extends ChannelDuplexHandler {
     private static final long serialVersionUID = 1L;
 
     ResponseInjectionException(String message) {
+      super(message);
+    }
+  }
+
+  /** The STARTTLS upgrade did not complete within its deadline, {@code startTlsTimeout} (TLS-7). */
+  public static final class StartTlsTimeoutException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    StartTlsTimeoutException(String message) {
       super(message);
     }
   }
@@ -77,6 +104,9 @@ public final class StartTlsUpgrade extends ChannelDuplexHandler {
 
   private final Function<ChannelHandlerContext, DaneSslHandlers.RouteTls> tlsFactory;
   private final int maxReplyBytes;
+  private final Duration timeout;
+  private ChannelHandlerContext ctx;
+  private ScheduledFuture<?> timer;
   private State state = State.PLAIN;
   private ByteBuf reply;
   private int replyLineStart;
@@ -84,16 +114,34 @@ public final class StartTlsUpgrade extends ChannelDuplexHandler {
   private CompletableFuture<Result> future;
 
   /**
-   * An upgrade using {@code tlsFactory} to make the SSL handler when the 220 arrives.
+   * An upgrade using {@code tlsFactory} to make the SSL handler when the 220 arrives, with the
+   * {@link #DEFAULT_TIMEOUT}.
    *
    * @param maxReplyBytes the bound on the STARTTLS reply (64..65536)
    */
   public StartTlsUpgrade(Function<ChannelHandlerContext, DaneSslHandlers.RouteTls> tlsFactory, int maxReplyBytes) {
+    this(tlsFactory, maxReplyBytes, DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * An upgrade using {@code tlsFactory} to make the SSL handler when the 220 arrives.
+   *
+   * @param maxReplyBytes the bound on the STARTTLS reply (64..65536)
+   * @param timeout {@code startTlsTimeout}: the deadline from {@link #expectReply()} to the end of the
+   *     handshake (more than 0, at most 1 hour)
+   */
+  public StartTlsUpgrade(Function<ChannelHandlerContext, DaneSslHandlers.RouteTls> tlsFactory, int maxReplyBytes,
+      Duration timeout) {
     this.tlsFactory = Objects.requireNonNull(tlsFactory, "tlsFactory");
     if (maxReplyBytes < 64 || maxReplyBytes > 65536) {
       throw new IllegalArgumentException("maxReplyBytes must be 64..65536, got " + maxReplyBytes);
     }
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException("startTlsTimeout must be more than 0 and at most 1 hour, got " + timeout);
+    }
     this.maxReplyBytes = maxReplyBytes;
+    this.timeout = timeout;
   }
 
   /**
@@ -109,17 +157,37 @@ public final class StartTlsUpgrade extends ChannelDuplexHandler {
 
   /**
    * Arms the handler: call it on the channel's event loop right before writing {@code STARTTLS}. The future
-   * completes (on the event loop) when the handshake succeeded, or fails.
+   * completes (on the event loop) when the handshake succeeded, or fails — at the latest when the upgrade's
+   * deadline ({@code startTlsTimeout}) passes, which also closes the channel.
    *
-   * @throws IllegalStateException when called twice or after TLS
+   * @throws IllegalStateException when called twice or after TLS, or before the handler is in a pipeline
    */
   public CompletableFuture<Result> expectReply() {
     if (state != State.PLAIN) {
       throw new IllegalStateException("STARTTLS upgrade already " + state);
     }
+    if (ctx == null) {
+      throw new IllegalStateException("add the STARTTLS upgrade to the channel's pipeline first");
+    }
     state = State.ARMED;
     future = new CompletableFuture<>();
+    timer = ctx.executor().schedule(this::expire, timeout.toMillis(), TimeUnit.MILLISECONDS);
     return future;
+  }
+
+  private void expire() {
+    if (state == State.ARMED || state == State.HANDSHAKING) {
+      fail(ctx, new StartTlsTimeoutException("the STARTTLS upgrade did not complete within "
+          + Limits.named("startTlsTimeout", timeout) + ": " + (state == State.ARMED
+          ? "no complete reply to STARTTLS" : "the TLS handshake did not finish") + " (TLS-7); closing"));
+    }
+  }
+
+  private void cancelTimer() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
   }
 
   /** The SSL handler and its verification, once inserted. */
@@ -183,6 +251,7 @@ public final class StartTlsUpgrade extends ChannelDuplexHandler {
     String text = whole.toString(StandardCharsets.US_ASCII).strip();
     if (!text.startsWith("220")) {
       state = State.PLAIN;
+      cancelTimer();
       whole.writeBytes(in);
       ctx.fireChannelRead(whole);
       future.completeExceptionally(new StartTlsRefusedException(code(text), text));
@@ -207,6 +276,7 @@ public final class StartTlsUpgrade extends ChannelDuplexHandler {
     ssl.handshakeFuture().addListener(f -> {
       if (f.isSuccess() && state == State.HANDSHAKING) {
         state = State.TLS;
+        cancelTimer();
         future.complete(new Result(ssl.engine().getSession(), tls.verification().orElse(null),
             tls.authenticated()));
       } else if (!f.isSuccess()) {
@@ -230,6 +300,7 @@ public final class StartTlsUpgrade extends ChannelDuplexHandler {
       return;
     }
     state = State.FAILED;
+    cancelTimer();
     if (reply != null) {
       reply.release();
       reply = null;
@@ -270,7 +341,13 @@ public final class StartTlsUpgrade extends ChannelDuplexHandler {
   }
 
   @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
+    cancelTimer();
     if (reply != null) {
       reply.release();
       reply = null;

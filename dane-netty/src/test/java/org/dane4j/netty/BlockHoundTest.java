@@ -110,20 +110,27 @@ class BlockHoundTest {
         .contains("SleepyTrustManager.checkServerTrusted"));
   }
 
-  private enum Scenario { DANE_EE, REUSED, MISMATCH, OPPORTUNISTIC, NO_STARTTLS, NO_GREETING }
+  private enum Scenario { DANE_EE, REUSED, MISMATCH, OPPORTUNISTIC, NO_STARTTLS, NO_GREETING, PIPELINED_220,
+    STALLED_HANDSHAKE }
 
   private static RecipientResult deliver(Scenario s, boolean ownGroup) throws Exception {
     try (NettyLab lab = new NettyLab()) {
       MintedCertificate leaf = lab.leaf("mx.example.test");
-      SmtpFault fault = s == Scenario.NO_STARTTLS ? SmtpFault.NO_STARTTLS
-          : s == Scenario.NO_GREETING ? SmtpFault.NO_GREETING : null;
+      SmtpFault fault = switch (s) {
+        case NO_STARTTLS -> SmtpFault.NO_STARTTLS;
+        case NO_GREETING -> SmtpFault.NO_GREETING;
+        case PIPELINED_220 -> SmtpFault.PIPELINED_STARTTLS_REPLY;
+        case STALLED_HANDSHAKE -> SmtpFault.STALL_HANDSHAKE;
+        default -> null;
+      };
       lab.mx("mx.example.test", 2, leaf, b -> fault == null ? b : b.fault(fault));
       lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
       if (s != Scenario.OPPORTUNISTIC) {
         lab.tlsa("mx.example.test", ee311(s == Scenario.MISMATCH ? lab.leaf("mx.example.test") : leaf));
       }
       DaneSmtpClient.Builder b = DaneSmtpClient.builder(lab.resolver()).ehloName("sender.example.org")
-          .mxPort(lab.port()).greetingTimeout(Duration.ofMillis(s == Scenario.NO_GREETING ? 300 : 5000));
+          .mxPort(lab.port()).greetingTimeout(Duration.ofMillis(s == Scenario.NO_GREETING ? 300 : 5000))
+          .startTlsTimeout(Duration.ofMillis(s == Scenario.STALLED_HANDSHAKE ? 300 : 5000));
       if (!ownGroup) {
         b.eventLoopGroup(userGroup);
       }
@@ -139,7 +146,7 @@ class BlockHoundTest {
 
   @ParameterizedTest(name = "{0}, user group then own group")
   @EnumSource(Scenario.class)
-  @DisplayName("TLS-1 / TLS-2 / OUT-1: every delivery ends as expected and no event loop call blocks")
+  @DisplayName("TLS-1 / TLS-2 / TLS-3 / TLS-7 / OUT-1: every delivery ends as expected and no event loop call blocks")
   void noBlockingCalls(Scenario s) throws Exception {
     for (boolean ownGroup : new boolean[] {false, true}) {
       BLOCKING.clear();
@@ -155,6 +162,8 @@ class BlockHoundTest {
         case MISMATCH -> assertThat(r.failureType()).as("%s", r).isEqualTo(FailureType.CERTIFICATE_NOT_TRUSTED);
         case NO_STARTTLS -> assertThat(r.failureType()).as("%s", r).isEqualTo(FailureType.STARTTLS_NOT_SUPPORTED);
         case NO_GREETING -> assertThat(r.reason()).as("%s", r).contains("greeting");
+        case PIPELINED_220 -> assertThat(r.reason()).as("%s", r).contains("received before STARTTLS was sent");
+        case STALLED_HANDSHAKE -> assertThat(r.reason()).as("%s", r).contains("startTlsTimeout");
         default -> throw new AssertionError(s);
       }
       boolean delivered = s == Scenario.DANE_EE || s == Scenario.REUSED || s == Scenario.OPPORTUNISTIC;

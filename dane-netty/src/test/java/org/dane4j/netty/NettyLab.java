@@ -48,9 +48,14 @@ final class NettyLab extends MailWorld {
   }
 
   DaneSmtpClient client() {
+    return builder().build();
+  }
+
+  /** The builder of {@link #client()}: 5 s for connect, greeting, each command and the handshake. */
+  DaneSmtpClient.Builder builder() {
     return DaneSmtpClient.builder(resolver()).ehloName("sender.example.org").mxPort(port() == 0 ? 25 : port())
         .connectTimeout(Duration.ofSeconds(5)).greetingTimeout(Duration.ofSeconds(5))
-        .commandTimeout(Duration.ofSeconds(5)).handshakeTimeout(Duration.ofSeconds(5)).build();
+        .commandTimeout(Duration.ofSeconds(5)).handshakeTimeout(Duration.ofSeconds(5));
   }
 
   static byte[] message(String... to) {

@@ -140,6 +140,55 @@ class StartTlsUpgradeTest {
     ch.finishAndReleaseAll();
   }
 
+  @Test
+  @DisplayName("TLS-7: no reply to STARTTLS within startTlsTimeout: the future fails naming the limit, the channel closes")
+  void tls7_upgradeDeadlineWithoutReply() {
+    StartTlsUpgrade upgrade = new StartTlsUpgrade(ctx -> { throw new AssertionError("no 220 came"); },
+        StartTlsUpgrade.DEFAULT_MAX_REPLY_BYTES, Duration.ofSeconds(2));
+    Sink sink = new Sink();
+    EmbeddedChannel ch = new EmbeddedChannel(upgrade, new SmtpResponseDecoder(1000), sink);
+    ch.freezeTime();
+    CompletableFuture<StartTlsUpgrade.Result> f = upgrade.expectReply();
+    ch.writeInbound(ascii("220 2.0.0 Rea")); // a reply that never ends
+    ch.advanceTimeBy(1900, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(f).isNotDone();
+    ch.advanceTimeBy(200, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(failureOf(f)).isInstanceOf(StartTlsUpgrade.StartTlsTimeoutException.class)
+        .hasMessageContaining("startTlsTimeout (2 s)").hasMessageContaining("no complete reply to STARTTLS");
+    assertThat(ch.isOpen()).isFalse();
+    assertThat((Object) ch.readInbound()).isNull();
+  }
+
+  @Test
+  @DisplayName("TLS-7: a handshake still running at startTlsTimeout fails the upgrade, whatever the handshake timeout")
+  void tls7_upgradeDeadlineDuringHandshake() {
+    StartTlsUpgrade upgrade = new StartTlsUpgrade(ctx -> DaneSslHandlers.create(null, dane(LEAF), ctx.alloc(),
+        "mx.example.test", 25, Duration.ofMinutes(5)), StartTlsUpgrade.DEFAULT_MAX_REPLY_BYTES, Duration.ofSeconds(2));
+    Sink sink = new Sink();
+    EmbeddedChannel ch = new EmbeddedChannel(upgrade, new SmtpResponseDecoder(1000), sink);
+    ch.freezeTime();
+    CompletableFuture<StartTlsUpgrade.Result> f = upgrade.expectReply();
+    ch.writeInbound(ascii("220 2.0.0 Ready to start TLS\r\n"));
+    ch.releaseInbound();
+    ch.releaseOutbound(); // the ClientHello, never answered
+    ch.advanceTimeBy(3, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(failureOf(f)).isInstanceOf(StartTlsUpgrade.StartTlsTimeoutException.class)
+        .hasMessageContaining("startTlsTimeout (2 s)").hasMessageContaining("handshake did not finish");
+    assertThat(upgrade.secured()).isFalse();
+    assertThat(ch.isOpen()).isFalse();
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  @DisplayName("TLS-7: startTlsTimeout is checked when set")
+  void tls7_upgradeDeadlineValidated() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new StartTlsUpgrade(ctx -> null, 4096, Duration.ZERO))
+        .hasMessageContaining("startTlsTimeout");
+  }
+
   /** Connects to a TLS server, arms the upgrade and plays the 220 as if the server had sent it. */
   private static CompletableFuture<StartTlsUpgrade.Result> handshake(EventLoopGroup group, TlsTestServer server,
       StartTlsUpgrade upgrade, StringBuilder received, Channel[] opened) throws Exception {

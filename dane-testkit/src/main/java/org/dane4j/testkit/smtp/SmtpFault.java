@@ -35,6 +35,30 @@ public enum SmtpFault {
   /** The greeting is sent, then nothing more: commands are read and recorded, never answered. */
   NEVER_REPLY_AFTER_GREETING,
   /**
+   * Before TLS, the EHLO reply is followed, in the same write (and so the same TCP segment), by
+   * {@code 220 2.0.0 Ready to start TLS} — a reply to a STARTTLS the client has not sent yet. The server then
+   * takes STARTTLS as answered: when the client sends it, no further reply comes and the server waits for the
+   * TLS handshake. A client that takes the early 220 as its reply skips its injection guard (checklist TLS-3).
+   */
+  PIPELINED_STARTTLS_REPLY,
+  /**
+   * The first multi-line reply (normally the EHLO reply) is cut after its first line; then the server goes
+   * silent, reading and recording commands without answering: the client waits for the rest of a reply.
+   */
+  STALL_MID_REPLY,
+  /**
+   * Every reply, the greeting included, is written one byte at a time, with
+   * {@link SmtpTestServer.Builder#trickle(java.time.Duration)} (200 ms by default) between bytes: a slowloris
+   * server that keeps a per-read timeout from firing.
+   */
+  TRICKLE_REPLIES,
+  /**
+   * After {@code 220 2.0.0 Ready to start TLS} the server reads and records what the client sends (its
+   * ClientHello) but never answers, until the client closes or the idle timeout passes: the client's handshake
+   * stalls.
+   */
+  STALL_HANDSHAKE,
+  /**
    * In the DATA phase, the server closes the connection as soon as it has received the first line of the
    * message (or the end-of-data line, for an empty message), without replying. The message is not stored.
    */

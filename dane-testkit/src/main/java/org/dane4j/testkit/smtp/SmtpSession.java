@@ -38,6 +38,8 @@ final class SmtpSession implements Runnable {
   private boolean greeted;        // EHLO or HELO accepted since the start or since TLS began
   private boolean silent;         // never reply again
   private boolean closing;
+  private boolean startTlsAnswered; // PIPELINED_STARTTLS_REPLY: the 220 went out with the EHLO reply
+  private boolean cutOnce;          // STALL_MID_REPLY fired on this connection
   private volatile boolean abortive;   // close without a TLS close_notify
   private String mailFrom;
   private final List<String> rcptTo = new ArrayList<>();
@@ -210,6 +212,12 @@ final class SmtpSession implements Runnable {
       greeted = true;
       resetTransaction();
     }
+    if (tls == null && positive(reply) && server.hasFault(SmtpFault.PIPELINED_STARTTLS_REPLY)) {
+      record.fired(SmtpFault.PIPELINED_STARTTLS_REPLY);
+      startTlsAnswered = true;
+      write(reply + "\r\n" + scriptedOr("STARTTLS", "220 2.0.0 Ready to start TLS") + "\r\n"); // one segment
+      return;
+    }
     reply(reply);
   }
 
@@ -266,11 +274,18 @@ final class SmtpSession implements Runnable {
       record.discardedAfterStartTls(pipelined);
     }
     input = null;
-    if (server.hasFault(SmtpFault.INJECT_AFTER_STARTTLS)) {
+    if (startTlsAnswered) {
+      // PIPELINED_STARTTLS_REPLY: the 220 went out with the EHLO reply; straight to the handshake
+    } else if (server.hasFault(SmtpFault.INJECT_AFTER_STARTTLS)) {
       record.fired(SmtpFault.INJECT_AFTER_STARTTLS);
       write(ready + "\r\n" + server.injection());   // one write: one TCP segment
     } else {
       reply(ready);
+    }
+    if (server.hasFault(SmtpFault.STALL_HANDSHAKE)) {
+      record.fired(SmtpFault.STALL_HANDSHAKE);
+      stallHandshake();
+      return;
     }
     if (server.hasFault(SmtpFault.HANDSHAKE_FAIL)) {
       record.fired(SmtpFault.HANDSHAKE_FAIL);
@@ -278,6 +293,21 @@ final class SmtpSession implements Runnable {
       return;
     }
     handshake();
+  }
+
+  /** Reads and records what the client sends (its ClientHello, ...), never answering, until it closes. */
+  private void stallHandshake() {
+    byte[] buffer = new byte[1 << 14];
+    try {
+      for (int n = rawIn.read(buffer); n >= 0; n = rawIn.read(buffer)) {
+        record.handshake(buffer, 0, n);
+      }
+    } catch (IOException e) {
+      // the idle timeout passed, or the client is gone
+    }
+    record.handshakeFailed("STALL_HANDSHAKE fault: the handshake was never answered");
+    closing = true;
+    abortive = true;
   }
 
   /** Reads the client's first TLS record (or whatever it sends), then answers with a fatal alert and closes. */
@@ -517,7 +547,25 @@ final class SmtpSession implements Runnable {
         Thread.sleep(delay.toMillis());
       }
     }
-    output.write(text.getBytes(StandardCharsets.UTF_8));
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    int crlf = text.indexOf("\r\n");
+    int firstLine = crlf < 0 ? 0 : text.substring(0, crlf + 2).getBytes(StandardCharsets.UTF_8).length;
+    if (!cutOnce && firstLine > 0 && firstLine < bytes.length && server.hasFault(SmtpFault.STALL_MID_REPLY)) {
+      record.fired(SmtpFault.STALL_MID_REPLY);
+      cutOnce = true;
+      silent = true;
+      bytes = java.util.Arrays.copyOf(bytes, firstLine);
+    }
+    if (server.hasFault(SmtpFault.TRICKLE_REPLIES)) {
+      record.fired(SmtpFault.TRICKLE_REPLIES);
+      for (byte b : bytes) {
+        output.write(b);
+        output.flush();
+        Thread.sleep(server.trickleInterval().toMillis());
+      }
+      return;
+    }
+    output.write(bytes);
     output.flush();
   }
 

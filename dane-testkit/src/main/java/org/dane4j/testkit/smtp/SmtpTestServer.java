@@ -74,6 +74,7 @@ public final class SmtpTestServer implements AutoCloseable {
   private final String greeting;
   private final String injection;
   private final Duration replyDelay;
+  private final Duration trickleInterval;
   private final Duration idleTimeout;
   private final boolean smtputf8;
   private final String[] tlsProtocols;
@@ -99,6 +100,7 @@ public final class SmtpTestServer implements AutoCloseable {
     this.greeting = builder.greeting != null ? builder.greeting : "220 " + hostname + " ESMTP dane4j-testkit";
     this.injection = builder.injection;
     this.replyDelay = builder.replyDelay;
+    this.trickleInterval = builder.trickleInterval;
     this.idleTimeout = builder.idleTimeout;
     this.smtputf8 = builder.smtputf8;
     this.tlsProtocols = builder.tlsProtocols.clone();
@@ -347,6 +349,10 @@ public final class SmtpTestServer implements AutoCloseable {
     return replyDelay;
   }
 
+  Duration trickleInterval() {
+    return trickleInterval;
+  }
+
   Duration idleTimeout() {
     return idleTimeout;
   }
@@ -518,6 +524,7 @@ public final class SmtpTestServer implements AutoCloseable {
     private final EnumSet<SmtpFault> faults = EnumSet.noneOf(SmtpFault.class);
     private final Map<String, Script> scripts = new LinkedHashMap<>();
     private Duration replyDelay = Duration.ofSeconds(1);
+    private Duration trickleInterval = Duration.ofMillis(200);
     private String injection = "250-injected\r\n250 OK\r\n";
     private String greeting;
     private String[] tlsProtocols = {"TLSv1.3", "TLSv1.2"};
@@ -658,6 +665,20 @@ public final class SmtpTestServer implements AutoCloseable {
       }
       this.replyDelay = delay;
       faults.add(SmtpFault.SLOW_REPLIES);
+      return this;
+    }
+
+    /**
+     * Writes every reply one byte at a time, {@code interval} apart, and switches
+     * {@link SmtpFault#TRICKLE_REPLIES} on (200 ms by default).
+     */
+    public Builder trickle(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative() || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("a trickle interval from 0 to 1 minute: " + interval);
+      }
+      this.trickleInterval = interval;
+      faults.add(SmtpFault.TRICKLE_REPLIES);
       return this;
     }
 

@@ -124,6 +124,71 @@ class SmtpFaultTest {
   }
 
   @Test
+  @DisplayName("PIPELINED_STARTTLS_REPLY sends the EHLO reply and a 220 in one segment; STARTTLS then gets no reply, TLS follows")
+  void pipelinedStartTlsReply() throws Exception {
+    try (SmtpTestServer server = server().fault(SmtpFault.PIPELINED_STARTTLS_REPLY).start();
+        RawSmtpClient client = RawSmtpClient.connect(server.address())) {
+      client.readReply();
+      client.send("EHLO client.test\r\n");
+      String segment = client.readOnce();
+      assertThat(segment).startsWith("250-mx.example.test greets client.test\r\n")
+          .endsWith("250 STARTTLS\r\n220 2.0.0 Ready to start TLS\r\n");
+      client.send("STARTTLS\r\n");
+      client.startTls(trustingRoot, "mx.example.test"); // no second 220: the handshake follows STARTTLS at once
+      assertThat(client.command("EHLO client.test")).startsWith("250-mx.example.test greets client.test\r\n");
+      assertThat(server.connections().get(0).faultsFired()).containsExactly(SmtpFault.PIPELINED_STARTTLS_REPLY);
+    }
+  }
+
+  @Test
+  @DisplayName("STALL_MID_REPLY sends the first line of the EHLO reply, then nothing")
+  void stallMidReply() throws Exception {
+    try (SmtpTestServer server = server().fault(SmtpFault.STALL_MID_REPLY).start();
+        RawSmtpClient client = RawSmtpClient.connect(server.address(), SHORT)) {
+      assertThat(client.readReply()).startsWith("220 ");
+      client.send("EHLO client.test\r\n");
+      assertThat(client.readOnce()).isEqualTo("250-mx.example.test greets client.test\r\n");
+      client.send("NOOP\r\n");
+      assertThatThrownBy(client::read).isInstanceOf(SocketTimeoutException.class);
+      assertThat(server.connections().get(0).commands()).containsExactly("EHLO client.test", "NOOP");
+      assertThat(server.firedCount(SmtpFault.STALL_MID_REPLY)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  @DisplayName("TRICKLE_REPLIES writes the greeting one byte per interval")
+  void trickleReplies() throws Exception {
+    try (SmtpTestServer server = server().trickle(Duration.ofMillis(20)).start();
+        RawSmtpClient client = RawSmtpClient.connect(server.address())) {
+      long start = System.nanoTime();
+      String greeting = client.readReply();
+      long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertThat(greeting).startsWith("220 mx.example.test");
+      assertThat(elapsedMs).as("%d bytes, 20 ms apart", greeting.length()).isGreaterThanOrEqualTo(
+          20L * (greeting.length() - 1));
+      assertThat(server.firedCount(SmtpFault.TRICKLE_REPLIES)).isPositive();
+    }
+  }
+
+  @Test
+  @DisplayName("STALL_HANDSHAKE answers STARTTLS with 220, records the ClientHello and never answers it")
+  void stallHandshake() throws Exception {
+    try (SmtpTestServer server = server().fault(SmtpFault.STALL_HANDSHAKE).start()) {
+      try (RawSmtpClient client = RawSmtpClient.connect(server.address(), SHORT)) {
+        client.readReply();
+        client.command("EHLO client.test");
+        assertThat(client.command("STARTTLS")).isEqualTo("220 2.0.0 Ready to start TLS\r\n");
+        assertThatThrownBy(() -> client.startTls(trustingRoot, "mx.example.test"))
+            .isInstanceOf(SocketTimeoutException.class);
+      }
+      assertThat(server.awaitConnectionsClosed(1, WAIT)).isTrue();
+      SmtpConnection connection = server.connections().get(0);
+      assertThat(connection.handshakeBytes()).isNotEmpty();
+      assertThat(connection.handshakeFailure()).hasValueSatisfying(r -> assertThat(r).contains("STALL_HANDSHAKE"));
+    }
+  }
+
+  @Test
   @DisplayName("the injected text can be a whole reply of the test's choosing")
   void customInjection() throws Exception {
     try (SmtpTestServer server = server().fault(SmtpFault.INJECT_AFTER_STARTTLS).injection("250 2.1.0 Ok").start();
