@@ -8,8 +8,10 @@ package org.dane4j.cli;
  * <pre>
  *  0  every recipient delivered
  *  1  at least one recipient deferred (try again later), none failed
- *  2  at least one recipient failed permanently (bounce)
- * 64  the command line is wrong (missing --to, a resolver given as a name, an invalid address)
+ *  2  at least one recipient failed permanently (bounce), an envelope address refused before sending
+ *     included: a --to that cannot be sent to fails alone, a --from that cannot be used fails every
+ *     recipient (checklist IN-1, the same rules as the library's)
+ * 64  the command line is wrong (missing --to, a resolver given as a name, a bad --ehlo)
  * 66  an input file cannot be read (--eml, --trust-anchor)
  * 69  a service is unavailable: no resolver configured, the message could not be handed over at all
  * 70  internal error (a bug; --verbose prints the stack trace)

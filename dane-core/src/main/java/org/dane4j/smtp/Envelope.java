@@ -63,7 +63,7 @@ public final class Envelope {
   private final Map<String, List<String>> domains;
   private final Map<String, RecipientResult> refused;
 
-  private Envelope(String sender, List<String> given) {
+  private Envelope(String sender, List<String> given, boolean relayed) {
     this.sender = sender;
     this.senderProblem = problem(sender, false);
     List<String> distinct = new ArrayList<>();
@@ -75,15 +75,16 @@ public final class Envelope {
         continue;
       }
       distinct.add(r);
-      String problem = problem(r, true);
+      String problem = problem(r, true, relayed);
       if (problem != null) {
         failed.put(r, refusal(r, "recipient " + quote(r) + " refused before sending: " + problem));
       } else if (senderProblem != null) {
         failed.put(r, refusal(r, "envelope sender " + quote(sender) + " refused before sending: " + senderProblem
             + "; nothing was sent to any recipient"));
       } else {
-        byDomain.computeIfAbsent(HostNames.check(r.substring(r.lastIndexOf('@') + 1)), d -> new ArrayList<>())
-            .add(r);
+        String domain = r.substring(r.lastIndexOf('@') + 1);
+        byDomain.computeIfAbsent(domain.startsWith("[") ? domain.toLowerCase(Locale.ROOT) : HostNames.check(domain),
+            d -> new ArrayList<>()).add(r);
       }
     }
     this.recipients = List.copyOf(distinct);
@@ -102,12 +103,28 @@ public final class Envelope {
    * @throws IllegalArgumentException when there is no recipient
    */
   public static Envelope of(String sender, List<String> recipients) {
+    return checked(sender, recipients, false);
+  }
+
+  /**
+   * Checks an envelope for a relay (smarthost, POL-2), which routes the mail on: the same rules, except that
+   * a recipient at an address literal is accepted (DANE applies to the relay's name, and the relay finds the
+   * recipient's server). {@link #domains()} then holds such a literal as a key, lower-case.
+   *
+   * @throws NullPointerException when the sender, the list or a recipient is null
+   * @throws IllegalArgumentException when there is no recipient
+   */
+  public static Envelope forRelay(String sender, List<String> recipients) {
+    return checked(sender, recipients, true);
+  }
+
+  private static Envelope checked(String sender, List<String> recipients, boolean relayed) {
     Objects.requireNonNull(sender, "sender");
     Objects.requireNonNull(recipients, "recipients");
     if (recipients.isEmpty()) {
       throw new IllegalArgumentException("at least one recipient is required");
     }
-    return new Envelope(sender, recipients);
+    return new Envelope(sender, recipients, relayed);
   }
 
   /**
@@ -212,6 +229,11 @@ public final class Envelope {
 
   /** What is wrong with an address, or null. */
   static String problem(String address, boolean recipient) {
+    return problem(address, recipient, !recipient);
+  }
+
+  /** What is wrong with an address, or null; {@code literalOk}: whether the domain may be an address literal. */
+  private static String problem(String address, boolean recipient, boolean literalOk) {
     if (address.isEmpty()) {
       return recipient ? "an empty address" : null;
     }
@@ -250,7 +272,7 @@ public final class Envelope {
       return "not an address: the local part is neither a dot-string nor a quoted string (RFC 5321 §4.1.2)";
     }
     if (domain.startsWith("[")) {
-      if (recipient) {
+      if (!literalOk) {
         return "an address literal (" + quote(domain) + ") cannot be delivered to with DANE: a DANE sender "
             + "finds the servers and their TLSA records through the recipient's DNS domain, and a literal has "
             + "no MX or TLSA record to look up (RFC 7672 §2.2); use an address at a domain name";

@@ -87,6 +87,14 @@ class EnvelopeTest {
   }
 
   @Test
+  @DisplayName("IN-1: through a relay a recipient at a valid address literal is accepted, a bad literal is not")
+  void in1_relayAcceptsRecipientLiterals() {
+    Envelope e = Envelope.forRelay(OK_SENDER, List.of("carol@[192.0.2.1]", "dan@[192.0.2.999]", "bob@example.com"));
+    assertThat(e.domains()).containsOnlyKeys("[192.0.2.1]", "example.com");
+    assertThat(e.refused()).singleElement().satisfies(r -> assertThat(r.reason()).contains("not an address literal"));
+  }
+
+  @Test
   @DisplayName("IN-1: a sender at an address literal or the null reverse-path is accepted; a bad literal is not")
   void in1_senderLiteralAndNullSender() {
     assertThat(Envelope.problem("alice@[192.0.2.1]", false)).isNull();
