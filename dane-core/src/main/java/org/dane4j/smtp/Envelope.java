@@ -53,8 +53,8 @@ public final class Envelope {
   /** qtextSMTP (32-33, 35-91, 93-126, UTF-8) or a quoted-pairSMTP (backslash, 32-126). */
   private static final Pattern QUOTED_STRING =
       Pattern.compile("\"([\\x20\\x21\\x23-\\x5b\\x5d-\\x7e\\x{80}-\\x{10FFFF}]|\\\\[\\x20-\\x7e])*\"");
-  private static final Pattern IPV4 =
-      Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+  private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  private static final Pattern IPV4 = Pattern.compile("(" + OCTET + "\\.){3}" + OCTET);
   private static final Pattern IPV6 = Pattern.compile("IPv6:[0-9A-Fa-f:.]{2,45}", Pattern.CASE_INSENSITIVE);
 
   private final String sender;
@@ -293,7 +293,8 @@ public final class Envelope {
   /** What is wrong with an address literal {@code [...]} (RFC 5321 §4.1.3), or null. */
   private static String literalProblem(String literal) {
     String inner = literal.length() >= 2 && literal.endsWith("]") ? literal.substring(1, literal.length() - 1) : null;
-    if (inner == null || !(IPV4.matcher(inner).matches() || IPV6.matcher(inner).matches() && inner.indexOf(':', 5) > 0)) {
+    boolean ipv6 = inner != null && IPV6.matcher(inner).matches() && inner.indexOf(':', 5) > 0;
+    if (inner == null || !(ipv6 || IPV4.matcher(inner).matches())) {
       return "not an address literal: [IPv4] or [IPv6:...] (RFC 5321 §4.1.3)";
     }
     return null;

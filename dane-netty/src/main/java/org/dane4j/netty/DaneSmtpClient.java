@@ -37,8 +37,8 @@ import org.dane4j.smtp.RecipientResult;
  * §4.5.3.2 timeout; reply lines and lines per reply are bounded. Nothing blocks an event loop.
  *
  * <p>The report has one {@link RecipientResult} per recipient: DELIVERED, FAILED (an envelope address refused
- * before sending, IN-1; 5xx to MAIL, RCPT or the message; null MX) or DEFERRED (4xx, DNS failures, connection, STARTTLS or DANE failures on every route),
- * with every attempt made (OUT-1). Simultaneous connections to one server are bounded
+ * before sending, IN-1; 5xx to MAIL, RCPT or the message; null MX) or DEFERRED (4xx, DNS failures, connection,
+ * STARTTLS or DANE failures on every route), with every attempt made (OUT-1). Simultaneous connections to one server are bounded
  * ({@link Builder#maxConnectionsPerHost(int)}), and so are deliveries in progress to one recipient domain
  * ({@link Builder#maxDeliveriesPerDomain(int)}).
  *

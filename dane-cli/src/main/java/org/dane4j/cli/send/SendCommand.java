@@ -57,7 +57,8 @@ import picocli.CommandLine.Spec;
         + " and why."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {" 0:every recipient delivered", " 1:at least one deferred (try again later), none failed",
-        " 2:at least one failed permanently (an address refused before sending included)", "64:wrong command line", "66:an input file cannot be read",
+        " 2:at least one failed permanently (an address refused before sending included)",
+        "64:wrong command line", "66:an input file cannot be read",
         "69:a service is unavailable (no resolver, no handover)", "70:internal error"})
 public final class SendCommand implements Callable<Integer> {
   private static final String DEFAULT_SUBJECT = "dane4j test message";

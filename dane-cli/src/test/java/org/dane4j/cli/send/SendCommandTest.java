@@ -277,6 +277,17 @@ class SendCommandTest {
   }
 
   @Test
+  @DisplayName("IN-1: a --to with a CR fails alone, is shown escaped, and the other --to is delivered")
+  void in1_recipientWithACrFailsAloneAndIsPrintedEscaped() {
+    CliRun run = send("--to", "ivy\r@" + GOOD, "--to", "jack@" + GOOD);
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.FAILED);
+    assertThat(run.out()).doesNotContain("\r").containsPattern("ivy\\\\u000d@good\\S* +failed")
+        .containsPattern("jack@good\\S* +delivered").contains("control character (CR)")
+        .contains("1 of 2 recipients delivered; 0 deferred, 1 failed.");
+  }
+
+  @Test
   void bodyAndEmlTogetherAreAUsageError() {
     CliRun run = CliRun.of("send", "--from", "a@b.test", "--to", "c@d.test", "--body", "x", "--eml", "f");
 
