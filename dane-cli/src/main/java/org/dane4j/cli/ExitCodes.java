@@ -11,9 +11,11 @@ package org.dane4j.cli;
  * <pre>
  *  0  every recipient delivered
  *  1  at least one recipient deferred (try again later), none failed
- *  2  at least one recipient failed permanently (bounce)
+ *  2  at least one recipient failed permanently (bounce), an envelope address refused before sending
+ *     included: a --to that cannot be sent to fails alone, a --from that cannot be used fails every
+ *     recipient (checklist IN-1, the same rules as the library's)
  * 64  the command line is wrong (an unknown command or option, a missing argument, a value out of range,
- *     a resolver given as a name, an invalid address or host name); no command at all
+ *     a resolver given as a name, a bad --ehlo); no command at all
  * 66  an input file cannot be read, or does not hold what it should (--certificate, --eml, --trust-anchor:
  *     missing, a directory, too large, not text, no certificate or trust anchor in it)
  * 69  a service is unavailable: no resolver configured, the message could not be handed over at all

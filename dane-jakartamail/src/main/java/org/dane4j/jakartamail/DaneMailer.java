@@ -4,15 +4,12 @@ import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
-import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -23,6 +20,7 @@ import org.dane4j.smtp.DeliveryPlan;
 import org.dane4j.smtp.DeliveryPlanner;
 import org.dane4j.smtp.DeliveryReport;
 import org.dane4j.smtp.Destination;
+import org.dane4j.smtp.Envelope;
 import org.dane4j.smtp.RecipientResult;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 
@@ -37,6 +35,9 @@ import org.eclipse.angus.mail.smtp.SMTPMessage;
  *   DeliveryReport report = mailer.send(message);     // per recipient: delivered / deferred / failed
  * }
  * }</pre>
+ *
+ * <p>The envelope is checked before any connection ({@link Envelope}, checklist IN-1): bad recipients are
+ * reported failed, the others delivered; a report is returned even when a domain's planning fails.
  *
  * <p>{@link #sendOrThrow} is the {@code Transport.send}-style entry: it throws a
  * {@link DaneSendFailedException} carrying the same report when any recipient was not delivered.
@@ -63,7 +64,12 @@ public final class DaneMailer implements AutoCloseable {
     return new Builder();
   }
 
-  /** Sends to the message's own recipients (To, Cc, Bcc) from its first From address. */
+  /**
+   * Sends to the message's own recipients (To, Cc, Bcc) from its first From address, as
+   * {@link #send(MimeMessage, String, List)}.
+   *
+   * @throws MessagingException when the message has no From address or no recipient, or cannot be read
+   */
   public DeliveryReport send(MimeMessage message) throws MessagingException {
     Address[] from = message.getFrom();
     if (from == null || from.length == 0) {
@@ -75,31 +81,48 @@ public final class DaneMailer implements AutoCloseable {
     }
     List<String> recipients = new ArrayList<>();
     for (Address a : to) {
-      recipients.add(((InternetAddress) a).getAddress());
+      recipients.add(a instanceof InternetAddress ia ? ia.getAddress() : a.toString());
     }
-    return send(message, ((InternetAddress) from[0]).getAddress(), recipients);
+    return send(message, from[0] instanceof InternetAddress ia ? ia.getAddress() : from[0].toString(), recipients);
   }
 
-  /** Sends with an explicit envelope: sender and recipients (the message headers are not consulted). */
+  /**
+   * Sends with an explicit envelope: sender and recipients (the message headers are not consulted).
+   *
+   * <p>The envelope is checked before any DNS lookup or connection ({@link Envelope}, checklist IN-1): a
+   * recipient that cannot be handled (bad syntax, a control character, too long, an address literal) is
+   * reported {@code FAILED} with the reason and the others are delivered; a sender that cannot be used fails
+   * every recipient the same way and nothing is sent. Once the envelope is checked this method no longer
+   * throws: a domain whose planning fails or times out, or whose delivery ends with an unexpected error, has
+   * its recipients reported {@code DEFERRED} with the error, so that the report of domains already delivered
+   * is never lost (a caller that retries would send duplicates).
+   *
+   * @param envelopeFrom the envelope sender ({@code ""} for the null reverse-path)
+   * @param recipients the envelope recipients, at least one; each is reported once (compared without case)
+   * @return one result per recipient, in the order given
+   * @throws MessagingException when the message cannot be read, before anything is sent
+   * @throws IllegalArgumentException when there is no recipient
+   */
   public DeliveryReport send(MimeMessage message, String envelopeFrom, List<String> recipients)
       throws MessagingException {
     Objects.requireNonNull(message, "message");
+    Envelope checked = Envelope.of(envelopeFrom, recipients);
+    List<RecipientResult> results = new ArrayList<>();
+    if (checked.domains().isEmpty()) {
+      return checked.report(results);
+    }
     SMTPMessage envelope = new SMTPMessage(message);
-    envelope.setEnvelopeFrom(envelopeFrom);
-    Map<String, List<String>> byDomain = new LinkedHashMap<>();
-    for (String r : recipients) {
-      byDomain.computeIfAbsent(domainOf(r), d -> new ArrayList<>()).add(r);
+    envelope.setEnvelopeFrom(envelopeFrom.isEmpty() ? "<>" : envelopeFrom);
+    for (Map.Entry<String, List<String>> e : checked.domains().entrySet()) {
+      String domain = e.getKey();
+      try {
+        DeliveryPlan plan = plan(domain);
+        results.addAll(new DomainDelivery(session, envelope, e.getValue()).run(plan));
+      } catch (MessagingException | RuntimeException ex) {
+        results.addAll(checked.deferredByError(domain, ex));
+      }
     }
-    Map<String, RecipientResult> results = new LinkedHashMap<>();
-    for (Map.Entry<String, List<String>> e : byDomain.entrySet()) {
-      DomainDelivery delivery = new DomainDelivery(session, envelope, e.getValue());
-      delivery.run(plan(e.getKey())).forEach(r -> results.put(r.recipient(), r));
-    }
-    List<RecipientResult> ordered = new ArrayList<>();
-    for (String r : recipients) {
-      ordered.add(results.get(r));
-    }
-    return new DeliveryReport(ordered);
+    return checked.report(results);
   }
 
   /** As {@link #send(MimeMessage)}, but throws when any recipient was not delivered. */
@@ -122,14 +145,6 @@ public final class DaneMailer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new MessagingException("interrupted while planning " + domain, e);
     }
-  }
-
-  private static String domainOf(String address) throws AddressException {
-    int at = address.lastIndexOf('@');
-    if (at < 1 || at == address.length() - 1) {
-      throw new AddressException("not an address with a domain", address);
-    }
-    return address.substring(at + 1).toLowerCase(Locale.ROOT);
   }
 
   /** A transport for one route, used by {@link DomainDelivery}. */
@@ -181,8 +196,7 @@ public final class DaneMailer implements AutoCloseable {
 
     /** The name sent in EHLO: this sender's own host name (required; never the JVM's guess). */
     public Builder ehloName(String name) {
-      Destination.relay(name, 25); // the same host-name checks
-      this.ehloName = name;
+      this.ehloName = Envelope.checkEhloName(name); // a host name (A-labels) or an address literal
       return this;
     }
 

@@ -9,6 +9,7 @@ import static org.dane4j.jakartamail.MailLab.ta211;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.dane4j.smtp.DeliveryReport;
 import org.dane4j.smtp.RecipientResult;
 import org.dane4j.smtp.RecipientResult.Status;
@@ -314,6 +315,72 @@ class DaneMailerTest {
               assertThat(e.report().of(RCPT).status()).isEqualTo(Status.FAILED);
               assertThat(e.getInvalidAddresses()).hasSize(1);
             });
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("IN-1: an address literal recipient after a delivered domain: delivered + failed, nothing thrown")
+  void in1_addressLiteralRecipientIsReportedNotThrown() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      MintedCertificate leaf = lab.leaf("mx.example.test");
+      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf);
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ee311(leaf));
+      try (DaneMailer mailer = lab.mailer()) {
+        DeliveryReport report = mailer.send(message(RCPT), "alice@example.org", List.of(RCPT, "carol@[192.0.2.1]"));
+        assertThat(report.results()).extracting(RecipientResult::recipient)
+            .containsExactly(RCPT, "carol@[192.0.2.1]");
+        assertThat(report.of(RCPT).status()).as("%s", report).isEqualTo(Status.DELIVERED);
+        RecipientResult carol = report.of("carol@[192.0.2.1]");
+        assertThat(carol.status()).isEqualTo(Status.FAILED);
+        assertThat(carol.attempts()).isEmpty();
+        assertThat(carol.reason()).contains("address literal").contains("no MX or TLSA record");
+      }
+      mx.awaitConnectionsClosed(Duration.ofSeconds(5));
+      assertThat(mx.messages()).singleElement().satisfies(m -> assertThat(m.rcptTo()).containsExactly(RCPT));
+    }
+  }
+
+  @Test
+  @DisplayName("IN-1: a CR in the envelope sender fails every recipient permanently before any connection")
+  void in1_crInSenderFailsBeforeConnecting() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      MintedCertificate leaf = lab.leaf("mx.example.test");
+      SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf);
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ee311(leaf));
+      try (DaneMailer mailer = lab.mailer()) {
+        DeliveryReport report = mailer.send(message(RCPT), "alice\r@example.org", List.of(RCPT));
+        RecipientResult r = report.of(RCPT);
+        assertThat(r.status()).as("%s", r).isEqualTo(Status.FAILED);
+        assertThat(r.attempts()).isEmpty();
+        assertThat(r.reason()).contains("envelope sender").contains("control character (CR)");
+      }
+      assertThat(mx.connectionCount()).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName("IN-1: planning that times out for one domain defers its recipients; the delivered domain stays delivered")
+  void in1_planningErrorDefersThatDomainOnly() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      MintedCertificate leaf = lab.leaf("mx.example.test");
+      lab.mx("mx.example.test", 2, leaf);
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.", "slow.example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ee311(leaf));
+      lab.world().fault("slow.example.test.", Type.MX, DnsFault.TIMEOUT);
+      try (org.dane4j.dns.DaneResolver slowResolver = org.dane4j.dns.DaneResolver.builder()
+              .servers(lab.dns().address()).trustAnchors(lab.world().trustAnchor())
+              .timeout(Duration.ofSeconds(20)).retries(0).cacheSize(0).build();
+          DaneMailer mailer = DaneMailer.builder().resolver(slowResolver).ehloName("sender.example.org")
+              .mxPort(lab.port()).connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(5))
+              .planTimeout(Duration.ofSeconds(1)).build()) {
+        DeliveryReport report = mailer.send(message(RCPT), "alice@example.org", List.of(RCPT, "dave@slow.example.test"));
+        assertThat(report.of(RCPT).status()).as("%s", report).isEqualTo(Status.DELIVERED);
+        RecipientResult dave = report.of("dave@slow.example.test");
+        assertThat(dave.status()).isEqualTo(Status.DEFERRED);
+        assertThat(dave.reason()).contains("slow.example.test").contains("longer than");
       }
     }
   }

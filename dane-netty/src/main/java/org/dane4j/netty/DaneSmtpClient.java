@@ -7,16 +7,15 @@ import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.smtp.DeliveryPlanner;
 import org.dane4j.smtp.DeliveryReport;
 import org.dane4j.smtp.Destination;
+import org.dane4j.smtp.Envelope;
 import org.dane4j.smtp.RecipientResult;
 
 /**
@@ -61,9 +60,10 @@ import org.dane4j.smtp.RecipientResult;
  * </table>
  * After an attempt ends, whatever the reason, its connection permit and its domain's delivery slot are free.
  *
- * <p>The report has one {@link RecipientResult} per recipient: DELIVERED, FAILED (5xx to MAIL, RCPT or the
- * message; null MX) or DEFERRED (4xx, DNS failures, connection, STARTTLS or DANE failures on every route),
- * with every attempt made (OUT-1). Simultaneous connections to one server are bounded
+ * <p>The report has one {@link RecipientResult} per recipient: DELIVERED, FAILED (an envelope address refused
+ * before sending, IN-1; 5xx to MAIL, RCPT or the message; null MX) or DEFERRED (4xx, DNS failures, connection,
+ * STARTTLS or DANE failures on every route), with every attempt made (OUT-1). Simultaneous connections to
+ * one server are bounded
  * ({@link Builder#maxConnectionsPerHost(int)}), and so are deliveries in progress to one recipient domain
  * ({@link Builder#maxDeliveriesPerDomain(int)}).
  *
@@ -119,59 +119,50 @@ public final class DaneSmtpClient implements AutoCloseable {
   /**
    * Sends a message to its recipients' MX hosts.
    *
+   * <p>The envelope is checked before any DNS lookup or connection ({@link Envelope}, checklist IN-1): a
+   * recipient that cannot be handled (bad syntax, a control character, too long, an address literal) is
+   * reported {@code FAILED} with the reason and the others are delivered; a sender that cannot be used fails
+   * every recipient the same way and nothing is sent. A domain whose planning or delivery ends with an
+   * unexpected error has its recipients reported {@code DEFERRED} with the error; the future never fails
+   * because of one domain, so the report of the domains delivered is never lost.
+   *
    * @param envelopeFrom the envelope sender ({@code ""} for the null reverse-path)
-   * @param recipients the envelope recipients, at least one
+   * @param recipients the envelope recipients, at least one; each is reported once (compared without case)
    * @param message the RFC 5322 message; line endings are normalised to CRLF and leading dots doubled
-   * @return the per-recipient report; completes normally, failures included in the report
-   * @throws IllegalArgumentException for a malformed address
+   * @return the per-recipient report, in the order of the recipients; completes normally, failures included
+   * @throws IllegalArgumentException when there is no recipient (nothing is sent)
    */
   public CompletableFuture<DeliveryReport> send(String envelopeFrom, List<String> recipients, byte[] message) {
-    Objects.requireNonNull(envelopeFrom, "envelopeFrom");
-    Objects.requireNonNull(recipients, "recipients");
     Objects.requireNonNull(message, "message");
-    if (!envelopeFrom.isEmpty()) {
-      checkAddress(envelopeFrom);
-    }
-    if (recipients.isEmpty()) {
-      throw new IllegalArgumentException("at least one recipient is required");
-    }
-    Map<String, List<String>> byDomain = new LinkedHashMap<>();
-    for (String r : recipients) {
-      String domain = checkAddress(r);
-      List<String> list = byDomain.computeIfAbsent(domain, d -> new ArrayList<>());
-      if (list.stream().noneMatch(r::equalsIgnoreCase)) {
-        list.add(r);
-      }
-    }
+    Envelope envelope = Envelope.of(envelopeFrom, recipients);
     byte[] copy = message.clone();
     String from = envelopeFrom.isEmpty() ? null : envelopeFrom;
     List<CompletableFuture<List<RecipientResult>>> parts = new ArrayList<>();
-    byDomain.forEach((domain, rcpts) -> parts.add(domains.run(domain, () -> planner
-        .plan(Destination.domain(domain, settings.mxPort()))
-        .thenCompose(plan -> new DomainDelivery(settings, group, pool, from, rcpts, copy).run(plan)),
+    envelope.domains().forEach((domain, rcpts) -> parts.add(guarded(envelope, domain, () -> domains.run(domain,
+        () -> planner.plan(Destination.domain(domain, settings.mxPort()))
+            .thenCompose(plan -> new DomainDelivery(settings, group, pool, from, rcpts, copy).run(plan)),
         reason -> rcpts.stream().map(r -> new RecipientResult(r, RecipientResult.Status.DEFERRED, List.of(),
-            reason, null)).toList())));
+            reason, null)).toList()))));
     return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(x -> {
       List<RecipientResult> all = new ArrayList<>();
-      parts.forEach(p -> all.addAll(p.join())); // all complete: join does not wait
-      List<RecipientResult> ordered = new ArrayList<>();
-      for (String r : recipients) {
-        all.stream().filter(a -> a.recipient().equalsIgnoreCase(r)).findFirst()
-            .filter(a -> ordered.stream().noneMatch(o -> o == a)).ifPresent(ordered::add);
-      }
-      return new DeliveryReport(ordered);
+      parts.forEach(p -> all.addAll(p.join())); // all complete normally: join does not wait or throw
+      return envelope.report(all);
     });
   }
 
-  /** The domain of an address, lower-case; rejects what could inject commands. */
-  static String checkAddress(String address) {
-    int at = address.lastIndexOf('@');
-    if (at <= 0 || at == address.length() - 1 || address.length() > 254
-        || address.chars().anyMatch(c -> c <= ' ' || c == '<' || c == '>' || c == 127)) {
-      throw new IllegalArgumentException("not a plain envelope address (local@domain, no spaces, controls or "
-          + "angle brackets, at most 254 characters): " + address);
+  /**
+   * One domain's delivery, whose unexpected errors (thrown or completing the future) become deferrals of that
+   * domain's recipients (IN-1): the future returned always completes normally.
+   */
+  static CompletableFuture<List<RecipientResult>> guarded(Envelope envelope, String domain,
+      Supplier<CompletableFuture<List<RecipientResult>>> delivery) {
+    CompletableFuture<List<RecipientResult>> part;
+    try {
+      part = delivery.get();
+    } catch (RuntimeException e) {
+      part = CompletableFuture.failedFuture(e);
     }
-    return address.substring(at + 1).toLowerCase(Locale.ROOT);
+    return part.handle((results, e) -> e == null ? results : envelope.deferredByError(domain, e));
   }
 
   /** The per-domain delivery limiter (for tests). */
@@ -242,11 +233,7 @@ public final class DaneSmtpClient implements AutoCloseable {
 
     /** The EHLO name (a fully qualified host name of this client; required). */
     public Builder ehloName(String name) {
-      Objects.requireNonNull(name, "name");
-      if (!name.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]{2,45}\\]")) {
-        throw new IllegalArgumentException("ehloName must be a host name or an address literal, got " + name);
-      }
-      this.ehloName = name;
+      this.ehloName = Envelope.checkEhloName(name); // a host name (A-labels) or an address literal
       return this;
     }
 

@@ -366,4 +366,63 @@ class DaneSmtpClientTest {
           .hasMessageContaining("ehloName is required");
     }
   }
+
+  @Test
+  @DisplayName("IN-1: an address literal recipient beside a delivered domain: delivered + failed, the future completes")
+  void in1_addressLiteralRecipientIsReportedNotThrown() throws Exception {
+    try (NettyLab lab = new NettyLab()) {
+      SmtpTestServer mx = lab.daneMx(b -> b);
+      try (DaneSmtpClient client = lab.client()) {
+        org.dane4j.smtp.DeliveryReport report = client.send("alice@example.org", List.of(RCPT, "carol@[192.0.2.1]"),
+            message(RCPT)).get(30, TimeUnit.SECONDS);
+        assertThat(report.results()).extracting(RecipientResult::recipient).containsExactly(RCPT, "carol@[192.0.2.1]");
+        assertThat(report.of(RCPT).status()).as("%s", report).isEqualTo(Status.DELIVERED);
+        RecipientResult carol = report.of("carol@[192.0.2.1]");
+        assertThat(carol.status()).isEqualTo(Status.FAILED);
+        assertThat(carol.attempts()).isEmpty();
+        assertThat(carol.reason()).contains("address literal").contains("no MX or TLSA record");
+      }
+      mx.awaitConnectionsClosed(Duration.ofSeconds(5));
+      assertThat(mx.messages()).singleElement().satisfies(m -> assertThat(m.rcptTo()).containsExactly(RCPT));
+    }
+  }
+
+  @Test
+  @DisplayName("IN-1: a CR in the envelope sender fails every recipient permanently before any connection")
+  void in1_crInSenderFailsBeforeConnecting() throws Exception {
+    try (NettyLab lab = new NettyLab()) {
+      SmtpTestServer mx = lab.daneMx(b -> b);
+      try (DaneSmtpClient client = lab.client()) {
+        RecipientResult r = client.send("alice\r@example.org", List.of(RCPT), message(RCPT))
+            .get(30, TimeUnit.SECONDS).of(RCPT);
+        assertThat(r.status()).as("%s", r).isEqualTo(Status.FAILED);
+        assertThat(r.attempts()).isEmpty();
+        assertThat(r.reason()).contains("envelope sender").contains("control character (CR)");
+      }
+      assertThat(mx.connectionCount()).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName("IN-1: an unexpected error in one domain's delivery, thrown or in the future, defers its recipients")
+  void in1_unexpectedErrorDefersTheDomain() throws Exception {
+    org.dane4j.smtp.Envelope envelope = org.dane4j.smtp.Envelope.of("alice@example.org",
+        List.of(RCPT, "carol@other.test"));
+    List<RecipientResult> thrown = DaneSmtpClient.guarded(envelope, "example.test", () -> {
+      throw new IllegalStateException("boom");
+    }).get(5, TimeUnit.SECONDS);
+    List<RecipientResult> failed = DaneSmtpClient.guarded(envelope, "other.test",
+        () -> java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("bang")))
+        .get(5, TimeUnit.SECONDS);
+    assertThat(thrown).singleElement().satisfies(r -> {
+      assertThat(r.recipient()).isEqualTo(RCPT);
+      assertThat(r.status()).isEqualTo(Status.DEFERRED);
+      assertThat(r.reason()).contains("example.test").contains("IllegalStateException: boom");
+    });
+    assertThat(failed).singleElement().satisfies(r -> {
+      assertThat(r.recipient()).isEqualTo("carol@other.test");
+      assertThat(r.status()).isEqualTo(Status.DEFERRED);
+      assertThat(r.reason()).contains("IllegalStateException: bang");
+    });
+  }
 }

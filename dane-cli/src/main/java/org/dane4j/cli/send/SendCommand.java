@@ -20,6 +20,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.dane4j.cli.CommandException;
@@ -33,6 +34,7 @@ import org.dane4j.jakartamail.DaneMailer;
 import org.dane4j.jakartamail.DaneSmtpTransport;
 import org.dane4j.smtp.DeliveryAttempt;
 import org.dane4j.smtp.DeliveryReport;
+import org.dane4j.smtp.Envelope;
 import org.dane4j.smtp.RecipientResult;
 import org.dane4j.smtp.RecipientResult.Status;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
@@ -56,7 +58,8 @@ import picocli.CommandLine.Spec;
         + " and why."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {" 0:every recipient delivered", " 1:at least one deferred (try again later), none failed",
-        " 2:at least one failed permanently", "64:wrong command line", "66:an input file cannot be read",
+        " 2:at least one failed permanently (an address refused before sending included)",
+        "64:wrong command line", "66:an input file cannot be read",
         "69:a service is unavailable (no resolver, no handover)", "70:internal error"})
 public final class SendCommand implements Callable<Integer> {
   private static final String DEFAULT_SUBJECT = "dane4j test message";
@@ -105,28 +108,44 @@ public final class SendCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<String> recipients = new ArrayList<>();
-    InternetAddress sender = address("--from", from);
-    for (String r : to) {
-      recipients.add(address("--to", r).getAddress());
-    }
-    String ehloName = ehlo != null ? ehlo : org.dane4j.cli.send.Reports.domainOf(sender.getAddress());
     if (mxPort < 1 || mxPort > 65535) {
       throw new CommandException(ExitCodes.USAGE, "--mx-port must be 1..65535, got " + mxPort, null);
     }
-    Session session = Session.getInstance(sessionProperties(sender.getAddress(), ehloName));
-    MimeMessage message = message(session, sender, recipients);
+    // IN-1: the envelope is checked by the same rules as the library's, before any lookup or connection
+    Envelope envelope = relay == null ? Envelope.of(from, to) : Envelope.forRelay(from, to);
+    if (envelope.domains().isEmpty()) { // a bad sender, or no recipient left: nothing to send
+      DeliveryReport report = envelope.report(List.of());
+      print(report, from);
+      return Reports.exitCode(report);
+    }
+    List<String> deliverable = new ArrayList<>();
+    envelope.domains().values().forEach(deliverable::addAll);
+    String ehloName = ehlo;
+    if (ehloName == null) {
+      if (from.isEmpty()) {
+        throw new CommandException(ExitCodes.USAGE, "--ehlo is required with the null sender (--from '')", null);
+      }
+      ehloName = Reports.domainOf(from);
+    }
+    try {
+      ehloName = Envelope.checkEhloName(ehloName);
+    } catch (IllegalArgumentException e) {
+      throw new CommandException(ExitCodes.USAGE, (ehlo == null ? "the domain of --from as " : "--ehlo: ")
+          + e.getMessage(), e);
+    }
+    Session session = Session.getInstance(sessionProperties(from, ehloName));
+    MimeMessage message = message(session, from, deliverable);
     DeliveryReport report;
     List<java.net.InetSocketAddress> servers;
     try (DaneResolver resolver = common.resolver()) {
       servers = resolver.servers();
-      common.progress(spec.commandLine().getErr()).step("sending to " + String.join(", ", recipients)
+      common.progress(spec.commandLine().getErr()).step("sending to " + String.join(", ", deliverable)
           + (relay == null ? " (planning and delivering to each MX host)"
               : " through " + relay));
-      report = relay == null ? direct(resolver, ehloName, message, sender.getAddress(), recipients)
-          : relayed(resolver, session, message, sender.getAddress(), recipients);
+      report = relay == null ? direct(resolver, ehloName, message, from, to)
+          : envelope.report(relayed(resolver, session, message, from, deliverable));
     }
-    print(report, sender.getAddress());
+    print(report, from);
     List<String> reasons = new ArrayList<>();
     report.results().forEach(r -> {
       reasons.add(r.reason());
@@ -154,8 +173,8 @@ public final class SendCommand implements Callable<Integer> {
   }
 
   /** Relay mode: one transaction with the relay; the relay's answers decide each recipient. */
-  private DeliveryReport relayed(DaneResolver resolver, Session session, MimeMessage message, String envelopeFrom,
-      List<String> recipients) {
+  private List<RecipientResult> relayed(DaneResolver resolver, Session session, MimeMessage message,
+      String envelopeFrom, List<String> recipients) {
     String host = relay;
     int port = 25;
     int colon = relay.lastIndexOf(':');
@@ -175,7 +194,7 @@ public final class SendCommand implements Callable<Integer> {
     transport.setResolver(resolver);
     try {
       SMTPMessage envelope = new SMTPMessage(message);
-      envelope.setEnvelopeFrom(envelopeFrom);
+      envelope.setEnvelopeFrom(envelopeFrom.isEmpty() ? "<>" : envelopeFrom);
       transport.connect(host, port, null, null);
       Address[] addresses = new Address[recipients.size()];
       for (int i = 0; i < addresses.length; i++) {
@@ -220,7 +239,7 @@ public final class SendCommand implements Callable<Integer> {
         // the outcome is recorded already
       }
     }
-    return new DeliveryReport(new ArrayList<>(results.values()));
+    return new ArrayList<>(results.values());
   }
 
   private static RecipientResult result(String recipient, Status status, DaneSmtpTransport t, String reason) {
@@ -263,18 +282,14 @@ public final class SendCommand implements Callable<Integer> {
     return d.compareTo(max) > 0 ? max : d;
   }
 
-  private static InternetAddress address(String option, String text) {
+  private static Optional<InternetAddress> header(String address) {
+    if (address.isEmpty()) {
+      return Optional.empty();
+    }
     try {
-      InternetAddress a = new InternetAddress(text, true);
-      String s = a.getAddress();
-      int at = s.lastIndexOf('@');
-      if (at < 1 || at == s.length() - 1) {
-        throw new AddressException("no domain", text);
-      }
-      return a;
+      return Optional.of(new InternetAddress(address, false));
     } catch (AddressException e) {
-      throw new CommandException(ExitCodes.USAGE, option + ": not an e-mail address: '" + OneLineErrors.echo(text)
-          + "'", e);
+      return Optional.empty();
     }
   }
 
@@ -289,7 +304,11 @@ public final class SendCommand implements Callable<Integer> {
     return p;
   }
 
-  private MimeMessage message(Session session, InternetAddress sender, List<String> recipients) {
+  /**
+   * The message: the --eml file, or one made from --subject and --body with From and To headers. The envelope
+   * was checked already; an address that Jakarta Mail cannot put in a header is left out of it.
+   */
+  private MimeMessage message(Session session, String sender, List<String> recipients) {
     try {
       MimeMessage m;
       if (content != null && content.eml != null) {
@@ -311,9 +330,18 @@ public final class SendCommand implements Callable<Integer> {
         }
       } else {
         m = new MimeMessage(session);
-        m.setFrom(sender);
+        header(sender).ifPresent(a -> {
+          try {
+            m.setFrom(a);
+          } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+          }
+        });
         for (String r : recipients) {
-          m.addRecipient(Message.RecipientType.TO, new InternetAddress(r, false));
+          Optional<InternetAddress> a = header(r);
+          if (a.isPresent()) {
+            m.addRecipient(Message.RecipientType.TO, a.get());
+          }
         }
         m.setSubject(subject != null ? subject : DEFAULT_SUBJECT, "UTF-8");
         m.setSentDate(new Date());

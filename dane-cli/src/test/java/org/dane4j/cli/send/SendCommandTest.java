@@ -17,6 +17,7 @@ import org.dane4j.testkit.MintedCertificate;
 import org.dane4j.testkit.smtp.SmtpTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -236,12 +237,54 @@ class SendCommandTest {
   }
 
   @Test
-  void badAddressIsAUsageError() {
+  @DisplayName("IN-1: a --from that is not an address fails every recipient, before any lookup or connection")
+  void in1_senderThatIsNotAnAddressFailsEveryRecipient() {
     CliRun run = CliRun.of("send", "--from", "not an address", "--to", "c@d.test");
 
-    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(run.err()).isEqualTo("dane4j send: --from: not an e-mail address: 'not an address'"
-        + System.lineSeparator());
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILED);
+    assertThat(run.out()).containsPattern("c@d\\.test +failed")
+        .contains("envelope sender \"not an address\" refused before sending")
+        .contains("0 of 1 recipients delivered; 0 deferred, 1 failed.");
+  }
+
+  @Test
+  @DisplayName("IN-1: an address literal --to beside a delivered one: delivered + failed, exit 2 (not 70)")
+  void in1_addressLiteralRecipientIsFailedNotAnInternalError() {
+    CliRun run = send("--to", "gina@" + GOOD, "--to", "carol@[192.0.2.1]", "--json");
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.FAILED);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> recipients = (List<Map<String, Object>>) json(run).get("recipients");
+    assertThat(recipients).extracting(m -> m.get("recipient")).containsExactly("gina@" + GOOD, "carol@[192.0.2.1]");
+    assertThat(recipients).extracting(m -> m.get("status")).containsExactly("delivered", "failed");
+    assertThat((String) recipients.get(1).get("reason")).contains("address literal").contains("no MX or TLSA record");
+    assertThat(recipients.get(1)).containsEntry("transient", false).containsEntry("mx_host", null);
+  }
+
+  @Test
+  @DisplayName("IN-1: a CR in --from fails every recipient permanently, and no server is connected to")
+  void in1_crInSenderFailsBeforeConnecting() {
+    int before = good.connectionCount();
+    CliRun run = CliRun.of("send", "--resolver", "127.0.0.1:" + lab.dns().address().getPort(), "--trust-anchor",
+        anchor.toString(), "--timeout", "2", "--mx-port", Integer.toString(lab.port()),
+        "--from", "alice\r@sender." + DemoLab.SIGNED, "--to", "hank@" + GOOD, "--json");
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.FAILED);
+    Map<String, Object> r = onlyRecipient(json(run));
+    assertThat(r).containsEntry("status", "failed").containsEntry("transient", false);
+    assertThat((String) r.get("reason")).contains("envelope sender").contains("control character (CR)");
+    assertThat(good.connectionCount()).isEqualTo(before);
+  }
+
+  @Test
+  @DisplayName("IN-1: a --to with a CR fails alone, is shown escaped, and the other --to is delivered")
+  void in1_recipientWithACrFailsAloneAndIsPrintedEscaped() {
+    CliRun run = send("--to", "ivy\r@" + GOOD, "--to", "jack@" + GOOD);
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.FAILED);
+    assertThat(run.out()).doesNotContain("\r").containsPattern("ivy\\\\u000d@good\\S* +failed")
+        .containsPattern("jack@good\\S* +delivered").contains("control character (CR)")
+        .contains("1 of 2 recipients delivered; 0 deferred, 1 failed.");
   }
 
   @Test
