@@ -135,12 +135,22 @@ class CliExitCodesTest {
         Arguments.of(List.of("check", "--resolver", HUGE, "example.com"), ExitCodes.USAGE),
         Arguments.of(List.of("check", "--timeout", HUGE, "example.com"), ExitCodes.USAGE),
         Arguments.of(List.of("monitor", HUGE), 3),
-        Arguments.of(List.of("send", "--from", HUGE, "--to", "b@example.com"), ExitCodes.USAGE),
         Arguments.of(List.of("send", "--resolver", "127.0.0.1", "--from", "a@example.com", "--to", "b@example.com",
             "--relay", "relay.example.com:" + HUGE), ExitCodes.USAGE),
         Arguments.of(List.of(HUGE), ExitCodes.USAGE),
         Arguments.of(List.of("--" + HUGE), ExitCodes.USAGE),
         Arguments.of(List.of("demo", "--" + HUGE), ExitCodes.USAGE));
+  }
+
+  @Test
+  @DisplayName("IN-1: a huge --from is refused before sending (exit 2) and the report repeats it bounded")
+  void in1_cliHugeSenderIsReportedBounded() {
+    CliRun run = CliRun.of("send", "--from", HUGE, "--to", "b@example.com");
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.FAILED);
+    assertThat(run.out()).contains("refused before sending").containsPattern("\\(1000\\d\\d characters\\)")
+        .doesNotContain("a".repeat(MAX_ECHO + 1));
+    assertThat(run.out().length() + run.err().length()).isLessThan(BOUND);
   }
 
   @ParameterizedTest(name = "[{index}] exit {1}")
