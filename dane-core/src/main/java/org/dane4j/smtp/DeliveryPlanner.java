@@ -73,6 +73,14 @@ public final class DeliveryPlanner {
   }
 
   /**
+   * The resolver's latest DNSSEC probe result (DNS-4), for delivery reports; {@link DnssecProbe#notProbed()}
+   * before the first plan. Starts nothing.
+   */
+  public DnssecProbe dnssec() {
+    return resolver.lastProbe();
+  }
+
+  /**
    * Plans delivery to a recipient domain or a bracketed relay ({@code [relay.example.com]:587}).
    *
    * @throws IllegalArgumentException when the text is not a host name or next-hop

@@ -99,7 +99,7 @@ public final class DaneMailer implements AutoCloseable {
     for (String r : recipients) {
       ordered.add(results.get(r));
     }
-    return new DeliveryReport(ordered);
+    return new DeliveryReport(ordered, planner.dnssec()); // DNS-4: the probe the plans were made under
   }
 
   /** As {@link #send(MimeMessage)}, but throws when any recipient was not delivered. */

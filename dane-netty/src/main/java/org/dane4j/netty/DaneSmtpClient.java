@@ -127,7 +127,7 @@ public final class DaneSmtpClient implements AutoCloseable {
         all.stream().filter(a -> a.recipient().equalsIgnoreCase(r)).findFirst()
             .filter(a -> ordered.stream().noneMatch(o -> o == a)).ifPresent(ordered::add);
       }
-      return new DeliveryReport(ordered);
+      return new DeliveryReport(ordered, planner.dnssec()); // DNS-4: the probe the plans were made under
     });
   }
 

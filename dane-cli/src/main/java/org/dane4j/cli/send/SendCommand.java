@@ -24,6 +24,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.dane4j.cli.CommandException;
 import org.dane4j.cli.CommonOptions;
+import org.dane4j.cli.DnssecTrouble;
 import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.Json;
 import org.dane4j.cli.ResolverTrouble;
@@ -126,6 +127,7 @@ public final class SendCommand implements Callable<Integer> {
           : relayed(resolver, session, message, sender.getAddress(), recipients);
     }
     print(report, sender.getAddress());
+    DnssecTrouble.report(spec, report.dnssec());
     List<String> reasons = new ArrayList<>();
     report.results().forEach(r -> {
       reasons.add(r.reason());
@@ -219,7 +221,7 @@ public final class SendCommand implements Callable<Integer> {
         // the outcome is recorded already
       }
     }
-    return new DeliveryReport(new ArrayList<>(results.values()));
+    return new DeliveryReport(new ArrayList<>(results.values()), resolver.lastProbe());
   }
 
   private static RecipientResult result(String recipient, Status status, DaneSmtpTransport t, String reason) {
@@ -241,6 +243,7 @@ public final class SendCommand implements Callable<Integer> {
       doc.put("mode", relay == null ? "direct" : "relay");
       doc.put("from", envelopeFrom);
       doc.put("status", Reports.overall(report));
+      doc.put("dnssec_validation", report.dnssec().state().word()); // DNS-4: the resolver's probe
       doc.put("exit_code", Reports.exitCode(report));
       List<Object> recipients = new ArrayList<>();
       report.results().forEach(r -> recipients.add(Reports.recipient(r)));
