@@ -5,6 +5,7 @@ module org.dane4j.core {
   requires transitive org.dnsjava;
   requires java.naming;
   requires com.github.benmanes.caffeine;
+  requires org.slf4j;
 
   exports org.dane4j.tlsa;
   exports org.dane4j.dns;

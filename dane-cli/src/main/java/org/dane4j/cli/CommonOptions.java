@@ -29,11 +29,12 @@ public final class CommonOptions {
   List<InetSocketAddress> resolvers = new ArrayList<>();
 
   @Option(names = "--trust-ad", description = "Trust the AD bit of a loopback validating resolver instead of"
-      + " validating DNSSEC in process.")
+      + " validating DNSSEC in process (not with --trust-anchor). Whether it validates is probed first.")
   boolean trustAd;
 
   @Option(names = "--trust-anchor", paramLabel = "FILE",
-      description = "DS or DNSKEY records (master-file text) replacing the IANA root trust anchors.")
+      description = "DS or DNSKEY records (master-file text) replacing the IANA root trust anchors (not with"
+          + " --trust-ad).")
   Path trustAnchor;
 
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "" + DEFAULT_TIMEOUT,
@@ -80,6 +81,11 @@ public final class CommonOptions {
     if (timeoutSeconds < 1 || timeoutSeconds > 60) {
       throw new CommandException(ExitCodes.USAGE, "--timeout must be 1..60 seconds, got " + timeoutSeconds,
           null);
+    }
+    if (trustAd && trustAnchor != null) {
+      throw new CommandException(ExitCodes.USAGE, "--trust-anchor and --trust-ad cannot be combined: with"
+          + " --trust-ad the resolver validates DNSSEC with its own trust anchors and dane4j only reads its AD bit,"
+          + " so --trust-anchor would be ignored; drop one of them", null);
     }
     DaneResolver.Builder b = DaneResolver.builder().timeout(timeout());
     resolvers.forEach(b::servers);

@@ -40,11 +40,23 @@ import org.xbill.DNS.config.ResolvConfResolverConfigProvider;
  * {@link Builder#trustAd()} the AD bit of a validating resolver is trusted instead — only on loopback,
  * unless explicitly allowed. Answers are cached by TTL; identical concurrent lookups share one query.
  * Nothing here reads or writes JVM system properties.
+ *
+ * <p>The resolver keeps one DNSSEC probe result (DNS-4, {@link #currentProbe()}): the planner starts it before
+ * the first plan and it is repeated every {@link Builder#probeInterval probe interval} on the injected clock; a
+ * resolver that does not validate is logged once as an error, makes mode {@code dane-only} refuse, and is
+ * carried in every plan and delivery report.
  */
 public final class DaneResolver implements AutoCloseable {
+  /** Default for {@link Builder#probeInterval}: the DNSSEC probe (DNS-4) is repeated every hour. */
+  public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofHours(1);
+  /** How soon the DNSSEC probe is repeated after the resolver did not answer it (or the interval, if shorter). */
+  public static final Duration PROBE_RETRY_AFTER_NO_ANSWER = Duration.ofMinutes(1);
+
   private final CnameChase chase;
   private final AnswerCache cache;
   private final Name probeName;
+  private final boolean trustAd;
+  private final ProbeSchedule probes;
   private final ExecutorService ownedExecutor;
   private final List<InetSocketAddress> servers;
 
@@ -54,6 +66,8 @@ public final class DaneResolver implements AutoCloseable {
     this.chase = new CnameChase(backend, executor, b.clock, b.maxCnameChain, b.failureTtl);
     this.cache = new AnswerCache(b.cacheSize, b.maxTtl, b.clock, executor);
     this.probeName = b.probeName;
+    this.trustAd = b.trustAd;
+    this.probes = new ProbeSchedule(this::runProbe, b.clock, b.probeInterval, b.probeLog);
     this.ownedExecutor = owned;
   }
 
@@ -88,9 +102,32 @@ public final class DaneResolver implements AutoCloseable {
     return lookup(parseName(name), type);
   }
 
-  /** Tells whether DNSSEC validation works through the upstream (DNS-4), by looking up a signed name. */
+  /**
+   * Probes now whether DNSSEC validation works through the upstream (DNS-4), by looking up a signed name (the
+   * root SOA by default); the result becomes {@link #lastProbe()}. Completes normally.
+   */
   public CompletableFuture<DnssecProbe> probe() {
-    return chase.resolve(probeName, Type.SOA).thenApply(DnssecProbe::of);
+    return probes.now();
+  }
+
+  /**
+   * The DNSSEC probe's result as the planner uses it (DNS-4): the first call starts the probe and completes
+   * with its result; later calls complete at once with the latest result and start a fresh probe in the
+   * background when it is older than the {@link Builder#probeInterval probe interval} (or than
+   * {@link #PROBE_RETRY_AFTER_NO_ANSWER} when the resolver did not answer). A change of state is logged once:
+   * a resolver that does not validate as an error. Completes normally.
+   */
+  public CompletableFuture<DnssecProbe> currentProbe() {
+    return probes.current();
+  }
+
+  /** The latest DNSSEC probe result, {@link DnssecProbe#notProbed()} before the first; starts nothing. */
+  public DnssecProbe lastProbe() {
+    return probes.last();
+  }
+
+  private CompletableFuture<DnssecProbe> runProbe() {
+    return chase.resolve(probeName, Type.SOA).thenApply(a -> DnssecProbe.of(a, trustAd, servers));
   }
 
   /** Parses a domain name, absolute or not, into an absolute {@link Name}, with a clear error. */
@@ -129,6 +166,8 @@ public final class DaneResolver implements AutoCloseable {
     private Duration failureTtl = Duration.ofSeconds(5);
     private Duration maxTtl = Duration.ofHours(1);
     private Name probeName = Name.root;
+    private Duration probeInterval = DEFAULT_PROBE_INTERVAL;
+    private ProbeSchedule.Log probeLog = ProbeSchedule.SLF4J;
 
     private Builder() {}
 
@@ -145,7 +184,9 @@ public final class DaneResolver implements AutoCloseable {
 
     /**
      * Trusts the AD bit of the upstream validating resolver instead of validating in process (DNS-3).
-     * Only loopback upstreams are accepted unless {@link #trustNonLoopbackAd()} is also called.
+     * Only loopback upstreams are accepted unless {@link #trustNonLoopbackAd()} is also called. Cannot be
+     * combined with trust anchors (the upstream validates with its own). Whether the upstream really validates
+     * is checked by the DNSSEC probe (DNS-4, {@link DaneResolver#currentProbe()}).
      */
     public Builder trustAd() {
       this.trustAd = true;
@@ -251,19 +292,40 @@ public final class DaneResolver implements AutoCloseable {
       return this;
     }
 
-    /** The signed name the probe looks up (default: the root, whose SOA is signed). */
+    /** The signed name the DNSSEC probe (DNS-4) looks up (default: the root, whose SOA is signed). */
     public Builder probeName(String name) {
       this.probeName = parseName(name);
+      return this;
+    }
+
+    /** How often the DNSSEC probe (DNS-4) is repeated (1 min..1 day; default {@link DaneResolver#DEFAULT_PROBE_INTERVAL}, 1 h). */
+    public Builder probeInterval(Duration interval) {
+      if (interval.compareTo(Duration.ofMinutes(1)) < 0 || interval.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException("probeInterval must be 1 min..1 day, got " + interval);
+      }
+      this.probeInterval = interval;
+      return this;
+    }
+
+    /** Where changes of the probe's state go (tests); SLF4J by default. */
+    Builder probeLog(ProbeSchedule.Log log) {
+      this.probeLog = Objects.requireNonNull(log, "log");
       return this;
     }
 
     /**
      * The resolver.
      *
-     * @throws IllegalStateException when no upstream is configured or found, or a non-loopback upstream
-     *     is to be trusted for AD without {@link #trustNonLoopbackAd()}
+     * @throws IllegalStateException when no upstream is configured or found, a non-loopback upstream
+     *     is to be trusted for AD without {@link #trustNonLoopbackAd()}, or trust anchors are given together
+     *     with {@link #trustAd()} (they would be ignored: the upstream validates with its own)
      */
     public DaneResolver build() {
+      if (trustAd && trustAnchors != null) {
+        throw new IllegalStateException("trust anchors and trustAd() cannot be combined: with trustAd() the"
+            + " upstream resolver validates DNSSEC with its own trust anchors and dane4j only reads its AD bit, so"
+            + " the trust anchors given would be ignored; drop one of them");
+      }
       List<InetSocketAddress> upstreams = servers.isEmpty() ? resolvConfServers() : servers;
       if (upstreams.isEmpty()) {
         throw new IllegalStateException("no DNS server configured and none found in /etc/resolv.conf");

@@ -3,6 +3,7 @@ package org.dane4j.smtp;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.dane4j.dns.DnssecProbe;
 import org.dane4j.dns.DnssecStatus;
 import org.dane4j.tlsa.FailureType;
 
@@ -20,6 +21,7 @@ public final class DeliveryPlan {
   private final DnssecStatus mxStatus;
   private final List<MxRoute> routes;
   private final Failure failure;
+  private final DnssecProbe dnssec;
 
   /**
    * Why a destination cannot be tried at all.
@@ -37,11 +39,17 @@ public final class DeliveryPlan {
 
   DeliveryPlan(Destination destination, DaneMode mode, DnssecStatus mxStatus, List<MxRoute> routes,
       Failure failure) {
+    this(destination, mode, mxStatus, routes, failure, DnssecProbe.notProbed());
+  }
+
+  DeliveryPlan(Destination destination, DaneMode mode, DnssecStatus mxStatus, List<MxRoute> routes,
+      Failure failure, DnssecProbe dnssec) {
     this.destination = Objects.requireNonNull(destination, "destination");
     this.mode = Objects.requireNonNull(mode, "mode");
     this.mxStatus = Objects.requireNonNull(mxStatus, "mxStatus");
     this.routes = List.copyOf(routes);
     this.failure = failure;
+    this.dnssec = Objects.requireNonNull(dnssec, "dnssec");
   }
 
   /** The destination planned. */
@@ -69,6 +77,15 @@ public final class DeliveryPlan {
     return routes.stream().filter(r -> r.requirement() != TlsRequirement.UNUSABLE).toList();
   }
 
+  /**
+   * The resolver's DNSSEC probe result this plan was made under (DNS-4): when it is not
+   * {@link DnssecProbe.State#VALIDATING}, the DNSSEC statuses in this plan cannot be relied on (with a
+   * resolver that does not validate, every answer looks insecure and DANE hosts look opportunistic).
+   */
+  public DnssecProbe dnssec() {
+    return dnssec;
+  }
+
   /** Why nothing can be tried, when that is so. */
   public Optional<Failure> failure() {
     return Optional.ofNullable(failure);
@@ -77,7 +94,7 @@ public final class DeliveryPlan {
   @Override
   public String toString() {
     StringBuilder s = new StringBuilder("plan for ").append(destination).append(" (mode ").append(mode)
-        .append(", MX ").append(mxStatus).append(")");
+        .append(", MX ").append(mxStatus).append(", DNSSEC ").append(dnssec.state().word()).append(")");
     if (failure != null) {
       s.append(": ").append(failure.transientFailure() ? "defer: " : "fail: ").append(failure.reason());
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.dns.DnsAnswer;
 import org.dane4j.dns.DnsOutcome;
+import org.dane4j.dns.DnssecProbe;
 import org.dane4j.dns.DnssecStatus;
 import org.dane4j.tlsa.FailureType;
 import org.xbill.DNS.MXRecord;
@@ -33,7 +34,8 @@ import org.xbill.DNS.Type;
  * }</pre>
  *
  * <p>Lookups of different hosts run concurrently; the routes keep the MX order. Hosts of equal
- * preference are shuffled; DANE never reorders hosts (MX-5).
+ * preference are shuffled; DANE never reorders hosts (MX-5). Every plan carries the resolver's DNSSEC probe
+ * result (DNS-4); mode {@code dane-only} refuses to deliver over a resolver that does not validate.
  */
 public final class DeliveryPlanner {
   /** Default bound on the MX hosts considered, lowest preference first. */
@@ -71,6 +73,14 @@ public final class DeliveryPlanner {
   }
 
   /**
+   * The resolver's latest DNSSEC probe result (DNS-4), for delivery reports; {@link DnssecProbe#notProbed()}
+   * before the first plan. Starts nothing.
+   */
+  public DnssecProbe dnssec() {
+    return resolver.lastProbe();
+  }
+
+  /**
    * Plans delivery to a recipient domain or a bracketed relay ({@code [relay.example.com]:587}).
    *
    * @throws IllegalArgumentException when the text is not a host name or next-hop
@@ -79,14 +89,37 @@ public final class DeliveryPlanner {
     return plan(Destination.parse(nextHop));
   }
 
-  /** Plans delivery to a destination; completes normally, failures included in the plan. */
+  /**
+   * Plans delivery to a destination; completes normally, failures included in the plan. The resolver's
+   * DNSSEC probe (DNS-4) runs beside the first plan and is waited for; every plan carries its result
+   * ({@link DeliveryPlan#dnssec()}), and in mode {@code dane-only} a resolver that does not validate makes
+   * every route unusable and the plan a transient failure that says so.
+   */
   public CompletableFuture<DeliveryPlan> plan(Destination destination) {
     Objects.requireNonNull(destination, "destination");
+    CompletableFuture<DnssecProbe> probe = resolver.currentProbe();
+    CompletableFuture<DeliveryPlan> planned;
     if (destination.relay()) { // POL-2: the given name is the host and the TLSA base domain
-      return hosts.plan(destination.name(), 0, destination.port(), true, List.of(destination.name()))
+      planned = hosts.plan(destination.name(), 0, destination.port(), true, List.of(destination.name()))
           .thenApply(route -> finish(destination, DnssecStatus.SECURE, List.of(route)));
+    } else {
+      planned = resolver.lookup(destination.name(), Type.MX).thenCompose(mx -> fromMx(destination, mx));
     }
-    return resolver.lookup(destination.name(), Type.MX).thenCompose(mx -> fromMx(destination, mx));
+    return planned.thenCombine(probe, this::underProbe);
+  }
+
+  /** DNS-4: the plan carries the probe; {@code dane-only} refuses when DNSSEC validation does not work. */
+  private DeliveryPlan underProbe(DeliveryPlan plan, DnssecProbe probe) {
+    if (mode != DaneMode.DANE_ONLY || probe.state() != DnssecProbe.State.NOT_VALIDATING) {
+      return new DeliveryPlan(plan.destination(), plan.mode(), plan.mxStatus(), plan.routes(),
+          plan.failure().orElse(null), probe);
+    }
+    String reason = "mode dane-only: not delivering: DNSSEC validation does not work (DNS-4): "
+        + probe.explanation();
+    List<MxRoute> refused = plan.routes().stream().map(r -> MxRoute.builder(r.mxHost(), r.preference(), r.port(),
+        clock).mxSecure(r.mxSecure()).unusable(FailureType.DNSSEC_INVALID, reason)).toList();
+    return new DeliveryPlan(plan.destination(), plan.mode(), plan.mxStatus(), refused,
+        new DeliveryPlan.Failure(FailureType.DNSSEC_INVALID, true, reason), probe);
   }
 
   private CompletableFuture<DeliveryPlan> fromMx(Destination destination, DnsAnswer mx) {

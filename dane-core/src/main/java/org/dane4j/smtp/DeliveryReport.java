@@ -1,17 +1,30 @@
 package org.dane4j.smtp;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
+import org.dane4j.dns.DnssecProbe;
 
 /**
- * The per-recipient outcome of sending one message (checklist OUT-1).
+ * The per-recipient outcome of sending one message (checklist OUT-1), and whether DNSSEC validation worked
+ * through the resolver the deliveries were planned with (DNS-4).
  *
  * @param results one result per envelope recipient, in the order given
+ * @param dnssec the resolver's DNSSEC probe result when the message was planned
+ *     ({@link DnssecProbe.State#NOT_PROBED} when none is known): when it is
+ *     {@link DnssecProbe.State#NOT_VALIDATING}, hosts reported "opportunistic" may have published DANE that
+ *     could not be seen (RFC 7672 §2.1)
  */
-public record DeliveryReport(List<RecipientResult> results) {
-  /** Copies the results. */
+public record DeliveryReport(List<RecipientResult> results, DnssecProbe dnssec) {
+  /** Copies the results; checks for nulls. */
   public DeliveryReport {
     results = List.copyOf(results);
+    Objects.requireNonNull(dnssec, "dnssec");
+  }
+
+  /** A report without a known DNSSEC probe result ({@link DnssecProbe#notProbed()}). */
+  public DeliveryReport(List<RecipientResult> results) {
+    this(results, DnssecProbe.notProbed());
   }
 
   /** Whether every recipient was delivered. */
@@ -32,6 +45,8 @@ public record DeliveryReport(List<RecipientResult> results) {
 
   @Override
   public String toString() {
-    return results.stream().map(RecipientResult::toString).collect(Collectors.joining("\n"));
+    String body = results.stream().map(RecipientResult::toString).collect(Collectors.joining("\n"));
+    return dnssec.state() == DnssecProbe.State.NOT_VALIDATING || dnssec.state() == DnssecProbe.State.UNKNOWN
+        ? body + "\nDNSSEC " + dnssec.state().word() + ": " + dnssec.explanation() : body;
   }
 }

@@ -2,6 +2,7 @@ package org.dane4j.smtp;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import org.dane4j.dns.DnssecProbe;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -209,6 +210,14 @@ public final class Envelope {
    * @param results the results of the domains delivered to
    */
   public DeliveryReport report(Collection<RecipientResult> results) {
+    return report(results, DnssecProbe.notProbed());
+  }
+
+  /**
+   * As {@link #report(Collection)}, with the state of the resolver's DNSSEC probe that the plans were made
+   * under (checklist DNS-4).
+   */
+  public DeliveryReport report(Collection<RecipientResult> results, DnssecProbe dnssec) {
     List<RecipientResult> ordered = new ArrayList<>();
     for (String r : recipients) {
       RecipientResult refusal = refused.get(r);
@@ -220,7 +229,7 @@ public final class Envelope {
           .orElseGet(() -> new RecipientResult(r, RecipientResult.Status.DEFERRED, List.of(),
               "no outcome was recorded for this recipient (internal error)", null)));
     }
-    return new DeliveryReport(ordered);
+    return new DeliveryReport(ordered, dnssec);
   }
 
   private static RecipientResult refusal(String recipient, String reason) {

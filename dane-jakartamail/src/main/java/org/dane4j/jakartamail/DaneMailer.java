@@ -122,7 +122,7 @@ public final class DaneMailer implements AutoCloseable {
         results.addAll(checked.deferredByError(domain, ex));
       }
     }
-    return checked.report(results);
+    return checked.report(results, planner.dnssec()); // DNS-4: the probe the plans were made under
   }
 
   /** As {@link #send(MimeMessage)}, but throws when any recipient was not delivered. */

@@ -146,7 +146,7 @@ public final class DaneSmtpClient implements AutoCloseable {
     return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(x -> {
       List<RecipientResult> all = new ArrayList<>();
       parts.forEach(p -> all.addAll(p.join())); // all complete normally: join does not wait or throw
-      return envelope.report(all);
+      return envelope.report(all, planner.dnssec()); // DNS-4: the probe the plans were made under
     });
   }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import org.dane4j.cli.CommandException;
 import org.dane4j.cli.Colors;
 import org.dane4j.cli.CommonOptions;
+import org.dane4j.cli.DnssecTrouble;
 import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.OneLineErrors;
 import org.dane4j.cli.Json;
@@ -95,6 +96,7 @@ public final class CheckCommand implements Callable<Integer> {
           common.progress(spec.commandLine().getErr()));
     }
     print(outcome);
+    DnssecTrouble.report(spec, outcome.plan().dnssec());
     ResolverTrouble.report(spec, servers, common.timeout(), ResolverTrouble.reasons(outcome.plan()));
     return outcome.exitCode();
   }
@@ -139,6 +141,8 @@ public final class CheckCommand implements Callable<Integer> {
     doc.put("domain", name);
     doc.put("warn_days", warnDays);
     doc.put("mx_dnssec", Reports.word(plan.mxStatus()));
+    doc.put("dnssec_validation", plan.dnssec().state().word()); // DNS-4: the resolver's probe
+    doc.put("dnssec_validation_detail", plan.dnssec().explanation());
     doc.put("plan_failure", plan.failure().map(f -> f.reason()).orElse(null));
     for (MxRoute route : plan.routes()) {
       hosts.addAll(check(resolver, route, ehlo, timeout, warnDays, progress));

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import org.dane4j.cli.CommandException;
 import org.dane4j.cli.Colors;
 import org.dane4j.cli.CommonOptions;
+import org.dane4j.cli.DnssecTrouble;
 import org.dane4j.cli.Progress;
 import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.cli.WarnDays;
@@ -133,6 +134,8 @@ public final class MonitorCommand implements Callable<Integer> {
   private final List<Problem> all = new ArrayList<>();
   private long minDaysLeft = Long.MAX_VALUE;
   private int hostsChecked;
+  /** Problems of the whole run rather than of one domain (DNS-4: the resolver does not validate). */
+  private List<Object> generalProblems = List.of();
 
   /**
    * Runs the check. A {@link CommandException} (bad input, no resolver, a timeout) ends it UNKNOWN: the one
@@ -175,11 +178,17 @@ public final class MonitorCommand implements Callable<Integer> {
     List<Object> domainDocs = new ArrayList<>();
     List<DeliveryPlan> plans = new ArrayList<>();
     List<java.net.InetSocketAddress> servers;
+    org.dane4j.dns.DnssecProbe dnssec;
     try (DaneResolver resolver = resolver()) {
       servers = resolver.servers();
       for (Destination d : destinations) {
         plans.add(plan(resolver, d));
       }
+      dnssec = resolver.lastProbe();
+      DnssecTrouble.explain(dnssec).ifPresent(line -> all.add(new Problem(State.UNKNOWN, line)));
+      List<Object> general = new ArrayList<>();
+      all.forEach(p -> general.add(p.json()));
+      generalProblems = general;
       List<String> monitoredNames = new ArrayList<>();
       plans.forEach(p -> p.routes().forEach(r -> {
         monitoredNames.add(r.host());
@@ -200,8 +209,11 @@ public final class MonitorCommand implements Callable<Integer> {
     doc.put("exit_code", state.exitCode);
     doc.put("summary", summary);
     doc.put("warn_days", warnDays);
+    doc.put("dnssec_validation", dnssec.state().word()); // DNS-4: the resolver's probe
+    doc.put("problems", generalProblems);
     doc.put("domains", domainDocs);
     print(doc, state, summary);
+    DnssecTrouble.report(spec, dnssec);
     List<String> reasons = new ArrayList<>();
     plans.forEach(p -> reasons.addAll(ResolverTrouble.reasons(p)));
     ResolverTrouble.report(spec, servers, common.timeout(), reasons);
@@ -488,6 +500,7 @@ public final class MonitorCommand implements Callable<Integer> {
     Colors colors = common.colors();
     String perf = minDaysLeft == Long.MAX_VALUE ? "" : " | days_left=" + minDaysLeft + ";" + warnDays;
     out.println("DANE " + colors.word(state.name()) + " - " + summary + perf);
+    problems(out, doc.get("problems"), "", colors);
     for (Object o : (List<?>) doc.get("domains")) {
       Map<?, ?> d = (Map<?, ?>) o;
       out.println(d.get("domain") + " (MX RRset " + d.get("mx_dnssec") + ")");

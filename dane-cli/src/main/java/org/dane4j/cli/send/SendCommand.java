@@ -25,6 +25,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.dane4j.cli.CommandException;
 import org.dane4j.cli.CommonOptions;
+import org.dane4j.cli.DnssecTrouble;
 import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.OneLineErrors;
 import org.dane4j.cli.Json;
@@ -143,9 +144,10 @@ public final class SendCommand implements Callable<Integer> {
           + (relay == null ? " (planning and delivering to each MX host)"
               : " through " + relay));
       report = relay == null ? direct(resolver, ehloName, message, from, to)
-          : envelope.report(relayed(resolver, session, message, from, deliverable));
+          : envelope.report(relayed(resolver, session, message, from, deliverable), resolver.lastProbe());
     }
     print(report, from);
+    DnssecTrouble.report(spec, report.dnssec());
     List<String> reasons = new ArrayList<>();
     report.results().forEach(r -> {
       reasons.add(r.reason());
@@ -261,6 +263,7 @@ public final class SendCommand implements Callable<Integer> {
       doc.put("mode", relay == null ? "direct" : "relay");
       doc.put("from", envelopeFrom);
       doc.put("status", Reports.overall(report));
+      doc.put("dnssec_validation", report.dnssec().state().word()); // DNS-4: the resolver's probe
       doc.put("exit_code", Reports.exitCode(report));
       List<Object> recipients = new ArrayList<>();
       report.results().forEach(r -> recipients.add(Reports.recipient(r)));
