@@ -1,0 +1,50 @@
+package org.dane4j.delivery;
+
+import java.net.InetAddress;
+import org.dane4j.smtp.DeliveryAttempt;
+import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.TlsVerdict;
+import org.dane4j.tlsa.DaneVerification;
+import org.dane4j.tlsa.FailureType;
+
+/** Turns a session's facts into the attempt the report records (checklist OUT-1); the only place that does. */
+final class Attempts {
+  private Attempts() {}
+
+  /** A route that was not tried: its DNS made it unusable (DNS-2, ADDR-2, TLSA-3). */
+  static DeliveryAttempt unusable(MxRoute route) {
+    return new DeliveryAttempt(route, null, TlsVerdict.FAILED, null, null, null,
+        route.failureType().orElse(FailureType.VALIDATION_FAILURE), true, route.reason());
+  }
+
+  /**
+   * One session. It failed when it ended abnormally (before MAIL, or with the connection lost in the
+   * transaction); a DANE verification that did not match is then the reason and gives the failure type.
+   */
+  static DeliveryAttempt of(MxRoute route, InetAddress address, SessionResult r) {
+    DaneVerification v = r.verification().orElse(null);
+    String protocol = r.tlsProtocol().orElse(null);
+    String cipher = r.cipherSuite().orElse(null);
+    if (r.failure().isPresent()) {
+      FailureType type = r.failureType().orElse(null);
+      String detail = r.failure().get();
+      if (v != null && !v.verified()) {
+        type = v.failureType().orElse(FailureType.VALIDATION_FAILURE);
+        detail = v.reason();
+      }
+      String where = r.mailReply().isPresent() ? "connection lost during the transaction at " + r.phase() + ": "
+          : "";
+      return new DeliveryAttempt(route, address, TlsVerdict.FAILED, v, protocol, cipher, type, true,
+          where + detail + reuse(r));
+    }
+    String tls = !r.tls() ? "cleartext: the server did not offer STARTTLS"
+        : r.authenticated() && v != null ? v.reason() : "TLS without authentication";
+    String last = r.dataReply().or(r::mailReply).map(SmtpReply::toString).orElse("QUIT");
+    return new DeliveryAttempt(route, address, route.verdict(r.tls(), r.authenticated()), v, protocol, cipher,
+        null, false, tls + reuse(r) + "; " + last);
+  }
+
+  private static String reuse(SessionResult r) {
+    return r.reusedConnection() ? "; connection reused (message " + r.messagesOnConnection() + " on it)" : "";
+  }
+}

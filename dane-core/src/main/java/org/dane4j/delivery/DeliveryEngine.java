@@ -1,0 +1,171 @@
+package org.dane4j.delivery;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.dane4j.smtp.DeliveryPlan;
+import org.dane4j.smtp.DeliveryPlanner;
+import org.dane4j.smtp.DeliveryReport;
+import org.dane4j.smtp.Destination;
+import org.dane4j.smtp.Envelope;
+import org.dane4j.smtp.RecipientResult;
+
+/**
+ * The one delivery engine: the adapters only run sessions, the engine decides (RFC 5321 §5.1, RFC 7672 §2).
+ * It takes a checked {@link Envelope} and the message, plans each recipient domain with the
+ * {@link DeliveryPlanner} (or the one relay, POL-2), walks routes and addresses in order, asks the adapter's
+ * {@link SmtpSession} for one session at a time, decides from each {@link SessionResult} whether to try the
+ * next address, the next MX host, defer or fail, and builds the per-recipient report (OUT-1).
+ *
+ * <pre>{@code
+ * DeliveryEngine engine = DeliveryEngine.builder(DeliveryPlanner.of(resolver), session).build();
+ * DeliveryReport report = engine.send(Envelope.of("me@example.org", List.of("you@example.net")), bytes).join();
+ * }</pre>
+ *
+ * <p>{@link #send} never completes exceptionally: a recipient refused by the envelope check is failed before
+ * any lookup (IN-1), a domain whose plan times out or breaks is deferred with the reason, and the report
+ * always has one result per recipient, so a caller that retries the deferred ones never sends duplicates.
+ * The engine is immutable and thread-safe; one instance serves any number of concurrent sends.
+ */
+public final class DeliveryEngine {
+  /** The default of {@link Builder#planTimeout}. */
+  public static final Duration DEFAULT_PLAN_TIMEOUT = Duration.ofSeconds(60);
+
+  private final DeliveryPlanner planner;
+  private final SmtpSession session;
+  private final DeliveryListener listener;
+  private final Duration planTimeout;
+  private final boolean cleartextRetry;
+
+  private DeliveryEngine(Builder b) {
+    this.planner = b.planner;
+    this.session = b.session;
+    this.listener = b.listener;
+    this.planTimeout = b.planTimeout;
+    this.cleartextRetry = b.cleartextRetry;
+  }
+
+  /**
+   * A builder.
+   *
+   * @param planner the RFC 7672 planner (DNS, DANE mode)
+   * @param session the adapter's sessions
+   */
+  public static Builder builder(DeliveryPlanner planner, SmtpSession session) {
+    return new Builder(planner, session);
+  }
+
+  /**
+   * Sends the message to every recipient of the envelope, each domain along its own plan, all domains at
+   * once.
+   *
+   * @param envelope the checked envelope
+   * @param message the message, CRLF line ends, not dot-stuffed
+   * @return the report, one result per recipient in the envelope's order; never completes exceptionally
+   */
+  public CompletableFuture<DeliveryReport> send(Envelope envelope, byte[] message) {
+    Objects.requireNonNull(message, "message");
+    List<CompletableFuture<List<RecipientResult>>> domains = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : envelope.domains().entrySet()) {
+      domains.add(deliver(envelope, e.getKey(), e.getValue(), message, Destination.parse(e.getKey())));
+    }
+    return collect(envelope, domains);
+  }
+
+  /**
+   * Sends the message to every recipient of the envelope through one relay (smarthost) instead of the
+   * recipients' MX hosts (POL-2: the relay's name is the TLSA base domain).
+   */
+  public CompletableFuture<DeliveryReport> sendVia(Destination relay, Envelope envelope, byte[] message) {
+    Objects.requireNonNull(message, "message");
+    List<String> all = envelope.domains().values().stream().flatMap(List::stream).toList();
+    if (all.isEmpty()) {
+      return CompletableFuture.completedFuture(envelope.report(List.of()));
+    }
+    return collect(envelope, List.of(deliver(envelope, relay.name(), all, message, relay)));
+  }
+
+  private CompletableFuture<List<RecipientResult>> deliver(Envelope envelope, String domain, List<String> recipients,
+      byte[] message, Destination destination) {
+    CompletableFuture<List<RecipientResult>> done;
+    try {
+      Events.safely(() -> listener.planStarted(destination.name()));
+      done = planner.plan(destination).orTimeout(planTimeout.toMillis(), TimeUnit.MILLISECONDS)
+          .thenCompose(plan -> {
+            Events.safely(() -> listener.planFinished(plan));
+            return new DomainRun(session, listener, cleartextRetry, envelope.sender(), recipients, message).run(plan);
+          });
+    } catch (RuntimeException e) {
+      done = CompletableFuture.failedFuture(e);
+    }
+    return done.exceptionally(e -> {
+      Throwable cause = Events.unwrap(e);
+      List<RecipientResult> deferred = envelope.deferredByError(domain, cause instanceof TimeoutException
+          ? new TimeoutException("planning " + destination.name() + " took longer than the plan timeout of "
+              + planTimeout.toSeconds() + " s") : cause);
+      deferred.forEach(r -> Events.safely(() -> listener.recipientFinished(r)));
+      return deferred;
+    });
+  }
+
+  private static CompletableFuture<DeliveryReport> collect(Envelope envelope,
+      List<CompletableFuture<List<RecipientResult>>> domains) {
+    return CompletableFuture.allOf(domains.toArray(new CompletableFuture<?>[0])).handle((x, e) -> {
+      List<RecipientResult> results = new ArrayList<>();
+      for (CompletableFuture<List<RecipientResult>> d : domains) {
+        results.addAll(d.getNow(List.of())); // each completes normally (exceptionally() above)
+      }
+      return envelope.report(results);
+    });
+  }
+
+  /** The settings of an engine; each is checked when set. */
+  public static final class Builder {
+    private final DeliveryPlanner planner;
+    private final SmtpSession session;
+    private DeliveryListener listener = DeliveryListener.none();
+    private Duration planTimeout = DEFAULT_PLAN_TIMEOUT;
+    private boolean cleartextRetry = true;
+
+    private Builder(DeliveryPlanner planner, SmtpSession session) {
+      this.planner = Objects.requireNonNull(planner, "planner");
+      this.session = Objects.requireNonNull(session, "session");
+    }
+
+    /** Hears every step (logging, metrics, TLS reports); default: none. */
+    public Builder listener(DeliveryListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** The longest wait for one domain's plan (MX, addresses, TLSA) before it is deferred; 1 s .. 5 min. */
+    public Builder planTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "planTimeout");
+      if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofMinutes(5)) > 0) {
+        throw new IllegalArgumentException("planTimeout must be between 1 s and 5 min: " + timeout);
+      }
+      this.planTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Whether an OPPORTUNISTIC route whose TLS handshake failed is tried once more in cleartext, as Postfix
+     * does at level {@code may} (default true). Set it false when the application demands TLS or sends
+     * credentials (TLS-8); routes where TLS is mandatory are never retried in cleartext, whatever this says.
+     */
+    public Builder cleartextRetry(boolean retry) {
+      this.cleartextRetry = retry;
+      return this;
+    }
+
+    /** The engine. */
+    public DeliveryEngine build() {
+      return new DeliveryEngine(this);
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package org.dane4j.delivery;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.dane4j.smtp.DeliveryAttempt;
+import org.dane4j.smtp.DeliveryPlan;
+import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.RecipientResult;
+import org.dane4j.smtp.RecipientResult.Status;
+import org.dane4j.smtp.TlsRequirement;
+import org.dane4j.tlsa.FailureType;
+
+/**
+ * Delivers one message to the recipients of one destination along its plan; the one place that decides what
+ * happens after each session (RFC 5321 §5.1, RFC 7672 §2.2; checklist TLS-1, OUT-1):
+ *
+ * <ul>
+ *   <li>routes in plan order; an UNUSABLE route is recorded and skipped (DNS-2, ADDR-2);</li>
+ *   <li>the addresses of a route in order; a session that ends before MAIL (no connection, no greeting,
+ *       STARTTLS missing or refused, a failed handshake or DANE check, a limit crossed) moves on to the next
+ *       address of the same host, as Postfix does: each address may be another server;</li>
+ *   <li>only on an OPPORTUNISTIC route whose TLS handshake failed is the same address tried once more in
+ *       cleartext (Postfix at level {@code may}), and only when the engine allows it (never with a TLS floor
+ *       or credentials: TLS-8);</li>
+ *   <li>once a server answered MAIL, its replies decide: 5xx to MAIL fails every pending recipient, 5xx to
+ *       RCPT or after DATA fails that recipient, 2xx after DATA delivers; everything else (4xx, a connection
+ *       lost in the transaction) leaves the recipient pending for the next route;</li>
+ *   <li>what is pending after the last route is deferred with the last reason.</li>
+ * </ul>
+ */
+final class DomainRun {
+  private final SmtpSession session;
+  private final DeliveryListener listener;
+  private final boolean cleartextRetry;
+  private final String sender;
+  private final byte[] message;
+  private final Map<String, List<DeliveryAttempt>> attempts = new LinkedHashMap<>();
+  private final Map<String, RecipientResult> done = new LinkedHashMap<>();
+  private final List<String> pending;
+  private String lastReason = "no usable route";
+  private FailureType lastType;
+
+  DomainRun(SmtpSession session, DeliveryListener listener, boolean cleartextRetry, String sender,
+      List<String> recipients, byte[] message) {
+    this.session = session;
+    this.listener = listener;
+    this.cleartextRetry = cleartextRetry;
+    this.sender = sender;
+    this.message = message;
+    this.pending = new ArrayList<>(recipients);
+    recipients.forEach(r -> attempts.put(r, new ArrayList<>()));
+  }
+
+  /** Runs the plan; the future always completes normally, with one result per recipient. */
+  CompletableFuture<List<RecipientResult>> run(DeliveryPlan plan) {
+    if (plan.failure().isPresent()) {
+      DeliveryPlan.Failure f = plan.failure().get();
+      List.copyOf(pending).forEach(r -> finish(r, f.transientFailure() ? Status.DEFERRED : Status.FAILED,
+          f.reason(), f.type()));
+      return CompletableFuture.completedFuture(results());
+    }
+    return route(plan.routes(), 0).handle((x, e) -> {
+      if (e != null) { // a bug in a session or listener: never lose the report
+        lastReason = "internal error: " + Events.unwrap(e);
+        lastType = null;
+      }
+      List.copyOf(pending).forEach(r -> finish(r, Status.DEFERRED, lastReason, lastType));
+      return results();
+    });
+  }
+
+  private CompletableFuture<Void> route(List<MxRoute> routes, int i) {
+    if (i == routes.size() || pending.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    MxRoute route = routes.get(i);
+    if (route.requirement() == TlsRequirement.UNUSABLE) {
+      record(Attempts.unusable(route), null);
+      return route(routes, i + 1);
+    }
+    return address(route, 0).thenCompose(x -> route(routes, i + 1));
+  }
+
+  private CompletableFuture<Void> address(MxRoute route, int i) {
+    if (i == route.addresses().size() || pending.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    InetAddress address = route.addresses().get(i);
+    return session(route, address, true).thenCompose(result -> {
+      if (result.mailReply().isPresent()) {
+        settle(route, address, result);
+        return CompletableFuture.completedFuture(null); // the host answered: its replies decided
+      }
+      record(Attempts.of(route, address, result), result);
+      if (retryInCleartext(route, result)) {
+        return session(route, address, false).thenCompose(plain -> {
+          if (plain.mailReply().isPresent()) {
+            settle(route, address, plain);
+            return CompletableFuture.<Void>completedFuture(null);
+          }
+          record(Attempts.of(route, address, plain), plain);
+          return address(route, i + 1);
+        });
+      }
+      return address(route, i + 1);
+    });
+  }
+
+  private boolean retryInCleartext(MxRoute route, SessionResult result) {
+    return cleartextRetry && route.requirement() == TlsRequirement.OPPORTUNISTIC
+        && result.phase() == SessionPhase.TLS_HANDSHAKE;
+  }
+
+  private CompletableFuture<SessionResult> session(MxRoute route, InetAddress address, boolean startTls) {
+    SessionRequest request = new SessionRequest(route, address, sender, List.copyOf(pending), message, startTls);
+    Events.safely(() -> listener.sessionStarted(route, address));
+    CompletableFuture<SessionResult> running;
+    try {
+      running = session.run(request);
+    } catch (RuntimeException e) {
+      running = CompletableFuture.failedFuture(e);
+    }
+    return running.handle((r, e) -> e == null ? r : SessionResult.builder().phase(SessionPhase.CONNECT)
+        .failure(null, "internal error in the session: " + Events.unwrap(e)).build());
+  }
+
+  /** The server answered MAIL: decide each pending recipient from the replies. */
+  private void settle(MxRoute route, InetAddress address, SessionResult o) {
+    DeliveryAttempt attempt = Attempts.of(route, address, o);
+    record(attempt, o);
+    String via = " via " + attempt;
+    SmtpReply mail = o.mailReply().orElseThrow();
+    if (mail.permanent()) {
+      List.copyOf(pending).forEach(r -> finish(r, Status.FAILED, "MAIL rejected: " + mail + via, null));
+      return;
+    }
+    if (!mail.positive()) {
+      lastReason = "MAIL not accepted: " + mail + via;
+      lastType = null;
+      return;
+    }
+    SmtpReply data = o.dataReply().orElse(null);
+    for (String r : List.copyOf(pending)) {
+      SmtpReply rcpt = o.rcptReplies().get(r);
+      if (rcpt == null) {
+        lastReason = "RCPT not answered: " + o.failure().orElse("the session ended") + via;
+        lastType = null;
+      } else if (rcpt.permanent()) {
+        finish(r, Status.FAILED, "RCPT rejected: " + rcpt + via, null);
+      } else if (!rcpt.positive()) {
+        lastReason = "RCPT deferred: " + rcpt + via;
+        lastType = null;
+      } else if (data != null && data.positive() && o.failure().isEmpty()) {
+        finish(r, Status.DELIVERED, "accepted: " + data + via, null);
+      } else if (data != null && data.permanent()) {
+        finish(r, Status.FAILED, "message rejected: " + data + via, null);
+      } else {
+        lastReason = "message not accepted: " + (data != null ? data.toString()
+            : o.failure().orElse("no reply to DATA")) + via;
+        lastType = null;
+      }
+    }
+  }
+
+  private void record(DeliveryAttempt a, SessionResult session) {
+    for (String r : pending) {
+      attempts.get(r).add(a);
+    }
+    if (a.failed()) {
+      lastReason = a.toString();
+      lastType = a.failureType();
+    }
+    Events.safely(() -> listener.attemptFinished(a, session));
+  }
+
+  private void finish(String recipient, Status status, String reason, FailureType type) {
+    if (pending.remove(recipient)) {
+      RecipientResult result = new RecipientResult(recipient, status, attempts.get(recipient), reason, type);
+      done.put(recipient, result);
+      Events.safely(() -> listener.recipientFinished(result));
+    }
+  }
+
+  private List<RecipientResult> results() {
+    return List.copyOf(done.values());
+  }
+}
