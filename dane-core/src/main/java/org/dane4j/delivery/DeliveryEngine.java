@@ -85,7 +85,7 @@ public final class DeliveryEngine {
     Objects.requireNonNull(message, "message");
     List<String> all = envelope.domains().values().stream().flatMap(List::stream).toList();
     if (all.isEmpty()) {
-      return CompletableFuture.completedFuture(envelope.report(List.of()));
+      return CompletableFuture.completedFuture(envelope.report(List.of(), planner.dnssec()));
     }
     return collect(envelope, List.of(deliver(envelope, relay.name(), all, message, relay)));
   }
@@ -113,14 +113,14 @@ public final class DeliveryEngine {
     });
   }
 
-  private static CompletableFuture<DeliveryReport> collect(Envelope envelope,
+  private CompletableFuture<DeliveryReport> collect(Envelope envelope,
       List<CompletableFuture<List<RecipientResult>>> domains) {
     return CompletableFuture.allOf(domains.toArray(new CompletableFuture<?>[0])).handle((x, e) -> {
       List<RecipientResult> results = new ArrayList<>();
       for (CompletableFuture<List<RecipientResult>> d : domains) {
         results.addAll(d.getNow(List.of())); // each completes normally (exceptionally() above)
       }
-      return envelope.report(results);
+      return envelope.report(results, planner.dnssec()); // DNS-4: the probe the plans were made under
     });
   }
 
