@@ -41,8 +41,10 @@ public final class DeliveryEngine {
   private final DeliveryListener listener;
   private final Duration planTimeout;
   private final boolean cleartextRetry;
+  private final DomainGate gate;
 
   private DeliveryEngine(Builder b) {
+    this.gate = b.gate;
     this.planner = b.planner;
     this.session = b.session;
     this.listener = b.listener;
@@ -94,12 +96,15 @@ public final class DeliveryEngine {
       byte[] message, Destination destination) {
     CompletableFuture<List<RecipientResult>> done;
     try {
-      Events.safely(() -> listener.planStarted(destination.name()));
-      done = planner.plan(destination).orTimeout(planTimeout.toMillis(), TimeUnit.MILLISECONDS)
-          .thenCompose(plan -> {
-            Events.safely(() -> listener.planFinished(plan));
-            return new DomainRun(session, listener, cleartextRetry, envelope.sender(), recipients, message).run(plan);
-          });
+      done = gate.run(domain, () -> {
+        Events.safely(() -> listener.planStarted(destination.name()));
+        return planner.plan(destination).orTimeout(planTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            .thenCompose(plan -> {
+              Events.safely(() -> listener.planFinished(plan));
+              return new DomainRun(session, listener, cleartextRetry, envelope.sender(), recipients, message)
+                  .run(plan);
+            });
+      });
     } catch (RuntimeException e) {
       done = CompletableFuture.failedFuture(e);
     }
@@ -131,6 +136,7 @@ public final class DeliveryEngine {
     private DeliveryListener listener = DeliveryListener.none();
     private Duration planTimeout = DEFAULT_PLAN_TIMEOUT;
     private boolean cleartextRetry = true;
+    private DomainGate gate = DomainGate.open();
 
     private Builder(DeliveryPlanner planner, SmtpSession session) {
       this.planner = Objects.requireNonNull(planner, "planner");
@@ -160,6 +166,12 @@ public final class DeliveryEngine {
      */
     public Builder cleartextRetry(boolean retry) {
       this.cleartextRetry = retry;
+      return this;
+    }
+
+    /** Bounds the deliveries in progress per recipient domain; default: no bound. */
+    public Builder domainGate(DomainGate gate) {
+      this.gate = Objects.requireNonNull(gate, "gate");
       return this;
     }
 
