@@ -35,13 +35,13 @@ final class Attempts {
       String where = r.mailReply().isPresent() ? "connection lost during the transaction at " + r.phase() + ": "
           : "";
       return new DeliveryAttempt(route, address, TlsVerdict.FAILED, v, protocol, cipher, type, true,
-          where + detail + reuse(r));
+          where + detail + reuse(r), r.reusedConnection());
     }
     String tls = !r.tls() ? "cleartext: the server did not offer STARTTLS"
         : r.authenticated() && v != null ? v.reason() : "TLS without authentication";
     String last = r.dataReply().or(r::mailReply).map(SmtpReply::toString).orElse("QUIT");
     return new DeliveryAttempt(route, address, route.verdict(r.tls(), r.authenticated()), v, protocol, cipher,
-        null, false, tls + reuse(r) + "; " + last);
+        null, false, tls + reuse(r) + "; " + last, r.reusedConnection());
   }
 
   private static String reuse(SessionResult r) {

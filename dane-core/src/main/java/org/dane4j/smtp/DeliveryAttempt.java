@@ -21,16 +21,30 @@ import org.dane4j.tlsa.FailureType;
  * @param failureType the RFC 8460 failure type of a failed attempt, or null
  * @param transientFailure whether a failure is transient (4xx, the default for DANE failures)
  * @param detail what happened, in words (the server's reply, the exception, the DANE reason)
+ * @param reusedConnection whether the session ran on a connection kept from an earlier one (TLS-6), so no
+ *     handshake was made for it
  */
 public record DeliveryAttempt(MxRoute route, InetAddress address, TlsVerdict verdict,
     DaneVerification verification, String tlsProtocol, String cipherSuite, FailureType failureType,
-    boolean transientFailure, String detail) {
+    boolean transientFailure, String detail, boolean reusedConnection) {
 
   /** Checks for nulls where a value is required. */
   public DeliveryAttempt {
     Objects.requireNonNull(route, "route");
     Objects.requireNonNull(verdict, "verdict");
     Objects.requireNonNull(detail, "detail");
+  }
+
+  /** An attempt on a new connection (or none). */
+  public DeliveryAttempt(MxRoute route, InetAddress address, TlsVerdict verdict, DaneVerification verification,
+      String tlsProtocol, String cipherSuite, FailureType failureType, boolean transientFailure, String detail) {
+    this(route, address, verdict, verification, tlsProtocol, cipherSuite, failureType, transientFailure, detail,
+        false);
+  }
+
+  /** Whether this attempt made a TLS handshake of its own: it connected, ran TLS and reused no connection. */
+  public boolean handshake() {
+    return tlsProtocol != null && !reusedConnection;
   }
 
   /** The DANE verification, when one ran. */
