@@ -38,7 +38,7 @@ final class Attempts {
           where + detail + reuse(r), r.reusedConnection());
     }
     String tls = !r.tls() ? "cleartext: the server did not offer STARTTLS"
-        : r.authenticated() && v != null ? v.reason() : "TLS without authentication";
+        : r.authenticated() ? (v != null ? v.reason() : "authenticated") : "TLS without authentication";
     String last = r.dataReply().or(r::mailReply).map(SmtpReply::toString).orElse("QUIT");
     return new DeliveryAttempt(route, address, route.verdict(r.tls(), r.authenticated()), v, protocol, cipher,
         null, false, tls + reuse(r) + "; " + last, r.reusedConnection());

@@ -47,7 +47,7 @@ public final class DeliveryEngine {
     this.gate = b.gate;
     this.planner = b.planner;
     this.session = b.session;
-    this.listener = b.listener;
+    this.listener = b.logging ? DeliveryListener.both(new LoggingListener(), b.listener) : b.listener;
     this.planTimeout = b.planTimeout;
     this.cleartextRetry = b.cleartextRetry;
   }
@@ -137,13 +137,23 @@ public final class DeliveryEngine {
     private Duration planTimeout = DEFAULT_PLAN_TIMEOUT;
     private boolean cleartextRetry = true;
     private DomainGate gate = DomainGate.open();
+    private boolean logging = true;
 
     private Builder(DeliveryPlanner planner, SmtpSession session) {
       this.planner = Objects.requireNonNull(planner, "planner");
       this.session = Objects.requireNonNull(session, "session");
     }
 
-    /** Hears every step (logging, metrics, TLS reports); default: none. */
+    /**
+     * Whether the engine logs each step over SLF4J with stable event names ({@code recipient.deferred}, ...;
+     * see the logger {@code org.dane4j.delivery}); default true. The {@link #listener} hears the steps either way.
+     */
+    public Builder logging(boolean on) {
+      this.logging = on;
+      return this;
+    }
+
+    /** Hears every step (metrics, TLS reports, the application's own log); default: none. */
     public Builder listener(DeliveryListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;

@@ -32,6 +32,11 @@ public interface DeliveryListener {
   /** One recipient's outcome is final for this send. */
   default void recipientFinished(RecipientResult result) {}
 
+  /** Both listeners, {@code first} first; one that throws does not keep the other from hearing the step. */
+  static DeliveryListener both(DeliveryListener first, DeliveryListener second) {
+    return new Both(first, second);
+  }
+
   /** A listener that does nothing. */
   static DeliveryListener none() {
     return new DeliveryListener() {};
