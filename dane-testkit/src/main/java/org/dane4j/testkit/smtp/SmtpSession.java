@@ -517,8 +517,51 @@ final class SmtpSession implements Runnable {
         Thread.sleep(delay.toMillis());
       }
     }
-    output.write(text.getBytes(StandardCharsets.UTF_8));
+    if (server.hasFault(SmtpFault.ENDLESS_REPLY) || server.hasFault(SmtpFault.ENDLESS_LINE)) {
+      flood(text.length() >= 3 ? text.substring(0, 3) : "250");
+      return;
+    }
+    send(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Writes bytes, one at a time with a pause between them under {@link SmtpFault#TRICKLE}; counts them in the
+   * record as each write starts.
+   */
+  private void send(byte[] bytes) throws IOException, InterruptedException {
+    if (server.hasFault(SmtpFault.TRICKLE)) {
+      record.fired(SmtpFault.TRICKLE);
+      for (byte b : bytes) {
+        record.sent(1);
+        output.write(b);
+        output.flush();
+        Thread.sleep(server.trickleInterval().toMillis());
+      }
+      return;
+    }
+    record.sent(bytes.length); // counted as the write starts: what the server offered
+    output.write(bytes);
     output.flush();
+  }
+
+  /** {@link SmtpFault#ENDLESS_REPLY} / {@link SmtpFault#ENDLESS_LINE}: writes until the client goes away. */
+  private void flood(String code) throws IOException, InterruptedException {
+    boolean lines = server.hasFault(SmtpFault.ENDLESS_REPLY);
+    record.fired(lines ? SmtpFault.ENDLESS_REPLY : SmtpFault.ENDLESS_LINE);
+    socket.setSendBufferSize(1 << 20); // the kernel takes the flood as fast as it is written, reader or not
+    if (!lines) {
+      send((code + " ").getBytes(StandardCharsets.US_ASCII));
+    }
+    String unit = lines ? code + "-flood " + "f".repeat(52) + "\r\n" : "x".repeat(64); // 64 bytes
+    byte[] piece = unit.repeat(1024).getBytes(StandardCharsets.US_ASCII);  // 64 KiB a write
+    long written = 0;
+    while (written < SmtpTestServer.MAX_FLOOD) {
+      send(piece);
+      written += piece.length;
+    }
+    closing = true;
+    abortive = true;
+    throw new IOException("flood of " + written + " bytes written; closing");
   }
 
   private void closeQuietly() {

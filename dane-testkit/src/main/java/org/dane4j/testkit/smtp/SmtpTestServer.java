@@ -63,6 +63,12 @@ import org.dane4j.testkit.MintedCertificate;
  * idle for longer than the {@linkplain Builder#idleTimeout(Duration) idle timeout} (30 s) are closed.
  */
 public final class SmtpTestServer implements AutoCloseable {
+  /**
+   * The most bytes one reply of {@link SmtpFault#ENDLESS_REPLY} or {@link SmtpFault#ENDLESS_LINE} writes before
+   * the server gives up and closes (16 MiB): enough to prove a client bounds replies, not enough to exhaust the
+   * test JVM's heap when it does not.
+   */
+  public static final long MAX_FLOOD = 16L * 1024 * 1024;
   private static final Duration CLOSE_WAIT = Duration.ofMillis(900);
   private static final Pattern VERB = Pattern.compile("[A-Z][A-Z0-9-]*|\\.");
   private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
@@ -74,6 +80,7 @@ public final class SmtpTestServer implements AutoCloseable {
   private final String greeting;
   private final String injection;
   private final Duration replyDelay;
+  private final Duration trickleInterval;
   private final Duration idleTimeout;
   private final boolean smtputf8;
   private final String[] tlsProtocols;
@@ -99,6 +106,7 @@ public final class SmtpTestServer implements AutoCloseable {
     this.greeting = builder.greeting != null ? builder.greeting : "220 " + hostname + " ESMTP dane4j-testkit";
     this.injection = builder.injection;
     this.replyDelay = builder.replyDelay;
+    this.trickleInterval = builder.trickleInterval;
     this.idleTimeout = builder.idleTimeout;
     this.smtputf8 = builder.smtputf8;
     this.tlsProtocols = builder.tlsProtocols.clone();
@@ -343,6 +351,10 @@ public final class SmtpTestServer implements AutoCloseable {
     return injection;
   }
 
+  Duration trickleInterval() {
+    return trickleInterval;
+  }
+
   Duration replyDelay() {
     return replyDelay;
   }
@@ -518,6 +530,7 @@ public final class SmtpTestServer implements AutoCloseable {
     private final EnumSet<SmtpFault> faults = EnumSet.noneOf(SmtpFault.class);
     private final Map<String, Script> scripts = new LinkedHashMap<>();
     private Duration replyDelay = Duration.ofSeconds(1);
+    private Duration trickleInterval = Duration.ofMillis(200);
     private String injection = "250-injected\r\n250 OK\r\n";
     private String greeting;
     private String[] tlsProtocols = {"TLSv1.3", "TLSv1.2"};
@@ -647,6 +660,15 @@ public final class SmtpTestServer implements AutoCloseable {
      */
     public Builder neverReplyTo(String verb) {
       scripts.put(verb(verb), Script.SILENT);
+      return this;
+    }
+
+    /** The pause between the bytes of a reply under {@link SmtpFault#TRICKLE} (200 ms by default; 1 ms..10 s). */
+    public Builder trickleInterval(Duration interval) {
+      if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofSeconds(10)) > 0) {
+        throw new IllegalArgumentException("trickleInterval must be 1 ms..10 s, got " + interval);
+      }
+      this.trickleInterval = interval;
       return this;
     }
 
