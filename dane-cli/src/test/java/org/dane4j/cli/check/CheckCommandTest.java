@@ -152,7 +152,7 @@ class CheckCommandTest {
   }
 
   @Test
-  @Timeout(60)
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang fails, not blocks
   void tls7_anEndlessReplyEndsTheProbeNamingMaxReplyLines() {
     CliRun run = check(FLOOD, "--json");
 
@@ -161,7 +161,7 @@ class CheckCommandTest {
   }
 
   @Test
-  @Timeout(60)
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang fails, not blocks
   void tls7_aSlowlorisServerEndsTheProbeAtTheReplyDeadline() {
     // --timeout 1: each read and each reply 6 s; the server sends a byte every 200 ms for ever
     CliRun run = CliRun.of("check", "--resolver", "127.0.0.1:" + lab.dns().address().getPort(), "--trust-anchor",
