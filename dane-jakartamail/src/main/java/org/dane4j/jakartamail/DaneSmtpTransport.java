@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * mail.smtp.dane.trust-ad=false            # optional: trust a loopback validating resolver's AD bit
  * mail.smtp.dane.trust-anchors=/etc/dane/root.key   # optional: DS/DNSKEY anchors instead of IANA's
  * mail.smtp.dane.dns-timeout=5             # optional: seconds per DNS query
- * mail.smtp.dane.reply-timeout=300        # optional: seconds one reply may take, however trickled
+ * mail.smtp.dane.reply-timeout=300         # optional: seconds one reply may take, however trickled
  * mail.smtp.dane.allow-cleartext-auth=false # optional: AUTH without TLS when the relay offers none
  * </pre>
  * Unknown or malformed {@code mail.smtp.dane.*} values fail at {@code connect} with the property named.
@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every reply is bounded (TLS-7; {@link SmtpLimits}): {@value SmtpLimits#DEFAULT_MAX_REPLY_LINE_LENGTH}
  * bytes per line, {@value SmtpLimits#DEFAULT_MAX_REPLY_LINES} lines per reply, {@code reply-timeout} per
- * reply however slowly it is trickled (10 min for the reply to the end of the message), 30 s for the TLS
+ * reply however slowly it is trickled (at least 10 min for the reply to the end of the message), 30 s for the TLS
  * handshake; a connect timeout the application did not set is 30 s. A crossed limit ends the connection
  * with an error naming it.
  *
