@@ -8,6 +8,7 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import org.dane4j.smtp.DeliveryAttempt;
 import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.SmtpReplyGuard;
 import org.dane4j.smtp.TlsVerdict;
 import org.dane4j.tlsa.DaneVerification;
 import org.dane4j.tlsa.FailureType;
@@ -38,10 +39,14 @@ final class Attempts {
     DaneVerification v = c.trustManager.verification().orElse(null);
     FailureType type;
     String detail;
+    SmtpReplyGuard.LimitExceededException limit = cause(e, SmtpReplyGuard.LimitExceededException.class);
     if (v != null && !v.verified()) {
       type = v.failureType().orElse(FailureType.VALIDATION_FAILURE);
       detail = v.reason();
-    } else if (mentionsStartTls(e) || (c.socket == null && route.requirement().tlsMandatory()
+    } else if (limit != null) { // the server crossed a limit (TLS-7): not a TLS verdict
+      type = null;
+      detail = limit.getMessage();
+    } else if (mentionsStartTls(e) || (c.socket == null && c.tlsRequired
         && !(e instanceof MailConnectException))) { // greeted, but no TLS: not offered or refused (454)
       type = FailureType.STARTTLS_NOT_SUPPORTED;
       detail = e.getMessage();
@@ -58,12 +63,21 @@ final class Attempts {
   }
 
   private static boolean hasCause(Throwable e, Class<? extends Throwable> kind) {
+    return cause(e, kind) != null;
+  }
+
+  private static <T extends Throwable> T cause(Throwable e, Class<T> kind) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (kind.isInstance(t)) {
-        return true;
+        return kind.cast(t);
       }
     }
-    return false;
+    return null;
+  }
+
+  /** Why a session failed after it was connected: the message, and the root cause (a crossed limit, say). */
+  static String afterConnect(DeliveryAttempt connected, MessagingException e) {
+    return connected + "; then: " + rootMessage(e);
   }
 
   private static String rootMessage(Throwable e) {

@@ -22,6 +22,7 @@ import org.dane4j.smtp.DeliveryReport;
 import org.dane4j.smtp.Destination;
 import org.dane4j.smtp.Envelope;
 import org.dane4j.smtp.RecipientResult;
+import org.dane4j.smtp.SmtpLimits;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 
 /**
@@ -38,6 +39,11 @@ import org.eclipse.angus.mail.smtp.SMTPMessage;
  *
  * <p>The envelope is checked before any connection ({@link Envelope}, checklist IN-1): bad recipients are
  * reported failed, the others delivered; a report is returned even when a domain's planning fails.
+ *
+ * <p>Each reply is bounded as {@link SmtpLimits} says (line length, lines per reply, a deadline per reply;
+ * checklist TLS-7): a server that floods or trickles has that attempt end with a reason naming the limit.
+ * An application property {@code mail.smtp.starttls.required=true} ({@link Builder#property}) makes TLS
+ * mandatory on every MX host, DANE or not, with no cleartext retry (TLS-8).
  *
  * <p>{@link #sendOrThrow} is the {@code Transport.send}-style entry: it throws a
  * {@link DaneSendFailedException} carrying the same report when any recipient was not delivered.
@@ -173,6 +179,7 @@ public final class DaneMailer implements AutoCloseable {
     private Duration planTimeout = Duration.ofSeconds(60);
     private Duration connectTimeout = Duration.ofSeconds(30);
     private Duration readTimeout = Duration.ofMinutes(5);
+    private Duration replyTimeout = SmtpLimits.DEFAULT_REPLY_TIMEOUT;
 
     private Builder() {}
 
@@ -221,6 +228,17 @@ public final class DaneMailer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The longest one SMTP reply may take from the moment the mailer waits for it to its last byte, however
+     * slowly the server trickles it (1 s..1 h; default {@link SmtpLimits#DEFAULT_REPLY_TIMEOUT}, 5 min; the
+     * reply to the end of the message gets at least {@link SmtpLimits#DEFAULT_DATA_TERMINATION_TIMEOUT}).
+     * Checklist TLS-7; {@link #readTimeout} still bounds each single read.
+     */
+    public Builder replyTimeout(Duration timeout) {
+      this.replyTimeout = checked("replyTimeout", timeout, Duration.ofHours(1));
+      return this;
+    }
+
     /** The longest planning of one domain may take (1 s..5 min; default 60 s). */
     public Builder planTimeout(Duration timeout) {
       this.planTimeout = checked("planTimeout", timeout, Duration.ofMinutes(5));
@@ -248,6 +266,7 @@ public final class DaneMailer implements AutoCloseable {
       p.setProperty("mail.smtp.connectiontimeout", Long.toString(connectTimeout.toMillis()));
       p.setProperty("mail.smtp.timeout", Long.toString(readTimeout.toMillis()));
       p.setProperty("mail.smtp.writetimeout", Long.toString(readTimeout.toMillis()));
+      p.setProperty(DaneSettings.REPLY_TIMEOUT, Long.toString(replyTimeout.toSeconds()));
       p.setProperty("mail.smtp.sendpartial", "true");
       p.setProperty("mail.smtp.quitwait", "false");
       p.remove("mail.smtp.ssl.enable");
@@ -255,6 +274,7 @@ public final class DaneMailer implements AutoCloseable {
     }
 
     private static Duration checked(String name, Duration d, Duration max) {
+      Objects.requireNonNull(d, name);
       if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(max) > 0) {
         throw new IllegalArgumentException(name + " must be 1 s.." + max.toMinutes() + " min, got " + d);
       }

@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.smtp.DaneMode;
+import org.dane4j.smtp.SmtpLimits;
 
 /**
  * The {@code mail.smtp.dane.*} session properties, read and checked at connect time: a bad value or an
@@ -26,7 +27,12 @@ final class DaneSettings {
   static final String TRUST_ANCHORS = PREFIX + "trust-anchors";
   static final String TRUST_AD = PREFIX + "trust-ad";
   static final String DNS_TIMEOUT = PREFIX + "dns-timeout";
-  private static final Set<String> KNOWN = Set.of(MODE, RESOLVER, TRUST_ANCHORS, TRUST_AD, DNS_TIMEOUT);
+  /** Seconds one SMTP reply may take, however it is trickled (TLS-7); SmtpLimits.DEFAULT_REPLY_TIMEOUT. */
+  static final String REPLY_TIMEOUT = PREFIX + "reply-timeout";
+  /** Opt-in: AUTH may be sent without TLS when the server offers no STARTTLS (TLS-8); false by default. */
+  static final String ALLOW_CLEARTEXT_AUTH = PREFIX + "allow-cleartext-auth";
+  private static final Set<String> KNOWN = Set.of(MODE, RESOLVER, TRUST_ANCHORS, TRUST_AD, DNS_TIMEOUT,
+      REPLY_TIMEOUT, ALLOW_CLEARTEXT_AUTH);
   /** An IPv4 or IPv6 address with an optional port: 127.0.0.1, 127.0.0.1:5353, [::1]:53, ::1. */
   private static final Pattern SERVER = Pattern.compile("^\\[([0-9a-fA-F:.]+)\\](?::(\\d{1,5}))?$"
       + "|^([0-9.]+)(?::(\\d{1,5}))?$|^([0-9a-fA-F]*:[0-9a-fA-F:]*)$");
@@ -36,6 +42,8 @@ final class DaneSettings {
   final Path trustAnchors;
   final boolean trustAd;
   final Duration dnsTimeout;
+  final SmtpLimits limits;
+  final boolean allowCleartextAuth;
 
   private DaneSettings(Properties p) throws MessagingException {
     for (String name : p.stringPropertyNames()) {
@@ -52,7 +60,10 @@ final class DaneSettings {
     String anchors = p.getProperty(TRUST_ANCHORS, "").strip();
     this.trustAnchors = anchors.isEmpty() ? null : Path.of(anchors);
     this.trustAd = bool(p, TRUST_AD);
-    this.dnsTimeout = seconds(p.getProperty(DNS_TIMEOUT, "5"));
+    this.dnsTimeout = seconds(DNS_TIMEOUT, p.getProperty(DNS_TIMEOUT, "5"), 60);
+    this.limits = SmtpLimits.DEFAULTS.withReplyTimeout(seconds(REPLY_TIMEOUT,
+        p.getProperty(REPLY_TIMEOUT, Long.toString(SmtpLimits.DEFAULT_REPLY_TIMEOUT.toSeconds())), 3600));
+    this.allowCleartextAuth = bool(p, ALLOW_CLEARTEXT_AUTH);
   }
 
   static DaneSettings of(Properties p) throws MessagingException {
@@ -108,15 +119,15 @@ final class DaneSettings {
     return Boolean.parseBoolean(v);
   }
 
-  private static Duration seconds(String v) throws MessagingException {
+  private static Duration seconds(String name, String v, int max) throws MessagingException {
     try {
       int s = Integer.parseInt(v.strip());
-      if (s < 1 || s > 60) {
+      if (s < 1 || s > max) {
         throw new NumberFormatException("out of range");
       }
       return Duration.ofSeconds(s);
     } catch (NumberFormatException e) {
-      throw new MessagingException(DNS_TIMEOUT + " must be 1..60 seconds, got \"" + v + "\"", e);
+      throw new MessagingException(name + " must be 1.." + max + " seconds, got \"" + v + "\"", e);
     }
   }
 }

@@ -5,9 +5,11 @@ import jakarta.mail.Session;
 import jakarta.mail.URLName;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,6 +19,8 @@ import org.dane4j.smtp.DeliveryPlan;
 import org.dane4j.smtp.DeliveryPlanner;
 import org.dane4j.smtp.Destination;
 import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.SmtpLimits;
+import org.dane4j.smtp.SmtpReplyGuard;
 import org.dane4j.smtp.TlsRequirement;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.slf4j.Logger;
@@ -39,15 +43,35 @@ import org.slf4j.LoggerFactory;
  * mail.smtp.dane.trust-ad=false            # optional: trust a loopback validating resolver's AD bit
  * mail.smtp.dane.trust-anchors=/etc/dane/root.key   # optional: DS/DNSKEY anchors instead of IANA's
  * mail.smtp.dane.dns-timeout=5             # optional: seconds per DNS query
+ * mail.smtp.dane.reply-timeout=300         # optional: seconds one reply may take, however trickled
+ * mail.smtp.dane.allow-cleartext-auth=false # optional: AUTH without TLS when the relay offers none
  * </pre>
  * Unknown or malformed {@code mail.smtp.dane.*} values fail at {@code connect} with the property named.
  *
- * <p>Angus's own {@code mail.smtp.starttls.*}, {@code mail.smtp.ssl.socketFactory} and server identity
- * settings are overridden per connection: TLS is decided by the route, never by them. Implicit TLS
+ * <p>The application's TLS floor is kept (checklist TLS-8): TLS is mandatory on a connection when the route
+ * requires it, when {@code mail.smtp.starttls.required=true}, or when credentials are configured
+ * ({@code mail.smtp.auth=true}, or a user and password given to {@code connect}) — unless
+ * {@code mail.smtp.dane.allow-cleartext-auth=true}, which lets AUTH go in cleartext to a relay that offers no
+ * STARTTLS (Postfix's {@code smtp_sasl_security_options} without {@code noplaintext}). Only on a connection
+ * where TLS is not mandatory and no credentials are configured does a failed handshake with a relay without
+ * DANE lead to a retry in cleartext (RFC 7435). No command but EHLO, HELO, STARTTLS, RSET, NOOP and QUIT is
+ * sent without TLS where TLS is mandatory.
+ *
+ * <p>Every reply is bounded (TLS-7; {@link SmtpLimits}): {@value SmtpLimits#DEFAULT_MAX_REPLY_LINE_LENGTH}
+ * bytes per line, {@value SmtpLimits#DEFAULT_MAX_REPLY_LINES} lines per reply, {@code reply-timeout} per
+ * reply however slowly it is trickled (at least 10 min for the reply to the end of the message), 30 s for the TLS
+ * handshake; a connect timeout the application did not set is 30 s. A crossed limit ends the connection
+ * with an error naming it.
+ *
+ * <p>Angus's own {@code mail.smtp.starttls.enable}, {@code mail.smtp.socketFactory},
+ * {@code mail.smtp.ssl.socketFactory} and server identity settings are overridden per connection: whether
+ * TLS is used is decided by the route and the floor above, never by them. Implicit TLS
  * ({@code mail.smtp.ssl.enable}) is refused.
  */
 public class DaneSmtpTransport extends SMTPTransport {
   private static final Logger LOG = LoggerFactory.getLogger(DaneSmtpTransport.class);
+  /** What may be sent before TLS where TLS is mandatory: nothing of the message, no credentials. */
+  private static final Set<String> CLEARTEXT_COMMANDS = Set.of("EHLO", "HELO", "STARTTLS", "RSET", "NOOP", "QUIT");
   private final RouteSocketFactory tlsFactory = new RouteSocketFactory();
   private final Session tlsSession;
   private final List<DeliveryAttempt> attempts = new ArrayList<>();
@@ -60,7 +84,7 @@ public class DaneSmtpTransport extends SMTPTransport {
   /** The constructor Jakarta Mail calls for {@code mail.smtp.class}. */
   public DaneSmtpTransport(Session session, URLName urlname) {
     super(session, urlname, "smtp", false);
-    this.tlsSession = SessionCopies.withSslSocketFactory(session, "mail.smtp", tlsFactory);
+    this.tlsSession = SessionCopies.withSocketFactories(session, "mail.smtp", tlsFactory.plain(), tlsFactory);
   }
 
   /** Uses this resolver (shared, not closed by the transport) instead of one made from the properties. */
@@ -93,24 +117,29 @@ public class DaneSmtpTransport extends SMTPTransport {
       throw new MessagingException("DANE: implicit TLS (mail.smtp.ssl.enable) is not supported; "
           + "DANE upgrades with STARTTLS (RFC 7672 §2.2)");
     }
-    MxRoute route = presetRoute != null ? presetRoute : planRelay(host, port);
+    DaneSettings settings = DaneSettings.of(session.getProperties());
+    MxRoute route = presetRoute != null ? presetRoute : planRelay(host, port, settings);
     if (route.requirement() == TlsRequirement.UNUSABLE) {
       attempts.add(Attempts.unusable(route));
       LOG.warn("DANE route unusable: {}", attempts.get(0));
       throw new DaneMessagingException("DANE: not connecting to " + route.mxHost() + ": " + route.reason(),
           attempts.get(0));
     }
-    setRequireStartTLS(route.requirement().tlsMandatory());
+    boolean credentials = flag("mail.smtp.auth") || (user != null && password != null);
+    boolean tlsRequired = route.requirement().tlsMandatory() || flag("mail.smtp.starttls.required")
+        || (credentials && !settings.allowCleartextAuth);
+    setRequireStartTLS(tlsRequired);
     MessagingException last = null;
     for (InetAddress address : route.addresses()) {
       try {
-        return connectTo(route, address, user, password, true);
+        return connectTo(route, address, user, password, true, settings, tlsRequired);
       } catch (MessagingException e) {
         last = e;
-        if (route.requirement() == TlsRequirement.OPPORTUNISTIC && tlsFactory.current().socket != null) {
-          // RFC 7435 §1.3 / Postfix "may": TLS was offered but failed on a host without DANE; retry in clear.
+        if (!tlsRequired && !credentials && tlsFactory.current().socket != null) {
+          // RFC 7435 §1.3 / Postfix "may": TLS was offered but failed on a host without DANE, and neither the
+          // application's floor nor credentials forbid cleartext (TLS-8): retry in clear.
           try {
-            return connectTo(route, address, user, password, false);
+            return connectTo(route, address, user, password, false, settings, false);
           } catch (MessagingException clear) {
             last = clear;
           }
@@ -120,13 +149,14 @@ public class DaneSmtpTransport extends SMTPTransport {
     throw last != null ? last : new MessagingException("DANE: route " + route.mxHost() + " has no address");
   }
 
-  private boolean connectTo(MxRoute route, InetAddress address, String user, String password, boolean tls)
-      throws MessagingException {
-    RouteSocketFactory.Connection connection = new RouteSocketFactory.Connection(route);
+  private boolean connectTo(MxRoute route, InetAddress address, String user, String password, boolean tls,
+      DaneSettings settings, boolean tlsRequired) throws MessagingException {
+    RouteSocketFactory.Connection connection = new RouteSocketFactory.Connection(route, settings.limits,
+        tlsRequired, settings.allowCleartextAuth);
     tlsFactory.use(connection);
     setStartTLS(tls);
     Session userSession = this.session;
-    this.session = tlsSession; // Angus reads the STARTTLS socket factory from the session's properties
+    this.session = tlsSession; // Angus reads the socket factories from the session's properties
     try {
       // An IP literal: Angus connects without a second, unvalidated lookup (ADDR-3).
       boolean connected = super.protocolConnect(address.getHostAddress(), route.port(), user, password);
@@ -144,15 +174,73 @@ public class DaneSmtpTransport extends SMTPTransport {
     }
   }
 
-  /** Refuses MAIL FROM unless the session has the protection the route requires (TLS-1, defence in depth). */
-  @Override
-  protected void mailFrom() throws MessagingException {
-    RouteSocketFactory.Connection c = tlsFactory.current();
-    if (c == null || (c.route.requirement().tlsMandatory() && !c.tlsEstablished())) {
-      throw new MessagingException("DANE: refusing to send MAIL FROM: the route requires TLS and the session "
-          + "is not protected");
+  /** A boolean property of the application's session, read as Angus reads it (a Boolean or "true"). */
+  private boolean flag(String name) {
+    Object v = session.getProperties().get(name);
+    if (v instanceof Boolean b) {
+      return b;
     }
-    super.mailFrom();
+    String text = session.getProperty(name);
+    return text != null && text.strip().equalsIgnoreCase("true");
+  }
+
+  /**
+   * Refuses every command but EHLO, HELO, STARTTLS, RSET, NOOP and QUIT on a session without TLS where TLS
+   * is mandatory (TLS-1, TLS-8), and AUTH without TLS unless the application allowed it: the last line of
+   * defence under Angus, whatever path led here.
+   */
+  private void refuseWithoutTls(String command) throws MessagingException {
+    RouteSocketFactory.Connection c = tlsFactory.current();
+    if (c != null && c.tlsEstablished()) {
+      return;
+    }
+    String verb = command.strip().split(" ", 2)[0].toUpperCase(java.util.Locale.ROOT);
+    if (verb.equals("MAIL")) {
+      verb = "MAIL FROM";
+    }
+    if (c != null && CLEARTEXT_COMMANDS.contains(verb)) {
+      return;
+    }
+    if (c == null || c.tlsRequired) {
+      throw new MessagingException("DANE: refusing to send " + verb + ": TLS is mandatory on this connection "
+          + "and the session is not protected");
+    }
+    if (verb.equals("AUTH") && !c.cleartextAuthAllowed) {
+      throw new MessagingException("DANE: refusing to send AUTH without TLS (set "
+          + DaneSettings.ALLOW_CLEARTEXT_AUTH + "=true to allow it)");
+    }
+  }
+
+  @Override
+  protected void sendCommand(String cmd) throws MessagingException {
+    refuseWithoutTls(cmd);
+    super.sendCommand(cmd);
+  }
+
+  /** Angus sends the continuation lines of AUTH (credentials) through here. */
+  @Override
+  protected int simpleCommand(byte[] cmd) throws MessagingException {
+    refuseWithoutTls("AUTH");
+    return super.simpleCommand(cmd);
+  }
+
+  /** The reply to the end of the message has RFC 5321's longer deadline (§4.5.3.2.6). */
+  @Override
+  protected void finishData() throws java.io.IOException, MessagingException {
+    RouteSocketFactory.Connection c = tlsFactory.current();
+    SmtpReplyGuard guard = c == null ? null : c.guard();
+    if (guard == null) {
+      super.finishData();
+      return;
+    }
+    Duration normal = c.limits.replyTimeout();
+    guard.replyTimeout(normal.compareTo(SmtpLimits.DEFAULT_DATA_TERMINATION_TIMEOUT) > 0 ? normal
+        : SmtpLimits.DEFAULT_DATA_TERMINATION_TIMEOUT);
+    try {
+      super.finishData();
+    } finally {
+      guard.replyTimeout(normal);
+    }
   }
 
   @Override
@@ -180,7 +268,7 @@ public class DaneSmtpTransport extends SMTPTransport {
     }
   }
 
-  private MxRoute planRelay(String host, int port) throws MessagingException {
+  private MxRoute planRelay(String host, int port, DaneSettings settings) throws MessagingException {
     if (host == null || host.isBlank()) {
       throw new MessagingException("DANE: no relay host: set mail.smtp.host to the relay's name");
     }
@@ -190,7 +278,6 @@ public class DaneSmtpTransport extends SMTPTransport {
     } catch (IllegalArgumentException e) {
       throw new MessagingException("DANE needs the relay's host name (RFC 7672 §2.2, POL-2): " + e.getMessage(), e);
     }
-    DaneSettings settings = DaneSettings.of(session.getProperties());
     if (resolver == null) {
       SharedResolvers.Lease lease = SharedResolvers.forSettings(settings);
       resolver = lease.resolver();

@@ -53,8 +53,10 @@ final class DomainDelivery {
         break;
       }
       DaneSmtpTransport transport = DaneMailer.transport(session, route);
+      boolean connected = false;
       try {
         transport.connect();
+        connected = true;
         recordAll(transport.attempts());
         transport.sendMessage(message, addresses(pending));
         List<DeliveryAttempt> made = transport.attempts();
@@ -68,7 +70,9 @@ final class DomainDelivery {
         List<DeliveryAttempt> made = transport.attempts();
         recordAll(made);
         DeliveryAttempt last = made.isEmpty() ? null : made.get(made.size() - 1);
-        lastReason = last != null ? last.toString() : e.getMessage();
+        lastReason = last == null ? e.getMessage()
+            : connected ? Attempts.afterConnect(last, e) // e.g. a limit crossed in the transaction (TLS-7)
+            : last.toString();
         lastType = last != null ? last.failureType() : null;
       } finally {
         closeQuietly(transport);

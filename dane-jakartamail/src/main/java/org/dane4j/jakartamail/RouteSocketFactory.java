@@ -11,9 +11,13 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.SocketFactory;
 import javax.net.ssl.TrustManager;
 import org.dane4j.smtp.MxRoute;
 import org.dane4j.smtp.RouteTrustManager;
+import org.dane4j.smtp.SmtpLimits;
+import org.dane4j.smtp.SmtpReplyGuard;
+import org.dane4j.smtp.SmtpReplyGuard.GuardedSocket;
 
 /**
  * The SSL socket factory Angus uses for STARTTLS on a DANE transport's connections. It wraps the plain
@@ -21,18 +25,40 @@ import org.dane4j.smtp.RouteTrustManager;
  * (checklist TLS-4), TLS 1.3/1.2 only (TLS-5), and no endpoint identification of its own (the DANE trust
  * manager checks names; Angus's own "LDAPS" setting has no effect on an {@code X509ExtendedTrustManager}).
  *
+ * <p>Every reply Angus reads goes through an {@link SmtpReplyGuard} (checklist TLS-7): {@link #plain()} is the
+ * plain socket factory of the same connections, whose sockets read through a guard; after STARTTLS the
+ * handshake has its deadline ({@link SmtpLimits#DEFAULT_HANDSHAKE_TIMEOUT}) and the TLS socket handed back
+ * to Angus reads through a second guard. That TLS socket is not an {@code SSLSocket}, so Angus does not
+ * touch its TLS settings: the handshake is done here.
+ *
  * <p>Without a current route it refuses: it never wraps a socket with a default or accepting trust manager.
  */
 final class RouteSocketFactory extends SSLSocketFactory {
-  /** The TLS side of one connection attempt. */
+  /** The sockets of one connection attempt. */
   static final class Connection {
     final MxRoute route;
     final RouteTrustManager trustManager;
+    final SmtpLimits limits;
+    /** TLS is mandatory on this connection: the route's requirement or the application's floor (TLS-8). */
+    final boolean tlsRequired;
+    /** AUTH may be sent without TLS (the application opted in). */
+    final boolean cleartextAuthAllowed;
+    volatile GuardedSocket plain;
     volatile SSLSocket socket;
+    volatile GuardedSocket tls;
 
-    Connection(MxRoute route) {
+    Connection(MxRoute route, SmtpLimits limits, boolean tlsRequired, boolean cleartextAuthAllowed) {
       this.route = route;
       this.trustManager = route.trustManager();
+      this.limits = limits;
+      this.tlsRequired = tlsRequired;
+      this.cleartextAuthAllowed = cleartextAuthAllowed;
+    }
+
+    /** The guard replies are read through now: the TLS one after STARTTLS, else the plain one. */
+    SmtpReplyGuard guard() {
+      GuardedSocket s = tls != null ? tls : plain;
+      return s == null ? null : s.guard();
     }
 
     boolean tlsEstablished() {
@@ -43,6 +69,48 @@ final class RouteSocketFactory extends SSLSocketFactory {
   }
 
   private volatile Connection current;
+  private final SocketFactory plain = new SocketFactory() {
+    @Override
+    public Socket createSocket() throws IOException {
+      Connection c = current;
+      if (c == null) {
+        throw new IOException("no DANE route is being connected; refusing to open a connection");
+      }
+      GuardedSocket socket = SmtpReplyGuard.wrap(new Socket(), c.limits);
+      c.plain = socket;
+      return socket;
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+      throw connected();
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+      throw connected();
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+      throw connected();
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+        throws IOException {
+      throw connected();
+    }
+
+    private IOException connected() {
+      return new IOException("DANE connections are opened unconnected, then connected by Angus");
+    }
+  };
+
+  /** The plain socket factory for Angus's {@code mail.smtp.socketFactory}: sockets that read through a guard. */
+  SocketFactory plain() {
+    return plain;
+  }
 
   void use(Connection connection) {
     this.current = connection;
@@ -58,6 +126,10 @@ final class RouteSocketFactory extends SSLSocketFactory {
     if (c == null) {
       throw new IOException("no DANE route is being connected; refusing to start TLS");
     }
+    GuardedSocket guarded = c.plain;
+    if (guarded == null) {
+      throw new IOException("the connection to " + c.route.mxHost() + " was not opened by DANE; refusing to start TLS");
+    }
     try {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, new TrustManager[] {c.trustManager}, null);
@@ -70,7 +142,16 @@ final class RouteSocketFactory extends SSLSocketFactory {
       parameters.setEndpointIdentificationAlgorithm(null);
       ssl.setSSLParameters(parameters);
       c.socket = ssl;
-      return ssl;
+      guarded.guard().startTls(SmtpLimits.DEFAULT_HANDSHAKE_TIMEOUT);
+      try {
+        ssl.startHandshake();
+      } catch (IOException | RuntimeException e) {
+        closeQuietly(ssl);
+        throw e;
+      }
+      guarded.guard().handshakeDone();
+      c.tls = SmtpReplyGuard.wrap(ssl, c.limits);
+      return c.tls;
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot set up TLS for " + c.route.mxHost() + ": " + e.getMessage(), e);
     }
@@ -105,6 +186,14 @@ final class RouteSocketFactory extends SSLSocketFactory {
   @Override
   public String[] getSupportedCipherSuites() {
     return ((SSLSocketFactory) SSLSocketFactory.getDefault()).getSupportedCipherSuites();
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // failing anyway
+    }
   }
 
   private static IOException directTls() {

@@ -2,6 +2,7 @@ package org.dane4j.jakartamail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.dane4j.jakartamail.MailLab.BODY_MARKER;
 import static org.dane4j.jakartamail.MailLab.ee311;
 import static org.dane4j.jakartamail.MailLab.message;
@@ -272,6 +273,117 @@ class DaneMailerTest {
       mx.awaitConnectionsClosed(2, Duration.ofSeconds(5));
       assertThat(mx.connections()).hasSize(2).allSatisfy(c -> assertThat(c.tlsEstablished()).isTrue());
       assertThat(mx.messages()).hasSize(2);
+    }
+  }
+
+  /** A DANE MX whose server shows {@code faults}; returns the server. */
+  private static SmtpTestServer daneMx(MailLab lab, SmtpFault... faults) {
+    MintedCertificate leaf = lab.leaf("mx.example.test");
+    SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.faults(faults));
+    lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+    lab.tlsa("mx.example.test", ee311(leaf));
+    return mx;
+  }
+
+  @Test
+  @DisplayName("TLS-7: an endless multi-line reply: deferred naming maxReplyLines, the heap untouched")
+  void tls7_endlessMultiLineReplyIsCutAtMaxReplyLines() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      SmtpTestServer mx = daneMx(lab, SmtpFault.ENDLESS_REPLY);
+      RecipientResult r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> send(lab));
+      assertThat(r.status()).as("%s", r).isEqualTo(Status.DEFERRED);
+      assertThat(r.reason()).contains("limit maxReplyLines 100");
+      assertThat(r.failureType()).isNull(); // a crossed limit, not a TLS verdict
+      mx.awaitConnectionsClosed(Duration.ofSeconds(10));
+      // 100 lines are 6,400 bytes: the server offered far more than the limit
+      assertThat(mx.connections()).singleElement()
+          .satisfies(c -> assertThat(c.bytesSent()).isGreaterThan(10 * 100 * 64));
+    }
+  }
+
+  @Test
+  @DisplayName("TLS-7: one endless reply line: deferred naming maxReplyLineLength")
+  void tls7_endlessLineIsCutAtMaxReplyLineLength() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      SmtpTestServer mx = daneMx(lab, SmtpFault.ENDLESS_LINE);
+      RecipientResult r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> send(lab));
+      assertThat(r.status()).as("%s", r).isEqualTo(Status.DEFERRED);
+      assertThat(r.reason()).contains("limit maxReplyLineLength 2048");
+      mx.awaitConnectionsClosed(Duration.ofSeconds(10));
+      assertThat(mx.connections()).singleElement()
+          .satisfies(c -> assertThat(c.bytesSent()).isGreaterThan(10 * 2048));
+    }
+  }
+
+  @Test
+  @DisplayName("TLS-7: a slowloris server (1 byte / 200 ms, never ending): the reply deadline ends the attempt")
+  void tls7_trickledReplyIsCutAtTheReplyDeadline() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      daneMx(lab, SmtpFault.TRICKLE_REPLIES, SmtpFault.ENDLESS_REPLY);
+      // each read gets a byte within 200 ms, far inside the 5 s read timeout: only the reply deadline helps
+      try (DaneMailer mailer = DaneMailer.builder().resolver(lab.resolver()).ehloName("sender.example.org")
+          .mxPort(lab.port()).connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(5))
+          .replyTimeout(Duration.ofSeconds(2)).build()) {
+        DeliveryReport report = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> mailer.send(message(RCPT)));
+        RecipientResult r = report.of(RCPT);
+        assertThat(r.status()).as("%s", r).isEqualTo(Status.DEFERRED);
+        assertThat(r.reason()).contains("limit replyTimeout 2 s");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("TLS-7: limits hold inside TLS too: an endless reply to MAIL FROM defers naming maxReplyLines")
+  void tls7_endlessReplyInsideTlsIsCut() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      SmtpTestServer mx = daneMx(lab);
+      mx.holdRepliesTo("MAIL"); // the fault comes with the reply to MAIL FROM, inside the verified session
+      try (DaneMailer mailer = lab.mailer()) {
+        java.util.concurrent.CompletableFuture<DeliveryReport> sent = java.util.concurrent.CompletableFuture
+            .supplyAsync(() -> {
+              try {
+                return mailer.send(message(RCPT));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+        while (mx.heldCount() == 0) {
+          Thread.sleep(10);
+        }
+        mx.setFaults(SmtpFault.ENDLESS_REPLY);
+        mx.releaseHeld();
+        RecipientResult r = sent.get(60, java.util.concurrent.TimeUnit.SECONDS).of(RCPT);
+        assertThat(r.status()).as("%s", r).isEqualTo(Status.DEFERRED);
+        assertThat(r.reason()).contains("limit maxReplyLines 100");
+      }
+      assertThat(mx.connections()).singleElement().satisfies(c -> assertThat(c.tlsEstablished()).isTrue());
+    }
+  }
+
+  @Test
+  @DisplayName("TLS-8: mail.smtp.starttls.required on an MX without DANE: TLS mandatory, no cleartext retry")
+  void tls8_starttlsRequiredIsAFloorInDirectMode() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      SmtpTestServer mx = lab.mx("mx.example.test", 2, lab.leaf("mx.example.test"),
+          b -> b.fault(SmtpFault.HANDSHAKE_FAIL));
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+      try (DaneMailer mailer = DaneMailer.builder().resolver(lab.resolver()).ehloName("sender.example.org")
+          .mxPort(lab.port()).connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(5))
+          .property("mail.smtp.starttls.required", "true").build()) {
+        RecipientResult r = mailer.send(message(RCPT)).of(RCPT);
+        assertThat(r.status()).as("%s", r).isEqualTo(Status.DEFERRED);
+        assertThat(r.attempts()).singleElement().satisfies(a -> assertThat(a.failed()).isTrue());
+      }
+      assertNothingSentInCleartext(mx);
+      assertThat(mx.connections()).singleElement(); // no second, cleartext connection
+      mx.setFaults(SmtpFault.NO_STARTTLS);
+      try (DaneMailer mailer = DaneMailer.builder().resolver(lab.resolver()).ehloName("sender.example.org")
+          .mxPort(lab.port()).property("mail.smtp.starttls.required", "true").build()) {
+        RecipientResult r = mailer.send(message(RCPT)).of(RCPT);
+        assertThat(r.status()).as("%s", r).isEqualTo(Status.DEFERRED);
+        assertThat(r.failureType()).isEqualTo(FailureType.STARTTLS_NOT_SUPPORTED);
+      }
+      assertNothingSentInCleartext(mx);
     }
   }
 

@@ -154,6 +154,152 @@ class DaneSmtpTransportTest {
     }
   }
 
+  /** A relay without DANE (no TLSA: OPPORTUNISTIC) that offers AUTH PLAIN and accepts any credentials. */
+  private SmtpTestServer authRelay(MailLab lab, boolean offerStartTls, SmtpFault... faults) {
+    return relay(lab, lab.leaf(RELAY), b -> b.faults(faults)
+        .replyTo("EHLO", "250-" + RELAY + "\r\n" + (offerStartTls ? "250-STARTTLS\r\n" : "") + "250 AUTH PLAIN")
+        .replyTo("AUTH", "235 2.7.0 Authentication successful"));
+  }
+
+  private void sendWithCredentials(Properties p) throws Exception {
+    MimeMessage m = message("bob@example.org");
+    Session session = Session.getInstance(p);
+    Transport.send(new MimeMessage(session, toStream(m)), "alice", "s3cret-password");
+  }
+
+  /** TLS-8: no credential, no MAIL FROM and no message byte was received in cleartext, on any connection. */
+  private static void assertNoCredentialsOrMailInCleartext(SmtpTestServer server) throws InterruptedException {
+    server.awaitConnectionsClosed(Duration.ofSeconds(5));
+    assertThat(server.connections()).isNotEmpty().allSatisfy(c -> assertThat(c.cleartextBytes())
+        .doesNotContainIgnoringCase("AUTH").doesNotContainIgnoringCase("MAIL FROM").doesNotContain(BODY_MARKER)
+        .doesNotContain(java.util.Base64.getEncoder().encodeToString("\0alice\0s3cret-password"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    assertThat(server.messages()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("TLS-8: credentials, relay without DANE and without STARTTLS: refused, nothing sent in cleartext")
+  void tls8_credentialsWithoutStartTlsAreNotSentInCleartext() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      SmtpTestServer server = authRelay(lab, false);
+      Properties p = properties(lab);
+      p.setProperty("mail.smtp.auth", "true");
+      assertThatThrownBy(() -> sendWithCredentials(p)).isInstanceOf(MessagingException.class)
+          .hasMessageContaining("STARTTLS");
+      assertNoCredentialsOrMailInCleartext(server);
+    }
+  }
+
+  @Test
+  @DisplayName("TLS-8: credentials, relay without DANE whose handshake fails: no cleartext retry")
+  void tls8_credentialsAreNeverRetriedInCleartext() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      SmtpTestServer server = authRelay(lab, true, SmtpFault.HANDSHAKE_FAIL);
+      Properties p = properties(lab);
+      p.setProperty("mail.smtp.auth", "true");
+      assertThatThrownBy(() -> sendWithCredentials(p)).isInstanceOf(MessagingException.class);
+      assertNoCredentialsOrMailInCleartext(server);
+      assertThat(server.connections()).as("no second, cleartext connection").singleElement()
+          .satisfies(c -> assertThat(c.handshakeFailed()).isTrue());
+    }
+  }
+
+  @Test
+  @DisplayName("TLS-8: mail.smtp.starttls.required=true on a relay without DANE: no STARTTLS or a failed "
+      + "handshake defer, never a cleartext retry")
+  void tls8_starttlsRequiredIsAFloor() throws Exception {
+    for (SmtpFault fault : new SmtpFault[] {SmtpFault.NO_STARTTLS, SmtpFault.HANDSHAKE_FAIL}) {
+      try (MailLab lab = new MailLab()) {
+        SmtpTestServer server = relay(lab, lab.leaf(RELAY), b -> b.fault(fault));
+        Properties p = properties(lab);
+        p.setProperty("mail.smtp.starttls.required", "true");
+        assertThatThrownBy(() -> send(p)).as("%s", fault).isInstanceOf(MessagingException.class);
+        assertNoCredentialsOrMailInCleartext(server);
+        assertThat(server.connections()).as("%s: one connection", fault).hasSize(1);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("TLS-8: with credentials over TLS, AUTH goes inside TLS and the message is delivered")
+  void tls8_credentialsOverTlsWork() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      SmtpTestServer server = authRelay(lab, true);
+      Properties p = properties(lab);
+      p.setProperty("mail.smtp.auth", "true");
+      sendWithCredentials(p);
+      assertThat(server.messages()).singleElement().satisfies(m -> assertThat(m.tls()).isTrue());
+      assertThat(server.connections()).singleElement()
+          .satisfies(c -> assertThat(c.commandsInTls()).anyMatch(l -> l.startsWith("AUTH PLAIN")));
+      assertNoCleartextAuth(server);
+    }
+  }
+
+  private static void assertNoCleartextAuth(SmtpTestServer server) throws InterruptedException {
+    server.awaitConnectionsClosed(Duration.ofSeconds(5));
+    assertThat(server.cleartextBytes()).doesNotContainIgnoringCase("AUTH");
+  }
+
+  @Test
+  @DisplayName("TLS-8: mail.smtp.dane.allow-cleartext-auth=true lets AUTH go to a relay without STARTTLS, "
+      + "yet a failed handshake is still not retried in cleartext")
+  void tls8_cleartextAuthIsAnExplicitOptIn() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      SmtpTestServer server = authRelay(lab, false);
+      Properties p = properties(lab);
+      p.setProperty("mail.smtp.auth", "true");
+      p.setProperty("mail.smtp.dane.allow-cleartext-auth", "true");
+      sendWithCredentials(p);
+      assertThat(server.messages()).singleElement().satisfies(m -> assertThat(m.tls()).isFalse());
+      assertThat(server.cleartextBytes()).contains("AUTH PLAIN");
+    }
+    try (MailLab lab = new MailLab()) {
+      SmtpTestServer server = authRelay(lab, true, SmtpFault.HANDSHAKE_FAIL);
+      Properties p = properties(lab);
+      p.setProperty("mail.smtp.auth", "true");
+      p.setProperty("mail.smtp.dane.allow-cleartext-auth", "true");
+      assertThatThrownBy(() -> sendWithCredentials(p)).isInstanceOf(MessagingException.class);
+      assertNoCredentialsOrMailInCleartext(server);
+      assertThat(server.connections()).hasSize(1);
+    }
+  }
+
+  @Test
+  @DisplayName("TLS-7: relay mode: a slowloris relay ends at mail.smtp.dane.reply-timeout, naming it")
+  void tls7_relayReplyDeadline() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      relay(lab, lab.leaf(RELAY), b -> b.faults(SmtpFault.TRICKLE_REPLIES, SmtpFault.ENDLESS_REPLY));
+      Properties p = properties(lab);
+      p.setProperty("mail.smtp.dane.reply-timeout", "2");
+      org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
+          assertThatThrownBy(() -> send(p)).isInstanceOf(MessagingException.class)
+              .hasMessageContaining("limit replyTimeout 2 s"));
+    }
+  }
+
+  @Test
+  @DisplayName("TLS-7: relay mode, inside TLS: an endless reply line to MAIL FROM fails naming maxReplyLineLength")
+  void tls7_relayEndlessLineInsideTls() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      MintedCertificate leaf = lab.leaf(RELAY);
+      SmtpTestServer server = relay(lab, leaf, b -> { });
+      lab.tlsa(RELAY, ee311(leaf));
+      Session session = Session.getInstance(properties(lab));
+      try (Transport transport = session.getTransport()) {
+        transport.connect();
+        server.setFaults(SmtpFault.ENDLESS_LINE);
+        MimeMessage m = new MimeMessage(session, toStream(message("bob@example.org")));
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
+            assertThatThrownBy(() -> transport.sendMessage(m, m.getAllRecipients()))
+                .isInstanceOf(MessagingException.class).hasStackTraceContaining("limit maxReplyLineLength 2048"));
+      }
+      assertThat(server.connections()).singleElement().satisfies(c -> {
+        assertThat(c.tlsEstablished()).isTrue();
+        assertThat(c.bytesSent()).isGreaterThan(10 * 2048);
+      });
+    }
+  }
+
   @Test
   @DisplayName("TLSA-3: bogus TLSA for the relay: no connection at all")
   void bogusRelayIsNotContacted() throws Exception {

@@ -17,6 +17,7 @@ import org.dane4j.smtp.DeliveryReport;
 import org.dane4j.smtp.Destination;
 import org.dane4j.smtp.Envelope;
 import org.dane4j.smtp.RecipientResult;
+import org.dane4j.smtp.SmtpLimits;
 
 /**
  * An asynchronous SMTP client that delivers straight to the recipients' MX hosts with DANE (RFC 7672; RFC 5321
@@ -194,17 +195,17 @@ public final class DaneSmtpClient implements AutoCloseable {
     private int threads = 1;
     private String ehloName;
     private int mxPort = 25;
-    private Duration connectTimeout = Duration.ofSeconds(30);
-    private Duration greetingTimeout = Duration.ofMinutes(5);
-    private Duration commandTimeout = Duration.ofMinutes(5);
-    private Duration dataInitiationTimeout = Duration.ofMinutes(2);
-    private Duration dataTerminationTimeout = Duration.ofMinutes(10);
+    private Duration connectTimeout = SmtpLimits.DEFAULT_CONNECT_TIMEOUT;
+    private Duration greetingTimeout = SmtpLimits.DEFAULT_REPLY_TIMEOUT;
+    private Duration commandTimeout = SmtpLimits.DEFAULT_REPLY_TIMEOUT;
+    private Duration dataInitiationTimeout = SmtpLimits.DEFAULT_DATA_INITIATION_TIMEOUT;
+    private Duration dataTerminationTimeout = SmtpLimits.DEFAULT_DATA_TERMINATION_TIMEOUT;
     private Duration handshakeTimeout = DaneSslHandlers.DEFAULT_HANDSHAKE_TIMEOUT;
     private Duration startTlsTimeout = StartTlsUpgrade.DEFAULT_TIMEOUT;
     private Duration connectionPermitTimeout = DEFAULT_QUEUE_TIMEOUT;
     private Duration domainSlotTimeout = DEFAULT_QUEUE_TIMEOUT;
-    private int maxReplyLineLength = 2048;
-    private int maxReplyLines = 100;
+    private int maxReplyLineLength = SmtpLimits.DEFAULT_MAX_REPLY_LINE_LENGTH;
+    private int maxReplyLines = SmtpLimits.DEFAULT_MAX_REPLY_LINES;
     private int maxConnectionsPerHost = 10;
     private int maxDeliveriesPerDomain = 20;
     private Duration idleConnectionTime = Duration.ofSeconds(2);

@@ -16,6 +16,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.dane4j.smtp.MxRoute;
 import org.dane4j.smtp.RouteTrustManager;
+import org.dane4j.smtp.SmtpLimits;
 import org.dane4j.smtp.TlsRequirement;
 import org.dane4j.tlsa.DaneTrustManager;
 import org.dane4j.tlsa.DaneVerification;
@@ -66,8 +67,8 @@ import org.dane4j.tlsa.DaneVerification;
  * handshake failed. Use a new handler per connection; do not share one between channels.
  */
 public final class DaneSslHandlers {
-  /** The default TLS handshake timeout. */
-  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
+  /** The default TLS handshake timeout ({@link SmtpLimits#DEFAULT_HANDSHAKE_TIMEOUT}, 30 s). */
+  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = SmtpLimits.DEFAULT_HANDSHAKE_TIMEOUT;
 
   /**
    * The JDK provider's randomness. Without it each JDK context (one per connection, built on the event loop

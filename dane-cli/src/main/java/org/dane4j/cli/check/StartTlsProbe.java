@@ -1,8 +1,6 @@
 package org.dane4j.cli.check;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -11,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SNIHostName;
@@ -21,6 +18,9 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import org.dane4j.smtp.MxRoute;
 import org.dane4j.smtp.RouteTrustManager;
+import org.dane4j.smtp.SmtpLimits;
+import org.dane4j.smtp.SmtpReplyGuard;
+import org.dane4j.smtp.SmtpReplyGuard.GuardedSocket;
 import org.dane4j.smtp.TlsRequirement;
 import org.dane4j.smtp.TlsVerdict;
 import org.dane4j.tlsa.DaneVerification;
@@ -49,21 +49,26 @@ public final class StartTlsProbe {
 
   private StartTlsProbe() {}
 
-  /** Opens one session to {@code address} on {@code route}'s port, as a sender would, and ends it with QUIT. */
+  /**
+   * Opens one session to {@code address} on {@code route}'s port, as a sender would, and ends it with QUIT.
+   * {@code timeout} bounds the connect, each reply (however slowly the server trickles it) and the TLS
+   * handshake, so the whole probe ends within five times it; replies are bounded as {@link SmtpLimits} says
+   * (checklist TLS-7), and a crossed limit is the probe's failure, named.
+   */
   public static Result probe(MxRoute route, InetAddress address, String ehlo, Duration timeout) {
     int millis = (int) timeout.toMillis();
     boolean mandatory = route.requirement().tlsMandatory();
-    try (Socket plain = new Socket()) {
+    try (GuardedSocket plain = SmtpReplyGuard.wrap(new Socket(), SmtpLimits.DEFAULTS.withReplyTimeout(timeout))) {
       plain.connect(new InetSocketAddress(address, route.port()), millis);
       plain.setSoTimeout(millis);
-      InputStream in = plain.getInputStream();
+      SmtpReplyGuard in = plain.guard();
       OutputStream out = plain.getOutputStream();
-      List<String> greeting = reply(in);
+      List<String> greeting = in.readReply();
       if (!greeting.get(0).startsWith("2")) {
         return failed(false, null, "greeting " + String.join(" / ", greeting));
       }
       send(out, "EHLO " + ehlo);
-      List<String> ehloReply = reply(in);
+      List<String> ehloReply = in.readReply();
       if (!ehloReply.get(0).startsWith("2")) {
         return failed(false, null, "EHLO answered " + ehloReply.get(0));
       }
@@ -77,17 +82,19 @@ public final class StartTlsProbe {
                 "STARTTLS not offered: a sender would deliver in cleartext");
       }
       send(out, "STARTTLS");
-      List<String> go = reply(in);
+      List<String> go = in.readReply();
       if (!go.get(0).startsWith("220")) {
         return failed(true, FailureType.STARTTLS_NOT_SUPPORTED, "STARTTLS answered " + go.get(0));
       }
+      in.startTls(timeout);
       return handshake(route, plain, address, millis);
     } catch (IOException e) {
       return failed(false, null, "connection failed: " + e.getMessage());
     }
   }
 
-  private static Result handshake(MxRoute route, Socket plain, InetAddress address, int millis) throws IOException {
+  private static Result handshake(MxRoute route, GuardedSocket plain, InetAddress address, int millis)
+      throws IOException {
     RouteTrustManager recorder = route.trustManager();
     SSLContext context;
     try {
@@ -115,6 +122,7 @@ public final class StartTlsProbe {
             .orElse("TLS handshake failed: " + e.getMessage());
         return new Result(true, null, null, recorder.presentedChain(), verification, TlsVerdict.FAILED, type, why);
       }
+      plain.guard().handshakeDone();
       verification = recorder.verification();
       boolean authenticated = route.requirement() == TlsRequirement.DANE
           && verification.map(DaneVerification::verified).orElse(false);
@@ -136,30 +144,5 @@ public final class StartTlsProbe {
   private static void send(OutputStream out, String line) throws IOException {
     out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
     out.flush();
-  }
-
-  /** One SMTP reply, read byte by byte so that nothing after it is consumed (STARTTLS). */
-  private static List<String> reply(InputStream in) throws IOException {
-    List<String> lines = new ArrayList<>();
-    while (true) {
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
-      int b;
-      while ((b = in.read()) != '\n') {
-        if (b < 0) {
-          throw new IOException("the server closed the connection");
-        }
-        if (b != '\r') {
-          line.write(b);
-        }
-        if (line.size() > 4096) {
-          throw new IOException("reply line too long");
-        }
-      }
-      String text = line.toString(StandardCharsets.ISO_8859_1);
-      lines.add(text);
-      if (text.length() < 4 || text.charAt(3) != '-') {
-        return lines;
-      }
-    }
   }
 }

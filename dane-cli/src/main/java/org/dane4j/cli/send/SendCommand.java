@@ -194,10 +194,12 @@ public final class SendCommand implements Callable<Integer> {
     Map<String, RecipientResult> results = new LinkedHashMap<>();
     DaneSmtpTransport transport = new DaneSmtpTransport(session, new URLName("smtp", host, port, null, null, null));
     transport.setResolver(resolver);
+    boolean connected = false;
     try {
       SMTPMessage envelope = new SMTPMessage(message);
       envelope.setEnvelopeFrom(envelopeFrom.isEmpty() ? "<>" : envelopeFrom);
       transport.connect(host, port, null, null);
+      connected = true;
       Address[] addresses = new Address[recipients.size()];
       for (int i = 0; i < addresses.length; i++) {
         addresses[i] = new InternetAddress(recipients.get(i), false);
@@ -232,7 +234,15 @@ public final class SendCommand implements Callable<Integer> {
       }
     } catch (MessagingException e) {
       List<DeliveryAttempt> made = transport.attempts();
-      String reason = made.isEmpty() ? e.getMessage() : lastOf(made);
+      String why = made.isEmpty() ? e.getMessage() : lastOf(made);
+      if (connected) { // failed in the transaction, e.g. a reply crossing a limit (TLS-7): say why
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+          root = root.getCause();
+        }
+        why += "; then: " + e.getMessage() + (root == e ? "" : " (" + root.getMessage() + ")");
+      }
+      String reason = why;
       recipients.forEach(r -> results.put(r, result(r, Status.DEFERRED, transport, reason)));
     } finally {
       try {

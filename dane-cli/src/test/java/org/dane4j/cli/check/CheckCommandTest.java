@@ -40,6 +40,8 @@ class CheckCommandTest {
   private static final String SILENT_TLSA = "silent-tlsa." + DemoLab.SIGNED;
   private static final String EXPIRING = "expiring." + DemoLab.SIGNED;
   private static final String EXPIRED = "expired." + DemoLab.SIGNED;
+  private static final String FLOOD = "flood." + DemoLab.SIGNED;
+  private static final String SLOWLORIS = "slowloris." + DemoLab.SIGNED;
 
   private static DemoLab lab;
   private static MintedCertificate goodLeaf;
@@ -91,6 +93,10 @@ class CheckCommandTest {
     lab.mx(SILENT_TLSA, "mx." + SILENT_TLSA, silentLeaf, b -> b);
     lab.tlsa("mx." + SILENT_TLSA, DemoLab.ee311(silentLeaf).toString());
     lab.world().fault(lab.tlsaOwner("mx." + SILENT_TLSA), Type.TLSA, DnsFault.TIMEOUT);
+    // hostile servers (TLS-7): an endless multi-line greeting; an endless greeting trickled 1 byte / 200 ms
+    lab.mx(FLOOD, "mx." + FLOOD, lab.leaf("mx." + FLOOD), b -> b.fault(SmtpFault.ENDLESS_REPLY));
+    lab.mx(SLOWLORIS, "mx." + SLOWLORIS, lab.leaf("mx." + SLOWLORIS),
+        b -> b.faults(SmtpFault.TRICKLE_REPLIES, SmtpFault.ENDLESS_REPLY));
     anchor = Files.writeString(dir.resolve("root.ds"), lab.trustAnchor());
   }
 
@@ -143,6 +149,26 @@ class CheckCommandTest {
     assertThat(chain).hasSize(2);
     assertThat(chain.get(0).get("sha256_spki")).isEqualTo(DemoLab.ee311(goodLeaf).dataHex());
     assertThat(good.messages()).isEmpty();
+  }
+
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang fails, not blocks
+  void tls7_anEndlessReplyEndsTheProbeNamingMaxReplyLines() {
+    CliRun run = check(FLOOD, "--json");
+
+    assertThat(onlyHost(run)).containsEntry("verdict", "failed");
+    assertThat((String) onlyHost(run).get("detail")).contains("limit maxReplyLines 100");
+  }
+
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang fails, not blocks
+  void tls7_aSlowlorisServerEndsTheProbeAtTheReplyDeadline() {
+    // --timeout 1: each read and each reply 6 s; the server sends a byte every 200 ms for ever
+    CliRun run = CliRun.of("check", "--resolver", "127.0.0.1:" + lab.dns().address().getPort(), "--trust-anchor",
+        anchor.toString(), "--timeout", "1", "--port", Integer.toString(lab.port()), SLOWLORIS, "--json");
+
+    assertThat(onlyHost(run)).containsEntry("verdict", "failed");
+    assertThat((String) onlyHost(run).get("detail")).contains("limit replyTimeout 6 s");
   }
 
   @Test

@@ -32,6 +32,7 @@ final class ConnectionRecord {
   private String sniName;
   private String handshakeFailure;
   private boolean finished;
+  private long bytesSent;
 
   ConnectionRecord(int id, InetSocketAddress remoteAddress, InetSocketAddress localAddress) {
     this.id = id;
@@ -116,6 +117,10 @@ final class ConnectionRecord {
     return handshakeFailure != null;
   }
 
+  synchronized void sent(int bytes) {
+    bytesSent += bytes;
+  }
+
   synchronized void finish() {
     finished = true;
   }
@@ -123,7 +128,7 @@ final class ConnectionRecord {
   synchronized SmtpConnection snapshot() {
     return new SmtpConnection(id, remoteAddress, localAddress, cleartext.toByteArray(), handshake.toByteArray(),
         tls.toByteArray(), discarded.toByteArray(), commands, firstTlsCommand, ehloNames, tlsEstablished,
-        tlsProtocol, cipherSuite, sniName, handshakeFailure, faultsFired, finished);
+        tlsProtocol, cipherSuite, sniName, handshakeFailure, faultsFired, finished, bytesSent);
   }
 
   private static void append(ByteArrayOutputStream to, byte[] bytes, int offset, int length) throws IOException {

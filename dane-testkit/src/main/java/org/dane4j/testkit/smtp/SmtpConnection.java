@@ -38,11 +38,12 @@ public final class SmtpConnection {
   private final String handshakeFailure;
   private final Set<SmtpFault> faultsFired;
   private final boolean finished;
+  private final long bytesSent;
 
   SmtpConnection(int id, InetSocketAddress remoteAddress, InetSocketAddress localAddress, byte[] cleartext,
       byte[] handshake, byte[] tls, byte[] discardedAfterStartTls, List<String> commands, int firstTlsCommand,
       List<String> ehloNames, boolean tlsEstablished, String tlsProtocol, String cipherSuite, String sniName,
-      String handshakeFailure, Set<SmtpFault> faultsFired, boolean finished) {
+      String handshakeFailure, Set<SmtpFault> faultsFired, boolean finished, long bytesSent) {
     this.id = id;
     this.remoteAddress = remoteAddress;
     this.localAddress = localAddress;
@@ -61,6 +62,7 @@ public final class SmtpConnection {
     this.faultsFired = faultsFired.isEmpty() ? Set.of()
         : Collections.unmodifiableSet(EnumSet.copyOf(faultsFired));
     this.finished = finished;
+    this.bytesSent = bytesSent;
   }
 
   /** The connection's number on its server: 1 for the first accepted connection, then 2, 3, ... */
@@ -166,6 +168,15 @@ public final class SmtpConnection {
   /** The faults that changed what the server did on this connection. */
   public Set<SmtpFault> faultsFired() {
     return faultsFired;
+  }
+
+  /**
+   * The bytes the server handed to the socket on this connection (replies, in the clear or inside TLS, before
+   * encryption), counted as each write starts: a write cut short by the client going away counts in full. With
+   * {@link SmtpFault#ENDLESS_REPLY} it shows how much the server offered before the client gave up.
+   */
+  public long bytesSent() {
+    return bytesSent;
   }
 
   /** Whether the server had finished with the connection (closed it) when this snapshot was taken. */

@@ -49,7 +49,8 @@ public enum SmtpFault {
   /**
    * Every reply, the greeting included, is written one byte at a time, with
    * {@link SmtpTestServer.Builder#trickle(java.time.Duration)} (200 ms by default) between bytes: a slowloris
-   * server that keeps a per-read timeout from firing.
+   * server that keeps a per-read timeout from firing. With {@link #ENDLESS_REPLY} or {@link #ENDLESS_LINE} the
+   * reply never ends.
    */
   TRICKLE_REPLIES,
   /**
@@ -62,5 +63,18 @@ public enum SmtpFault {
    * In the DATA phase, the server closes the connection as soon as it has received the first line of the
    * message (or the end-of-data line, for an empty message), without replying. The message is not stored.
    */
-  DROP_MID_DATA
+  DROP_MID_DATA,
+  /**
+   * Every reply, the greeting included, becomes an endless multi-line reply with the reply's code
+   * ({@code 250-flood ffff...}, 64 bytes a line), written 64 KiB at a time (into a 1 MiB socket send buffer)
+   * until the client goes away or {@link SmtpTestServer#MAX_FLOOD} bytes were written (then the server closes).
+   * What was offered is counted in {@link SmtpConnection#bytesSent()}. A client without a bound on reply lines
+   * buffers all of it.
+   */
+  ENDLESS_REPLY,
+  /**
+   * Every reply, the greeting included, becomes one endless line ({@code 250 xxxx...} without CRLF), written as
+   * {@link #ENDLESS_REPLY} is. A client without a bound on the line length buffers all of it.
+   */
+  ENDLESS_LINE
 }

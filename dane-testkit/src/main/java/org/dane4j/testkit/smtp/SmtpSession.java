@@ -547,6 +547,10 @@ final class SmtpSession implements Runnable {
         Thread.sleep(delay.toMillis());
       }
     }
+    if (server.hasFault(SmtpFault.ENDLESS_REPLY) || server.hasFault(SmtpFault.ENDLESS_LINE)) {
+      flood(text.length() >= 3 ? text.substring(0, 3) : "250");
+      return;
+    }
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     int crlf = text.indexOf("\r\n");
     int firstLine = crlf < 0 ? 0 : text.substring(0, crlf + 2).getBytes(StandardCharsets.UTF_8).length;
@@ -556,17 +560,47 @@ final class SmtpSession implements Runnable {
       silent = true;
       bytes = java.util.Arrays.copyOf(bytes, firstLine);
     }
+    send(bytes);
+  }
+
+  /**
+   * Writes bytes, one at a time with a pause between them under {@link SmtpFault#TRICKLE_REPLIES}; counts them
+   * in the record as each write starts.
+   */
+  private void send(byte[] bytes) throws IOException, InterruptedException {
     if (server.hasFault(SmtpFault.TRICKLE_REPLIES)) {
       record.fired(SmtpFault.TRICKLE_REPLIES);
       for (byte b : bytes) {
+        record.sent(1);
         output.write(b);
         output.flush();
         Thread.sleep(server.trickleInterval().toMillis());
       }
       return;
     }
+    record.sent(bytes.length); // counted as the write starts: what the server offered
     output.write(bytes);
     output.flush();
+  }
+
+  /** {@link SmtpFault#ENDLESS_REPLY} / {@link SmtpFault#ENDLESS_LINE}: writes until the client goes away. */
+  private void flood(String code) throws IOException, InterruptedException {
+    boolean lines = server.hasFault(SmtpFault.ENDLESS_REPLY);
+    record.fired(lines ? SmtpFault.ENDLESS_REPLY : SmtpFault.ENDLESS_LINE);
+    socket.setSendBufferSize(1 << 20); // the kernel takes the flood as fast as it is written, reader or not
+    if (!lines) {
+      send((code + " ").getBytes(StandardCharsets.US_ASCII));
+    }
+    String unit = lines ? code + "-flood " + "f".repeat(52) + "\r\n" : "x".repeat(64); // 64 bytes
+    byte[] piece = unit.repeat(1024).getBytes(StandardCharsets.US_ASCII);  // 64 KiB a write
+    long written = 0;
+    while (written < SmtpTestServer.MAX_FLOOD) {
+      send(piece);
+      written += piece.length;
+    }
+    closing = true;
+    abortive = true;
+    throw new IOException("flood of " + written + " bytes written; closing");
   }
 
   private void closeQuietly() {

@@ -63,6 +63,12 @@ import org.dane4j.testkit.MintedCertificate;
  * idle for longer than the {@linkplain Builder#idleTimeout(Duration) idle timeout} (30 s) are closed.
  */
 public final class SmtpTestServer implements AutoCloseable {
+  /**
+   * The most bytes one reply of {@link SmtpFault#ENDLESS_REPLY} or {@link SmtpFault#ENDLESS_LINE} writes before
+   * the server gives up and closes (16 MiB): enough to prove a client bounds replies, not enough to exhaust the
+   * test JVM's heap when it does not.
+   */
+  public static final long MAX_FLOOD = 16L * 1024 * 1024;
   private static final Duration CLOSE_WAIT = Duration.ofMillis(900);
   private static final Pattern VERB = Pattern.compile("[A-Z][A-Z0-9-]*|\\.");
   private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
@@ -345,12 +351,12 @@ public final class SmtpTestServer implements AutoCloseable {
     return injection;
   }
 
-  Duration replyDelay() {
-    return replyDelay;
-  }
-
   Duration trickleInterval() {
     return trickleInterval;
+  }
+
+  Duration replyDelay() {
+    return replyDelay;
   }
 
   Duration idleTimeout() {
