@@ -41,6 +41,7 @@ public final class DeliveryEngine {
   private final DeliveryListener listener;
   private final Duration planTimeout;
   private final boolean cleartextRetry;
+  private final boolean tlsFloor;
   private final DomainGate gate;
 
   private DeliveryEngine(Builder b) {
@@ -50,6 +51,7 @@ public final class DeliveryEngine {
     this.listener = b.logging ? DeliveryListener.both(new LoggingListener(), b.listener) : b.listener;
     this.planTimeout = b.planTimeout;
     this.cleartextRetry = b.cleartextRetry;
+    this.tlsFloor = b.tlsFloor;
   }
 
   /**
@@ -101,7 +103,8 @@ public final class DeliveryEngine {
         return planner.plan(destination).orTimeout(planTimeout.toMillis(), TimeUnit.MILLISECONDS)
             .thenCompose(plan -> {
               Events.safely(() -> listener.planFinished(plan));
-              return new DomainRun(session, listener, cleartextRetry, envelope.sender(), recipients, message)
+              return new DomainRun(session, listener, cleartextRetry, tlsFloor, envelope.sender(), recipients,
+                  message)
                   .run(plan);
             });
       });
@@ -138,6 +141,7 @@ public final class DeliveryEngine {
     private boolean cleartextRetry = true;
     private DomainGate gate = DomainGate.open();
     private boolean logging = true;
+    private boolean tlsFloor;
 
     private Builder(DeliveryPlanner planner, SmtpSession session) {
       this.planner = Objects.requireNonNull(planner, "planner");
@@ -176,6 +180,16 @@ public final class DeliveryEngine {
      */
     public Builder cleartextRetry(boolean retry) {
       this.cleartextRetry = retry;
+      return this;
+    }
+
+    /**
+     * TLS mandatory on every route, whatever DNS says (checklist TLS-8): set it when the application demands
+     * TLS ({@code mail.smtp.starttls.required=true}) or sends credentials. OPPORTUNISTIC routes then need
+     * STARTTLS, and nothing is retried in cleartext. Default false.
+     */
+    public Builder tlsFloor(boolean floor) {
+      this.tlsFloor = floor;
       return this;
     }
 

@@ -24,8 +24,9 @@ import org.dane4j.tlsa.FailureType;
  *       STARTTLS missing or refused, a failed handshake or DANE check, a limit crossed) moves on to the next
  *       address of the same host, as Postfix does: each address may be another server;</li>
  *   <li>only on an OPPORTUNISTIC route whose TLS handshake failed is the same address tried once more in
- *       cleartext (Postfix at level {@code may}), and only when the engine allows it (never with a TLS floor
- *       or credentials: TLS-8);</li>
+ *       cleartext (Postfix at level {@code may}), and only when the engine allows it; never with a TLS floor
+ *       (the application's {@code starttls.required} or credentials: TLS-8), which also makes STARTTLS
+ *       mandatory on OPPORTUNISTIC routes ({@link SessionRequest#tlsMandatory()});</li>
  *   <li>once a server answered MAIL, its replies decide: 5xx to MAIL fails every pending recipient, 5xx to
  *       RCPT or after DATA fails that recipient, 2xx after DATA delivers; everything else (4xx, a connection
  *       lost in the transaction) leaves the recipient pending for the next route;</li>
@@ -36,6 +37,7 @@ final class DomainRun {
   private final SmtpSession session;
   private final DeliveryListener listener;
   private final boolean cleartextRetry;
+  private final boolean tlsFloor;
   private final String sender;
   private final byte[] message;
   private final Map<String, List<DeliveryAttempt>> attempts = new LinkedHashMap<>();
@@ -44,11 +46,12 @@ final class DomainRun {
   private String lastReason = "no usable route";
   private FailureType lastType;
 
-  DomainRun(SmtpSession session, DeliveryListener listener, boolean cleartextRetry, String sender,
-      List<String> recipients, byte[] message) {
+  DomainRun(SmtpSession session, DeliveryListener listener, boolean cleartextRetry, boolean tlsFloor,
+      String sender, List<String> recipients, byte[] message) {
     this.session = session;
     this.listener = listener;
     this.cleartextRetry = cleartextRetry;
+    this.tlsFloor = tlsFloor;
     this.sender = sender;
     this.message = message;
     this.pending = new ArrayList<>(recipients);
@@ -111,12 +114,13 @@ final class DomainRun {
   }
 
   private boolean retryInCleartext(MxRoute route, SessionResult result) {
-    return cleartextRetry && route.requirement() == TlsRequirement.OPPORTUNISTIC
+    return cleartextRetry && !tlsFloor && route.requirement() == TlsRequirement.OPPORTUNISTIC
         && result.phase() == SessionPhase.TLS_HANDSHAKE;
   }
 
   private CompletableFuture<SessionResult> session(MxRoute route, InetAddress address, boolean startTls) {
-    SessionRequest request = new SessionRequest(route, address, sender, List.copyOf(pending), message, startTls);
+    SessionRequest request = new SessionRequest(route, address, sender, List.copyOf(pending), message, startTls,
+        tlsFloor);
     Events.safely(() -> listener.sessionStarted(route, address));
     CompletableFuture<SessionResult> running;
     try {

@@ -16,18 +16,20 @@ import org.dane4j.smtp.MxRoute;
  * @param recipients the recipients still pending on this route, in order; empty for a probe
  * @param message the message, CRLF line ends, not dot-stuffed; null for a probe
  * @param startTls false only for the cleartext retry of an OPPORTUNISTIC route whose handshake failed
- *     (Postfix's behaviour at level {@code may}); never false on a route where TLS is mandatory
+ *     (Postfix's behaviour at level {@code may}); never false when TLS is mandatory
+ * @param tlsFloor the application demands TLS whatever the route says ({@code mail.smtp.starttls.required},
+ *     credentials: checklist TLS-8): STARTTLS is then mandatory on an OPPORTUNISTIC route too
  */
 public record SessionRequest(MxRoute route, InetAddress address, String sender, List<String> recipients,
-    byte[] message, boolean startTls) {
+    byte[] message, boolean startTls, boolean tlsFloor) {
 
   /** Checks the request; refuses a cleartext request on a route where TLS is mandatory (TLS-1). */
   public SessionRequest {
     Objects.requireNonNull(route, "route");
     Objects.requireNonNull(address, "address");
     recipients = List.copyOf(recipients);
-    if (!startTls && route.requirement().tlsMandatory()) {
-      throw new IllegalArgumentException("no cleartext session on a " + route.requirement() + " route (TLS-1)");
+    if (!startTls && (route.requirement().tlsMandatory() || tlsFloor)) {
+      throw new IllegalArgumentException("no cleartext session where TLS is mandatory (TLS-1, TLS-8)");
     }
     if ((sender == null) != (message == null) || (message == null) != recipients.isEmpty()) {
       throw new IllegalArgumentException("a request carries a sender, recipients and a message, or none (probe)");
@@ -36,7 +38,16 @@ public record SessionRequest(MxRoute route, InetAddress address, String sender, 
 
   /** A probe of the route: connect, greeting, EHLO, STARTTLS and handshake as required, EHLO, QUIT. */
   public static SessionRequest probe(MxRoute route, InetAddress address) {
-    return new SessionRequest(route, address, null, List.of(), null, true);
+    return new SessionRequest(route, address, null, List.of(), null, true, false);
+  }
+
+  /**
+   * Whether the session must not carry MAIL (nor AUTH) without TLS: the route requires it (DANE, ENCRYPT:
+   * TLS-1) or the application does ({@link #tlsFloor()}, TLS-8). A server that does not offer STARTTLS, or
+   * refuses it, then ends the session at {@link SessionPhase#STARTTLS}.
+   */
+  public boolean tlsMandatory() {
+    return tlsFloor || route.requirement().tlsMandatory();
   }
 
   /** Whether the session stops after the secured EHLO instead of sending MAIL. */

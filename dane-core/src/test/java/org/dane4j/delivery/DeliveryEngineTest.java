@@ -133,6 +133,19 @@ class DeliveryEngineTest {
   }
 
   @Test
+  @DisplayName("TLS-8: with a TLS floor an OPPORTUNISTIC route needs STARTTLS and is never retried in cleartext")
+  void tls8_tlsFloorMakesOpportunisticMandatory() {
+    ScriptedSession s = new ScriptedSession().at("127.0.0.4", r -> ScriptedSession.tlsFailed(null));
+    DeliveryEngine floored = DeliveryEngine.builder(DeliveryPlanner.builder(resolver).clock(CLOCK).build(), s)
+        .tlsFloor(true).build();
+    RecipientResult r = floored.send(Envelope.of("me@client.test", List.of("a@opp.insecure.test")), MESSAGE)
+        .join().of("a@opp.insecure.test");
+    assertThat(s.addressesTried()).containsExactly("127.0.0.4");
+    assertThat(s.requests).allMatch(SessionRequest::tlsMandatory);
+    assertThat(r.status()).isEqualTo(Status.DEFERRED);
+  }
+
+  @Test
   @DisplayName("OUT-1: per-recipient replies decide: 5xx fails, 4xx goes on to the next MX, 2xx after DATA delivers")
   void out1_repliesDecidePerRecipient() {
     var first = transaction(true, x -> x.startsWith("bad") ? 550 : x.startsWith("later") ? 450 : 250, 250);
