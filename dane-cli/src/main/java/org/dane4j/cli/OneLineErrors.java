@@ -99,6 +99,17 @@ public final class OneLineErrors implements IParameterExceptionHandler, IExecuti
     return out.toString();
   }
 
+  /**
+   * {@code text} with its control and format characters (ESC, CR, LF, NUL, bidi overrides, ...) written as
+   * {@code \x1B} or {@code \u202E}, not cut: for text a server or a file chose (reply text, certificate
+   * subjects) that is printed on a terminal.
+   */
+  public static String printable(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    text.codePoints().forEach(c -> appendEscaped(out, c));
+    return out.toString();
+  }
+
   private static void appendEscaped(StringBuilder out, int c) {
     int type = Character.getType(c);
     if (Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR

@@ -27,17 +27,23 @@ public final class Table {
     return this;
   }
 
-  /** Adds a row (as many cells as headers; null prints as "-"), with an optional note line below it. */
+  /**
+   * Adds a row (as many cells as headers; null prints as "-"), with an optional note line below it. Cells and
+   * notes may hold what a server or DNS chose: their control characters are printed escaped
+   * ({@link OneLineErrors#printable}), so no escape sequence reaches the terminal; a note keeps its own
+   * line breaks.
+   */
   public Table row(String note, String... cells) {
     if (cells.length != headers.size()) {
       throw new IllegalArgumentException("expected " + headers.size() + " cells, got " + cells.length);
     }
     List<String> row = new ArrayList<>();
     for (String c : cells) {
-      row.add(c == null || c.isEmpty() ? "-" : c);
+      row.add(c == null || c.isEmpty() ? "-" : OneLineErrors.printable(c));
     }
     rows.add(row);
-    notes.add(note);
+    notes.add(note == null ? null : java.util.Arrays.stream(note.split("\n", -1)).map(OneLineErrors::printable)
+        .collect(java.util.stream.Collectors.joining("\n"))); // the note's own line breaks stay
     return this;
   }
 

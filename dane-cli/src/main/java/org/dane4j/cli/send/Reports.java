@@ -83,7 +83,7 @@ public final class Reports {
     for (RecipientResult r : report.results()) {
       Optional<DeliveryAttempt> last = last(r);
       String type = failureType(r).map(f -> " [" + f.resultType() + "]").orElse("");
-      t.row("why: " + shorten(why(r), 160) + type, printable(r.recipient()), word(r.status()),
+      t.row("why: " + shorten(why(r), 160) + type, r.recipient(), word(r.status()),
           last.map(a -> a.route().mxHost()).orElse(null), last.map(Reports::address).orElse(null),
           requirement(r), verdict(r),
           last.flatMap(Reports::match).map(Reports::abbreviate).orElse(null));
@@ -108,18 +108,6 @@ public final class Reports {
     return r.status() == Status.FAILED || !a.failed() ? r.reason() : a.detail();
   }
 
-  /** The text with control characters (a CR in a refused address) shown as {@code \\u000d}. */
-  static String printable(String text) {
-    StringBuilder b = new StringBuilder(text.length());
-    text.chars().forEach(c -> {
-      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-        b.append(String.format(Locale.ROOT, "\\u%04x", c));
-      } else {
-        b.append((char) c);
-      }
-    });
-    return b.toString();
-  }
 
   /** A record as {@code 3 1 1 0123456789ab...}. */
   public static String abbreviate(TlsaRecord record) {

@@ -282,7 +282,7 @@ class SendCommandTest {
     CliRun run = send("--to", "ivy\r@" + GOOD, "--to", "jack@" + GOOD);
 
     assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.FAILED);
-    assertThat(run.out()).doesNotContain("\r").containsPattern("ivy\\\\u000d@good\\S* +failed")
+    assertThat(run.out()).doesNotContain("\r").containsPattern("ivy\\\\x0D@good\\S* +failed")
         .containsPattern("jack@good\\S* +delivered").contains("control character (CR)")
         .contains("1 of 2 recipients delivered; 0 deferred, 1 failed.");
   }
