@@ -1,6 +1,8 @@
 package org.dane4j.smtp;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,7 +61,7 @@ import org.dane4j.tlsa.TlsaRecord;
  *   <tr><td>{@code delivered}</td><td>integer</td><td>recipients delivered</td></tr>
  *   <tr><td>{@code deferred}</td><td>integer</td><td>recipients deferred</td></tr>
  *   <tr><td>{@code failed}</td><td>integer</td><td>recipients failed</td></tr>
- *   <tr><td>{@code attempts}</td><td>integer</td><td>attempts of all recipients</td></tr>
+ *   <tr><td>{@code attempts}</td><td>integer</td><td>attempts made (sessions tried)</td></tr>
  *   <tr><td>{@code handshakes}</td><td>integer</td><td>attempts that made a TLS handshake of their own
  *       ({@link DeliveryAttempt#handshake()})</td></tr>
  *   <tr><td>{@code reused_connections}</td><td>integer</td><td>attempts that ran on a connection kept
@@ -67,8 +69,9 @@ import org.dane4j.tlsa.TlsaRecord;
  *   </tbody>
  * </table>
  *
- * <p>An attempt that delivered several recipients of one domain is listed, and counted, under each of
- * them.
+ * <p>An attempt made for several recipients of one domain (one session, several RCPT TO) is listed under
+ * each of them but counted once: the counts are of distinct {@link DeliveryAttempt} objects, so
+ * {@code handshakes} is the number of TLS handshakes made.
  *
  * <table class="striped">
  *   <caption>A recipient</caption>
@@ -196,7 +199,8 @@ public final class ReportJson {
     m.put("delivered", report.withStatus(RecipientResult.Status.DELIVERED).size());
     m.put("deferred", report.withStatus(RecipientResult.Status.DEFERRED).size());
     m.put("failed", report.withStatus(RecipientResult.Status.FAILED).size());
-    List<DeliveryAttempt> attempts = report.results().stream().flatMap(r -> r.attempts().stream()).toList();
+    Set<DeliveryAttempt> attempts = Collections.newSetFromMap(new IdentityHashMap<>());
+    report.results().forEach(r -> attempts.addAll(r.attempts())); // one session for several recipients: once
     m.put("attempts", attempts.size());
     m.put("handshakes", attempts.stream().filter(DeliveryAttempt::handshake).count());
     m.put("reused_connections", attempts.stream().filter(DeliveryAttempt::reusedConnection).count());

@@ -237,6 +237,19 @@ class ReportJsonTest {
   }
 
   @Test
+  @DisplayName("OUT-1: one session for several recipients is listed under each but counted once")
+  void out1_reportJsonCountsASharedAttemptOnce() {
+    DeliveryAttempt shared = verified(false);
+    RecipientResult a = new RecipientResult("a@example.test", Status.DELIVERED, List.of(shared), "delivered", null);
+    RecipientResult b = new RecipientResult("b@example.test", Status.DELIVERED, List.of(shared), "delivered", null);
+    Map<String, Object> doc = parse(ReportJson.write(new DeliveryReport(List.of(a, b))));
+
+    assertThat(recipients(doc)).allSatisfy(r -> assertThat(attempts(r)).hasSize(1));
+    assertThat(doc.get("summary")).isEqualTo(Map.of("recipients", 2L, "delivered", 2L, "deferred", 0L,
+        "failed", 0L, "attempts", 1L, "handshakes", 1L, "reused_connections", 0L));
+  }
+
+  @Test
   @DisplayName("OUT-1: the overall status is the worst recipient's")
   void out1_reportJsonStatusIsTheWorstRecipients() {
     RecipientResult ok = new RecipientResult("a@example.test", Status.DELIVERED, List.of(verified(false)), "ok",
