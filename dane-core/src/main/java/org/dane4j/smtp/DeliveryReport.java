@@ -32,6 +32,19 @@ public record DeliveryReport(List<RecipientResult> results, DnssecProbe dnssec) 
     return results.stream().allMatch(r -> r.status() == RecipientResult.Status.DELIVERED);
   }
 
+  /**
+   * The worst status of any recipient: {@link RecipientResult.Status#FAILED} when any failed, else
+   * {@link RecipientResult.Status#DEFERRED} when any was deferred, else {@link RecipientResult.Status#DELIVERED}
+   * (also for a report without recipients). The overall status of the JSON form ({@link ReportJson}).
+   */
+  public RecipientResult.Status worstStatus() {
+    if (results.stream().anyMatch(r -> r.status() == RecipientResult.Status.FAILED)) {
+      return RecipientResult.Status.FAILED;
+    }
+    return results.stream().anyMatch(r -> r.status() == RecipientResult.Status.DEFERRED)
+        ? RecipientResult.Status.DEFERRED : RecipientResult.Status.DELIVERED;
+  }
+
   /** The results with this status. */
   public List<RecipientResult> withStatus(RecipientResult.Status status) {
     return results.stream().filter(r -> r.status() == status).toList();

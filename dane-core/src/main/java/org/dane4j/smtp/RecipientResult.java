@@ -42,6 +42,25 @@ public record RecipientResult(String recipient, Status status, List<DeliveryAtte
         ? Optional.of(attempts.get(attempts.size() - 1)) : Optional.empty();
   }
 
+  /** The attempt that decided the status (the last one made), if any attempt was made. */
+  public Optional<DeliveryAttempt> lastAttempt() {
+    return attempts.isEmpty() ? Optional.empty() : Optional.of(attempts.get(attempts.size() - 1));
+  }
+
+  /**
+   * The RFC 8460 failure type to report for this recipient: none when delivered; else its own
+   * {@link #failureType()}, or that of its last attempt when that attempt failed.
+   */
+  public Optional<FailureType> reportedFailureType() {
+    if (status == Status.DELIVERED) {
+      return Optional.empty();
+    }
+    if (failureType != null) {
+      return Optional.of(failureType);
+    }
+    return lastAttempt().filter(DeliveryAttempt::failed).map(DeliveryAttempt::failureType);
+  }
+
   @Override
   public String toString() {
     return recipient + ": " + status + " - " + reason;

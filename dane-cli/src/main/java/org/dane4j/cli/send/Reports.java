@@ -1,10 +1,6 @@
 package org.dane4j.cli.send;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.Table;
@@ -16,65 +12,19 @@ import org.dane4j.tlsa.FailureType;
 import org.dane4j.tlsa.TlsaRecord;
 
 /**
- * A {@link DeliveryReport} as the {@code send} command prints it: the JSON objects of the documented
- * schema, the human table, and the exit code.
+ * A {@link DeliveryReport} as the {@code send} command prints it for people: the table and the exit code.
+ * The JSON form is core's {@link org.dane4j.smtp.ReportJson}.
  */
 public final class Reports {
   private Reports() {}
 
   /** 2 when any recipient failed, else 1 when any was deferred, else 0. */
   public static int exitCode(DeliveryReport report) {
-    if (!report.withStatus(Status.FAILED).isEmpty()) {
-      return ExitCodes.FAILED;
-    }
-    return report.withStatus(Status.DEFERRED).isEmpty() ? ExitCodes.OK : ExitCodes.DEFERRED;
-  }
-
-  /** The overall status word: delivered, deferred or failed (the worst). */
-  public static String overall(DeliveryReport report) {
-    return switch (exitCode(report)) {
-      case ExitCodes.OK -> "delivered";
-      case ExitCodes.DEFERRED -> "deferred";
-      default -> "failed";
+    return switch (report.worstStatus()) {
+      case FAILED -> ExitCodes.FAILED;
+      case DEFERRED -> ExitCodes.DEFERRED;
+      case DELIVERED -> ExitCodes.OK;
     };
-  }
-
-  /** One recipient in the JSON schema. */
-  public static Map<String, Object> recipient(RecipientResult r) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("recipient", r.recipient());
-    m.put("domain", domainOf(r.recipient()));
-    m.put("status", word(r.status()));
-    Optional<DeliveryAttempt> last = last(r);
-    m.put("mx_host", last.map(a -> a.route().mxHost()).orElse(null));
-    m.put("address", last.map(Reports::address).orElse(null));
-    m.put("requirement", requirement(r));
-    m.put("verdict", verdict(r));
-    m.put("tlsa_match", last.flatMap(Reports::match).map(TlsaRecord::toString).orElse(null));
-    m.put("failure_type", failureType(r).map(FailureType::resultType).orElse(null));
-    m.put("transient", r.status() == Status.DEFERRED);
-    m.put("reason", r.reason());
-    List<Object> attempts = new ArrayList<>();
-    r.attempts().forEach(a -> attempts.add(attempt(a)));
-    m.put("attempts", attempts);
-    return m;
-  }
-
-  /** One attempt in the JSON schema. */
-  public static Map<String, Object> attempt(DeliveryAttempt a) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("mx_host", a.route().mxHost());
-    m.put("address", address(a));
-    m.put("port", a.route().port());
-    m.put("requirement", word(a.route().requirement()));
-    m.put("verdict", word(a.verdict()));
-    m.put("tlsa_match", match(a).map(TlsaRecord::toString).orElse(null));
-    m.put("tls_protocol", a.tlsProtocol());
-    m.put("cipher_suite", a.cipherSuite());
-    m.put("failure_type", a.failureType() == null ? null : a.failureType().resultType());
-    m.put("transient", a.failed() && a.transientFailure());
-    m.put("reason", a.detail());
-    return m;
   }
 
   /** The table of a report: one row per recipient, the reason below it. */
@@ -138,18 +88,12 @@ public final class Reports {
 
   /** The RFC 8460 type of a recipient: its own, or that of its last failed attempt. */
   public static Optional<FailureType> failureType(RecipientResult r) {
-    if (r.status() == Status.DELIVERED) {
-      return Optional.empty();
-    }
-    if (r.failureType() != null) {
-      return Optional.of(r.failureType());
-    }
-    return last(r).filter(DeliveryAttempt::failed).map(DeliveryAttempt::failureType);
+    return r.reportedFailureType();
   }
 
   /** The attempt that decided the recipient's status, if any was made. */
   public static Optional<DeliveryAttempt> last(RecipientResult r) {
-    return r.attempts().isEmpty() ? Optional.empty() : Optional.of(r.attempts().get(r.attempts().size() - 1));
+    return r.lastAttempt();
   }
 
   /** The record that matched the presented chain (also when a later name check failed). */

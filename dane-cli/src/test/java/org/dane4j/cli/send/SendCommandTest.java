@@ -112,6 +112,43 @@ class SendCommandTest {
   }
 
   @Test
+  @DisplayName("OUT-1: send --json is core's versioned report document, with the command's fields after the version")
+  void out1_sendJsonIsTheCoreReportDocument() {
+    CliRun run = send("--to", "kim@" + GOOD, "--to", "lee@" + GOOD, "--json");
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+    Map<String, Object> doc = json(run);
+    assertThat(doc.keySet()).containsExactly("schema_version", "command", "mode", "from", "exit_code", "status",
+        "dnssec_validation", "dnssec_explanation", "summary", "recipients");
+    assertThat(doc).containsEntry("schema_version", 1L).containsEntry("from", "alice@sender." + DemoLab.SIGNED)
+        .containsEntry("dnssec_validation", "validating");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> summary = (Map<String, Object>) doc.get("summary");
+    assertThat(summary).containsEntry("recipients", 2L).containsEntry("delivered", 2L)
+        .containsEntry("deferred", 0L).containsEntry("failed", 0L).containsEntry("attempts", 1L)
+        .containsEntry("handshakes", 1L).containsEntry("reused_connections", 0L);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> recipients = (List<Map<String, Object>>) doc.get("recipients");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> attempts = (List<Map<String, Object>>) recipients.get(0).get("attempts");
+    assertThat(attempts).singleElement().satisfies(a -> assertThat(a).containsEntry("host", "mx." + GOOD)
+        .containsEntry("match_depth", 0L).containsEntry("reused_connection", false));
+  }
+
+  @Test
+  @DisplayName("IN-1: in send --json a --to with a CR is escaped, and parses back to the address as given")
+  void in1_recipientWithACrIsEscapedInTheJson() {
+    CliRun run = send("--to", "ivy\r@" + GOOD, "--to", "jack@" + GOOD, "--json");
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.FAILED);
+    assertThat(run.out()).doesNotContain("\r").contains("\"ivy\\r@" + GOOD + "\"");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> recipients = (List<Map<String, Object>>) json(run).get("recipients");
+    assertThat(recipients).extracting(m -> m.get("recipient")).containsExactly("ivy\r@" + GOOD, "jack@" + GOOD);
+    assertThat(recipients).extracting(m -> m.get("status")).containsExactly("failed", "delivered");
+  }
+
+  @Test
   void deliveredAsATable() {
     CliRun run = send("--to", "carol@" + GOOD);
 
