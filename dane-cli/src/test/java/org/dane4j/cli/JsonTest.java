@@ -1,5 +1,6 @@
 package org.dane4j.cli;
 
+import org.dane4j.testkit.MiniJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;

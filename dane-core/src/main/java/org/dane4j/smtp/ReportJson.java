@@ -193,6 +193,20 @@ public final class ReportJson {
     return out.toString();
   }
 
+  /**
+   * The JSON writer of this class, for any value made of maps (keys in their iteration order), lists,
+   * strings, {@code Integer}/{@code Long}, booleans and null: indented by two spaces, no final newline, and
+   * ASCII only (every character from U+007F up as a {@code \\u} escape). dane4j's other JSON documents (the
+   * CLI's {@code check}, {@code monitor}) are written with it, so that there is one escaping rule.
+   *
+   * @throws IllegalArgumentException for a value of another type
+   */
+  public static String json(Object value) {
+    StringBuilder out = new StringBuilder();
+    value(out, value, "");
+    return out.toString();
+  }
+
   private static Map<String, Object> summary(DeliveryReport report) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("recipients", report.results().size());
@@ -302,7 +316,7 @@ public final class ReportJson {
       }
       out.append(indent).append(']');
     } else {
-      throw new IllegalStateException("no JSON form for " + value.getClass().getName());
+      throw new IllegalArgumentException("no JSON form for " + value.getClass().getName());
     }
   }
 

@@ -1,5 +1,6 @@
 package org.dane4j.smtp;
 
+import org.dane4j.testkit.MiniJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.Mockito.mock;

@@ -1,5 +1,6 @@
 package org.dane4j.cli.send;
 
+import org.dane4j.testkit.MiniJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.dane4j.cli.CliRun;
 import org.dane4j.cli.ExitCodes;
-import org.dane4j.cli.MiniJson;
 import org.dane4j.cli.demo.DemoLab;
 import org.dane4j.testkit.MintedCertificate;
 import org.dane4j.testkit.smtp.SmtpTestServer;

@@ -1,12 +1,15 @@
-package org.dane4j.smtp;
+package org.dane4j.testkit;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A minimal strict JSON parser for tests (a copy of dane-cli's): objects to maps, arrays to lists, numbers to Long. */
-final class MiniJson {
+/**
+ * A minimal strict JSON parser for tests, ours and yours (a report's or the CLI's JSON): objects to maps,
+ * arrays to lists, numbers to Long.
+ */
+public final class MiniJson {
   private final String text;
   private int pos;
 
@@ -15,7 +18,7 @@ final class MiniJson {
   }
 
   /** Parses one JSON document; anything but whitespace after it is an error. */
-  static Object parse(String text) {
+  public static Object parse(String text) {
     MiniJson p = new MiniJson(text);
     Object v = p.value();
     p.ws();
