@@ -48,6 +48,8 @@ import org.dane4j.smtp.RecipientResult;
  * <table>
  *   <caption>Limits of a session</caption>
  *   <tr><th>limit</th><th>default</th><th>bounds</th></tr>
+ *   <tr><td>{@code planTimeout}</td><td>60 s</td><td>one recipient domain's DNS plan (MX, A/AAAA,
+ *       TLSA)</td></tr>
  *   <tr><td>{@code connectTimeout}</td><td>30 s</td><td>the TCP connect</td></tr>
  *   <tr><td>{@code greetingTimeout}</td><td>5 min</td><td>the whole greeting (RFC 5321 §4.5.3.2.1)</td></tr>
  *   <tr><td>{@code commandTimeout}</td><td>5 min</td><td>each reply to EHLO, STARTTLS, MAIL, RCPT, RSET,
@@ -139,7 +141,8 @@ public final class DaneSmtpClient implements AutoCloseable {
     this.sends = new SendLimiter(b.maxPendingSends, b.whenFull, b.pendingSendTimeout, group);
     this.session = new NettySession(settings, group, pool);
     this.engine = DeliveryEngine.builder(planner, session).listener(b.listener)
-        .cleartextRetry(b.opportunisticCleartextRetry).domainGate(domains).mxPort(b.mxPort).build();
+        .cleartextRetry(b.opportunisticCleartextRetry).domainGate(domains).mxPort(b.mxPort)
+        .planTimeout(b.planTimeout).build();
   }
 
   /** A builder planning with {@code DeliveryPlanner.of(resolver)} (mode {@code dane}). */
@@ -244,6 +247,7 @@ public final class DaneSmtpClient implements AutoCloseable {
     private int maxPendingSends = DEFAULT_MAX_PENDING_SENDS;
     private WhenFull whenFull = WhenFull.FAIL_FAST;
     private Duration pendingSendTimeout = DEFAULT_QUEUE_TIMEOUT;
+    private Duration planTimeout = DeliveryEngine.DEFAULT_PLAN_TIMEOUT;
 
     private Builder(DeliveryPlanner planner) {
       this.planner = planner;
@@ -496,6 +500,20 @@ public final class DaneSmtpClient implements AutoCloseable {
      */
     public Builder pendingSendTimeout(Duration t) {
       this.pendingSendTimeout = check("pendingSendTimeout", t);
+      return this;
+    }
+
+    /**
+     * The longest wait for one recipient domain's plan (MX, addresses, TLSA lookups), {@code planTimeout}
+     * (1 s .. 5 min; default {@link DeliveryEngine#DEFAULT_PLAN_TIMEOUT}, 60 s); then the domain's recipients
+     * are deferred without a connection.
+     */
+    public Builder planTimeout(Duration t) {
+      Objects.requireNonNull(t, "planTimeout");
+      if (t.compareTo(Duration.ofSeconds(1)) < 0 || t.compareTo(Duration.ofMinutes(5)) > 0) {
+        throw new IllegalArgumentException("planTimeout must be between 1 s and 5 min, got " + t);
+      }
+      this.planTimeout = t;
       return this;
     }
 

@@ -35,10 +35,10 @@ import org.dane4j.tlsa.DaneVerification;
  * <p>Each handler is in client mode with {@code startTls = false} and follows the route's {@link TlsRecipe}
  * ({@link MxRoute#tlsRecipe()}, the recipe every adapter shares):
  * <ul>
- *   <li>the route's own trust manager ({@link MxRoute#trustManager()}: DANE for DANE routes,
+ *   <li>the route's own trust manager ({@link TlsRecipe#trustManager()}: DANE for DANE routes,
  *       unauthenticated for ENCRYPT and OPPORTUNISTIC), wrapped so the verification is recorded and any
  *       protocol older than TLS 1.2 is refused inside the handshake;</li>
- *   <li>protocols TLSv1.3 and TLSv1.2 only;</li>
+ *   <li>protocols TLSv1.3 and TLSv1.2 only ({@link TlsRecipe#PROTOCOLS});</li>
  *   <li>{@code endpointIdentificationAlgorithm(null)}: Netty 4.2 sets HTTPS host-name checking by default
  *       for clients. With our own trust manager neither engine acts on it today (a DANE-EE server whose
  *       certificate names nothing we look for passes either way, TcnativeTest), but anything that honoured it
@@ -230,7 +230,8 @@ public final class DaneSslHandlers {
           .endpointIdentificationAlgorithm(null) // Netty's client default is HTTPS; the recipe has none (TLS-4)
           .build();
     } catch (SSLException e) {
-      throw new IllegalStateException("cannot build the TLS context for " + sni + ": " + e, e);
+      throw new IllegalStateException("cannot build the TLS context for " + (sni == null ? "an address literal"
+          : sni) + ": " + e, e);
     }
     SslHandler handler;
     try {

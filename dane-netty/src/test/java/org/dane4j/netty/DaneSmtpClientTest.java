@@ -364,6 +364,14 @@ class DaneSmtpClientTest {
           .hasMessageContaining("maxReplyLineLength must be 512..65536");
       assertThatThrownBy(() -> DaneSmtpClient.builder(lab.resolver()).build())
           .hasMessageContaining("ehloName is required");
+      assertThatThrownBy(() -> DaneSmtpClient.builder(lab.resolver()).maxPendingSends(0))
+          .hasMessageContaining("maxPendingSends must be 1..1000000");
+      assertThatThrownBy(() -> DaneSmtpClient.builder(lab.resolver()).pendingSendTimeout(Duration.ZERO))
+          .hasMessageContaining("pendingSendTimeout");
+      assertThatThrownBy(() -> DaneSmtpClient.builder(lab.resolver()).planTimeout(Duration.ofMillis(10)))
+          .hasMessageContaining("planTimeout must be between 1 s and 5 min");
+      assertThatThrownBy(() -> DaneSmtpClient.builder(lab.resolver()).whenFull(null))
+          .isInstanceOf(NullPointerException.class);
     }
   }
 
