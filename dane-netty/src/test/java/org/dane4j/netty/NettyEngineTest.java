@@ -104,6 +104,28 @@ class NettyEngineTest {
   }
 
   @Test
+  @DisplayName("TLS-6: a cleartext-retry connection is never kept for the next message: that one tries TLS again")
+  void tls6_cleartextRetryConnectionNotReused() throws Exception {
+    try (NettyLab lab = new NettyLab()) {
+      SmtpTestServer mx = lab.mx("mx.example.test", 2, lab.leaf("mx.example.test"),
+          b -> b.fault(SmtpFault.HANDSHAKE_FAIL));
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+      try (DaneSmtpClient client = lab.builder().idleConnectionTime(Duration.ofSeconds(30)).build()) {
+        for (String rcpt : List.of(RCPT, "carol@example.test")) {
+          RecipientResult r = send(client, rcpt);
+          assertThat(r.status()).as("%s", r).isEqualTo(Status.DELIVERED);
+          assertThat(r.attempts()).extracting(DeliveryAttempt::verdict)
+              .containsExactly(TlsVerdict.FAILED, TlsVerdict.CLEARTEXT);
+        }
+        assertThat(client.pool().reuses()).isZero();
+      }
+      mx.awaitConnectionsClosed(Duration.ofSeconds(5));
+      assertThat(mx.connectionCount()).isEqualTo(4);
+      assertThat(mx.handshakesFailed()).isEqualTo(2);
+    }
+  }
+
+  @Test
   @DisplayName("TLS-8: opportunisticCleartextRetry(false): a failed opportunistic handshake defers, nothing in cleartext")
   void tls8_cleartextRetryOff() throws Exception {
     try (NettyLab lab = new NettyLab()) {
