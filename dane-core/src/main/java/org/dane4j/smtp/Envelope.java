@@ -203,6 +203,19 @@ public final class Envelope {
   }
 
   /**
+   * The report of an envelope that was not sent at all: the refused recipients as refused, every other one
+   * deferred with {@code reason} and no attempt (e.g. an adapter's bound on sends in progress was reached; the
+   * reason names it). Nothing was looked up or sent, so a caller may retry all the deferred ones.
+   */
+  public DeliveryReport deferredReport(String reason, DnssecProbe dnssec) {
+    Objects.requireNonNull(reason, "reason");
+    List<RecipientResult> deferred = new ArrayList<>();
+    domains.values().forEach(rs -> rs.forEach(r -> deferred.add(new RecipientResult(r,
+        RecipientResult.Status.DEFERRED, List.of(), reason, null))));
+    return report(deferred, dnssec);
+  }
+
+  /**
    * The report of the whole envelope: the refused recipients and the given results, one per recipient, in
    * the order of {@link #recipients()}. A recipient with no result (which would be a bug) is reported
    * deferred rather than left out.

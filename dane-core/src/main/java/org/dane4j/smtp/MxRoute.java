@@ -131,6 +131,24 @@ public final class MxRoute {
     };
   }
 
+  /**
+   * The TLS recipe of one new connection on this route ({@link TlsRecipe}: SNI, protocols,
+   * {@code SSLParameters}, a new trust manager; TLS-2, TLS-4, TLS-5), for every adapter.
+   *
+   * @throws IllegalStateException for an UNUSABLE route, which must not be connected to
+   */
+  public TlsRecipe tlsRecipe() {
+    return TlsRecipe.of(this);
+  }
+
+  /**
+   * The connection-reuse key of this route at one of its addresses (checklist TLS-6): a connection or TLS
+   * session may carry mail for another route only when their keys are equal.
+   */
+  public RouteKey reuseKey(InetAddress address) {
+    return RouteKey.of(this, address);
+  }
+
   /** The verdict of a successful session on this route: authenticated or not, MX secure or not (MX-2). */
   public TlsVerdict verdict(boolean tls, boolean authenticated) {
     if (authenticated) {

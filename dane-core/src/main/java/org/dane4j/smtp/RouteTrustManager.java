@@ -28,7 +28,7 @@ import org.dane4j.tlsa.DaneVerification;
  */
 public final class RouteTrustManager extends X509ExtendedTrustManager {
   /** The TLS protocol versions a session may use (TLS-5). */
-  public static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.3", "TLSv1.2");
+  public static final Set<String> TLS_PROTOCOLS = Set.copyOf(TlsRecipe.PROTOCOLS);
   private static final X509Certificate[] NONE = new X509Certificate[0];
 
   private final DaneTrustManager dane;

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.dane4j.smtp.RouteKey;
 
 /**
  * The client's connections, per server (address and port): at most {@code maxPerServer} open at once (RFC 5321
@@ -73,7 +74,7 @@ final class ConnectionPool {
     RouteConnection victim;
     CompletableFuture<Lease> later = new CompletableFuture<>();
     synchronized (this) {
-      Server s = servers.computeIfAbsent(key.destination(), d -> new Server());
+      Server s = servers.computeIfAbsent(key.server(), d -> new Server());
       if (mayReuse) {
         for (Iterator<RouteConnection> it = s.idle.iterator(); it.hasNext(); ) {
           RouteConnection c = it.next();
@@ -107,13 +108,13 @@ final class ConnectionPool {
   private void giveUp(RouteKey key, Waiter waiter) {
     int busy;
     synchronized (this) {
-      Server s = servers.get(key.destination());
+      Server s = servers.get(key.server());
       if (s == null || !s.waiting.remove(waiter)) {
         return; // handed over in the meantime: the lease is the waiter's
       }
       busy = s.open;
     }
-    waiter.future().completeExceptionally(new PermitTimeoutException("no connection to " + key.destination()
+    waiter.future().completeExceptionally(new PermitTimeoutException("no connection to " + key.server()
         + " within " + Limits.named("connectionPermitTimeout", permitTimeout) + ": " + busy + " of at most "
         + maxPerServer + " connections (maxConnectionsPerHost) stayed busy (TLS-7)"));
   }
@@ -124,7 +125,7 @@ final class ConnectionPool {
     boolean quit = false;
     int generation;
     synchronized (this) {
-      Server s = servers.get(c.key().destination());
+      Server s = servers.get(c.key().server());
       if (closed || s == null || !c.reusable()) {
         quit = true;
       } else {
@@ -156,7 +157,7 @@ final class ConnectionPool {
 
   private void expire(RouteConnection c, int generation) {
     synchronized (this) {
-      Server s = servers.get(c.key().destination());
+      Server s = servers.get(c.key().server());
       if (s == null || c.idleGeneration != generation || !s.idle.remove(c)) {
         return;
       }
@@ -168,13 +169,13 @@ final class ConnectionPool {
   void closed(RouteConnection c) {
     Waiter next;
     synchronized (this) {
-      Server s = servers.get(c.key().destination());
+      Server s = servers.get(c.key().server());
       s.idle.remove(c);
       next = s.waiting.poll();
       if (next == null) {
         s.open--;
         if (s.open == 0) {
-          servers.remove(c.key().destination());
+          servers.remove(c.key().server());
         }
         return;
       }

@@ -6,15 +6,14 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
+import org.dane4j.delivery.DeliveryEngine;
+import org.dane4j.delivery.DeliveryListener;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.smtp.DeliveryPlanner;
 import org.dane4j.smtp.DeliveryReport;
-import org.dane4j.smtp.Destination;
 import org.dane4j.smtp.Envelope;
 import org.dane4j.smtp.RecipientResult;
 import org.dane4j.smtp.SmtpLimits;
@@ -29,10 +28,17 @@ import org.dane4j.smtp.SmtpLimits;
  * }
  * }</pre>
  *
- * <p>Recipients are grouped by domain; each domain is planned by the {@link DeliveryPlanner} (asynchronous
- * DNSSEC-validated DNS) and its routes are tried in MX order, connecting only to the validated addresses.
- * On DANE and ENCRYPT routes STARTTLS is mandatory and the DANE trust manager decides inside the handshake;
- * no MAIL command is ever sent when TLS is mandatory and not established (TLS-1, TLS-2). Bytes after the
+ * <p>The client is a thin adapter: {@link #send} hands the envelope to dane-core's {@link DeliveryEngine}, which
+ * groups recipients by domain, plans each with the {@link DeliveryPlanner} (asynchronous DNSSEC-validated DNS),
+ * walks routes in MX order and their validated addresses in order, decides after each session (next address,
+ * next MX host, defer, fail) and builds the report; this client runs the sessions on Netty. As Postfix does,
+ * a session that ends before MAIL (no connection, STARTTLS missing, a failed handshake or DANE check, a limit
+ * crossed) moves on to the host's next address, then the next host; an OPPORTUNISTIC route whose TLS
+ * handshake failed is tried once more at the same address in cleartext unless
+ * {@link Builder#opportunisticCleartextRetry(boolean)} is off. On DANE and ENCRYPT routes STARTTLS is mandatory
+ * and the DANE trust manager decides inside the handshake; no MAIL command is ever sent when TLS is mandatory
+ * and not established, and such a route is never retried in cleartext (TLS-1, TLS-2). Each step of a delivery
+ * is told to the {@link Builder#listener(DeliveryListener) listener}. Bytes after the
  * {@code 220} to STARTTLS abort the session ({@link StartTlsUpgrade}, TLS-3); EHLO is repeated under TLS.
  * A reply that arrives before its command was sent (pipelined by the server, or injected) aborts the session
  * before that command is written (TLS-3). The message is sent with CRLF line endings and dot-stuffing.
@@ -43,6 +49,8 @@ import org.dane4j.smtp.SmtpLimits;
  * <table>
  *   <caption>Limits of a session</caption>
  *   <tr><th>limit</th><th>default</th><th>bounds</th></tr>
+ *   <tr><td>{@code planTimeout}</td><td>60 s</td><td>one recipient domain's DNS plan (MX, A/AAAA,
+ *       TLSA)</td></tr>
  *   <tr><td>{@code connectTimeout}</td><td>30 s</td><td>the TCP connect</td></tr>
  *   <tr><td>{@code greetingTimeout}</td><td>5 min</td><td>the whole greeting (RFC 5321 §4.5.3.2.1)</td></tr>
  *   <tr><td>{@code commandTimeout}</td><td>5 min</td><td>each reply to EHLO, STARTTLS, MAIL, RCPT, RSET,
@@ -56,6 +64,9 @@ import org.dane4j.smtp.SmtpLimits;
  *       {@code maxConnectionsPerHost} (10) connections to a server</td></tr>
  *   <tr><td>{@code domainSlotTimeout}</td><td>10 min</td><td>the wait for one of
  *       {@code maxDeliveriesPerDomain} (20) deliveries to a recipient domain</td></tr>
+ *   <tr><td>{@code maxPendingSends}</td><td>10,000</td><td>sends in progress, from {@code send} to the report;
+ *       past it {@code whenFull} decides: {@code FAIL_FAST} (default) or {@code WAIT}</td></tr>
+ *   <tr><td>{@code pendingSendTimeout}</td><td>10 min</td><td>the wait for room under {@code WAIT}</td></tr>
  *   <tr><td>{@code maxReplyLineLength}</td><td>2048 bytes</td><td>a reply line</td></tr>
  *   <tr><td>{@code maxReplyLines}</td><td>100</td><td>the lines of one reply</td></tr>
  * </table>
@@ -63,10 +74,11 @@ import org.dane4j.smtp.SmtpLimits;
  *
  * <p>The report has one {@link RecipientResult} per recipient: DELIVERED, FAILED (an envelope address refused
  * before sending, IN-1; 5xx to MAIL, RCPT or the message; null MX) or DEFERRED (4xx, DNS failures, connection,
- * STARTTLS or DANE failures on every route), with every attempt made (OUT-1). Simultaneous connections to
- * one server are bounded
+ * STARTTLS or DANE failures on every route; a send refused by the back-pressure limit), with every attempt
+ * made (OUT-1); the engine alone builds it. Simultaneous connections to one server are bounded
  * ({@link Builder#maxConnectionsPerHost(int)}), and so are deliveries in progress to one recipient domain
- * ({@link Builder#maxDeliveriesPerDomain(int)}).
+ * ({@link Builder#maxDeliveriesPerDomain(int)}) and sends in progress ({@link Builder#maxPendingSends(int)}:
+ * past it a send fails fast or waits, as {@link Builder#whenFull(WhenFull)} says).
  *
  * <p>Connection reuse (checklist TLS-6): after a transaction the client sends RSET and keeps the connection
  * idle for {@link Builder#idleConnectionTime(Duration)} (default 2 s, as Postfix's
@@ -88,12 +100,34 @@ public final class DaneSmtpClient implements AutoCloseable {
    */
   public static final Duration DEFAULT_QUEUE_TIMEOUT = Duration.ofMinutes(10);
 
+  /** The default of {@link Builder#maxPendingSends(int)}. */
+  public static final int DEFAULT_MAX_PENDING_SENDS = 10_000;
+
+  /**
+   * What {@link #send} does when {@link Builder#maxPendingSends(int)} sends are in progress (back-pressure).
+   * Either way nothing waits without a bound, and a send that is refused sends nothing: its report has every
+   * recipient DEFERRED with a reason naming the limit, so the caller can retry them later.
+   */
+  public enum WhenFull {
+    /** Refuse the send at once (the default): the future completes immediately with every recipient deferred. */
+    FAIL_FAST,
+    /**
+     * Wait, without blocking the caller (the future completes later), for a send in progress to end; at most
+     * {@code maxPendingSends} sends wait, each at most {@link Builder#pendingSendTimeout(Duration)}; past
+     * either bound the send is refused as with {@link #FAIL_FAST}. A waiting send keeps its message in memory.
+     */
+    WAIT
+  }
+
   private final DeliveryPlanner planner;
   private final EventLoopGroup group;
   private final boolean ownsGroup;
   private final ClientSettings settings;
   private final ConnectionPool pool;
   private final DomainLimiter domains;
+  private final SendLimiter sends;
+  private final NettySession session;
+  private final DeliveryEngine engine;
 
   private DaneSmtpClient(Builder b) {
     this.planner = b.planner;
@@ -105,6 +139,11 @@ public final class DaneSmtpClient implements AutoCloseable {
         b.sslProvider == null ? DaneSslHandlers.defaultProvider() : b.sslProvider);
     this.pool = new ConnectionPool(b.maxConnectionsPerHost, b.idleConnectionTime, b.connectionPermitTimeout, group);
     this.domains = new DomainLimiter(b.maxDeliveriesPerDomain, b.domainSlotTimeout, group);
+    this.sends = new SendLimiter(b.maxPendingSends, b.whenFull, b.pendingSendTimeout, group);
+    this.session = new NettySession(settings, group, pool);
+    this.engine = DeliveryEngine.builder(planner, session).listener(b.listener)
+        .cleartextRetry(b.opportunisticCleartextRetry).tlsFloor(b.tlsFloor).domainGate(domains).mxPort(b.mxPort)
+        .planTimeout(b.planTimeout).build();
   }
 
   /** A builder planning with {@code DeliveryPlanner.of(resolver)} (mode {@code dane}). */
@@ -125,7 +164,11 @@ public final class DaneSmtpClient implements AutoCloseable {
    * reported {@code FAILED} with the reason and the others are delivered; a sender that cannot be used fails
    * every recipient the same way and nothing is sent. A domain whose planning or delivery ends with an
    * unexpected error has its recipients reported {@code DEFERRED} with the error; the future never fails
-   * because of one domain, so the report of the domains delivered is never lost.
+   * because of one domain, so the report of the domains delivered is never lost. When
+   * {@link Builder#maxPendingSends(int)} sends are in progress, the send is refused at once
+   * ({@link WhenFull#FAIL_FAST}) or waits for room ({@link WhenFull#WAIT}, bounded by
+   * {@link Builder#pendingSendTimeout(Duration)}); a refused send has every recipient {@code DEFERRED} with a
+   * reason naming the limit, and nothing was looked up or sent.
    *
    * @param envelopeFrom the envelope sender ({@code ""} for the null reverse-path)
    * @param recipients the envelope recipients, at least one; each is reported once (compared without case)
@@ -137,38 +180,26 @@ public final class DaneSmtpClient implements AutoCloseable {
     Objects.requireNonNull(message, "message");
     Envelope envelope = Envelope.of(envelopeFrom, recipients);
     byte[] copy = message.clone();
-    String from = envelopeFrom.isEmpty() ? null : envelopeFrom;
-    List<CompletableFuture<List<RecipientResult>>> parts = new ArrayList<>();
-    envelope.domains().forEach((domain, rcpts) -> parts.add(guarded(envelope, domain, () -> domains.run(domain,
-        () -> planner.plan(Destination.domain(domain, settings.mxPort()))
-            .thenCompose(plan -> new DomainDelivery(settings, group, pool, from, rcpts, copy).run(plan)),
-        reason -> rcpts.stream().map(r -> new RecipientResult(r, RecipientResult.Status.DEFERRED, List.of(),
-            reason, null)).toList()))));
-    return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(x -> {
-      List<RecipientResult> all = new ArrayList<>();
-      parts.forEach(p -> all.addAll(p.join())); // all complete normally: join does not wait or throw
-      return envelope.report(all, planner.dnssec()); // DNS-4: the probe the plans were made under
-    });
-  }
-
-  /**
-   * One domain's delivery, whose unexpected errors (thrown or completing the future) become deferrals of that
-   * domain's recipients (IN-1): the future returned always completes normally.
-   */
-  static CompletableFuture<List<RecipientResult>> guarded(Envelope envelope, String domain,
-      Supplier<CompletableFuture<List<RecipientResult>>> delivery) {
-    CompletableFuture<List<RecipientResult>> part;
-    try {
-      part = delivery.get();
-    } catch (RuntimeException e) {
-      part = CompletableFuture.failedFuture(e);
+    if (envelope.domains().isEmpty()) { // every recipient refused (IN-1): nothing to send, no room taken
+      return engine.send(envelope, copy);
     }
-    return part.handle((results, e) -> e == null ? results : envelope.deferredByError(domain, e));
+    return sends.submit(() -> engine.send(envelope, copy),
+        reason -> envelope.deferredReport(reason, planner.dnssec()));
   }
 
   /** The per-domain delivery limiter (for tests). */
   DomainLimiter domains() {
     return domains;
+  }
+
+  /** The client's session implementation (for tests: probes, cleartext requests). */
+  NettySession session() {
+    return session;
+  }
+
+  /** The bound on sends in progress (for tests). */
+  SendLimiter sends() {
+    return sends;
   }
 
   /** The connection pool (for tests and benchmarks). */
@@ -212,6 +243,13 @@ public final class DaneSmtpClient implements AutoCloseable {
     private int maxMessagesPerConnection = 100;
     private Duration connectionReuseTimeLimit = Duration.ofSeconds(300);
     private SslProvider sslProvider;
+    private DeliveryListener listener = DeliveryListener.none();
+    private boolean opportunisticCleartextRetry = true;
+    private boolean tlsFloor;
+    private int maxPendingSends = DEFAULT_MAX_PENDING_SENDS;
+    private WhenFull whenFull = WhenFull.FAIL_FAST;
+    private Duration pendingSendTimeout = DEFAULT_QUEUE_TIMEOUT;
+    private Duration planTimeout = DeliveryEngine.DEFAULT_PLAN_TIMEOUT;
 
     private Builder(DeliveryPlanner planner) {
       this.planner = planner;
@@ -408,6 +446,86 @@ public final class DaneSmtpClient implements AutoCloseable {
             + OpenSsl.unavailabilityCause() + ")");
       }
       this.sslProvider = provider;
+      return this;
+    }
+
+    /**
+     * Hears every step of every delivery (plan, session, attempt, recipient), for logging, metrics and TLS
+     * reports; default: none. It is called on event loop and DNS threads: it must be quick and never block.
+     * An exception it throws is logged and changes no delivery.
+     */
+    public Builder listener(DeliveryListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * TLS mandatory on every route, DANE where DNS publishes it and at least encryption elsewhere (checklist
+     * TLS-8; default false): a host without DANE that offers no STARTTLS, or whose handshake fails, is then
+     * abandoned like a DANE host, and nothing is ever sent in cleartext.
+     */
+    public Builder tlsFloor(boolean floor) {
+      this.tlsFloor = floor;
+      return this;
+    }
+
+    /**
+     * Whether an OPPORTUNISTIC route (no DANE for the host) whose TLS handshake failed is tried once more, at
+     * the same address, without STARTTLS (default true, as Postfix at security level {@code may}). Turn it off
+     * when the application must never send in cleartext after TLS was attempted. Never with {@link #tlsFloor};
+     * DANE and ENCRYPT routes are never retried in cleartext, whatever this says (TLS-1).
+     */
+    public Builder opportunisticCleartextRetry(boolean retry) {
+      this.opportunisticCleartextRetry = retry;
+      return this;
+    }
+
+    /**
+     * The most sends in progress at once, from {@link DaneSmtpClient#send} to its report (1..1,000,000;
+     * default {@link DaneSmtpClient#DEFAULT_MAX_PENDING_SENDS}, 10,000): the client's back-pressure, so that a
+     * caller faster than the network does not queue messages without a bound. Past it, {@link #whenFull}
+     * decides.
+     */
+    public Builder maxPendingSends(int n) {
+      if (n < 1 || n > 1_000_000) {
+        throw new IllegalArgumentException("maxPendingSends must be 1..1000000, got " + n);
+      }
+      this.maxPendingSends = n;
+      return this;
+    }
+
+    /**
+     * What a send does past {@link #maxPendingSends(int)}: {@link WhenFull#FAIL_FAST} (default: its future
+     * completes at once with every recipient deferred, the reason naming {@code maxPendingSends}) or
+     * {@link WhenFull#WAIT} (its future waits, without blocking the caller, for a send to end, bounded by
+     * {@link #pendingSendTimeout(Duration)}).
+     */
+    public Builder whenFull(WhenFull whenFull) {
+      this.whenFull = Objects.requireNonNull(whenFull, "whenFull");
+      return this;
+    }
+
+    /**
+     * Under {@link WhenFull#WAIT}, the longest a send waits for room, {@code pendingSendTimeout} (default
+     * {@link DaneSmtpClient#DEFAULT_QUEUE_TIMEOUT}, 10 min); then its recipients are deferred, unsent, with a
+     * reason naming the limit.
+     */
+    public Builder pendingSendTimeout(Duration t) {
+      this.pendingSendTimeout = check("pendingSendTimeout", t);
+      return this;
+    }
+
+    /**
+     * The longest wait for one recipient domain's plan (MX, addresses, TLSA lookups), {@code planTimeout}
+     * (1 s .. 5 min; default {@link DeliveryEngine#DEFAULT_PLAN_TIMEOUT}, 60 s); then the domain's recipients
+     * are deferred without a connection.
+     */
+    public Builder planTimeout(Duration t) {
+      Objects.requireNonNull(t, "planTimeout");
+      if (t.compareTo(Duration.ofSeconds(1)) < 0 || t.compareTo(Duration.ofMinutes(5)) > 0) {
+        throw new IllegalArgumentException("planTimeout must be between 1 s and 5 min, got " + t);
+      }
+      this.planTimeout = t;
       return this;
     }
 

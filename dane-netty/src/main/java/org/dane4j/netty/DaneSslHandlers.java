@@ -12,11 +12,13 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.dane4j.smtp.MxRoute;
 import org.dane4j.smtp.RouteTrustManager;
 import org.dane4j.smtp.SmtpLimits;
+import org.dane4j.smtp.TlsRecipe;
 import org.dane4j.smtp.TlsRequirement;
 import org.dane4j.tlsa.DaneTrustManager;
 import org.dane4j.tlsa.DaneVerification;
@@ -31,18 +33,19 @@ import org.dane4j.tlsa.DaneVerification;
  * tls.handler().handshakeFuture().addListener(f -> tls.verification()...);
  * }</pre>
  *
- * <p>Each handler is in client mode with {@code startTls = false} and:
+ * <p>Each handler is in client mode with {@code startTls = false} and follows the route's {@link TlsRecipe}
+ * ({@link MxRoute#tlsRecipe()}, the recipe every adapter shares):
  * <ul>
- *   <li>the route's own trust manager ({@link MxRoute#trustManager()}: DANE for DANE routes,
+ *   <li>the route's own trust manager ({@link TlsRecipe#trustManager()}: DANE for DANE routes,
  *       unauthenticated for ENCRYPT and OPPORTUNISTIC), wrapped so the verification is recorded and any
  *       protocol older than TLS 1.2 is refused inside the handshake;</li>
- *   <li>protocols TLSv1.3 and TLSv1.2 only;</li>
+ *   <li>protocols TLSv1.3 and TLSv1.2 only ({@link TlsRecipe#PROTOCOLS});</li>
  *   <li>{@code endpointIdentificationAlgorithm(null)}: Netty 4.2 sets HTTPS host-name checking by default
  *       for clients. With our own trust manager neither engine acts on it today (a DANE-EE server whose
  *       certificate names nothing we look for passes either way, TcnativeTest), but anything that honoured it
  *       would reject valid DANE-EE servers; the DANE trust manager does the name checks RFC 7672 asks for
  *       (DANE-TA only);</li>
- *   <li>SNI = {@link MxRoute#tlsaBaseDomain()} (TLSA-4);</li>
+ *   <li>SNI = {@link MxRoute#tlsaBaseDomain()} (TLSA-4), none for an address literal;</li>
  *   <li>a new {@code SslContext} per handler, so no TLS session is ever resumed from another connection: every
  *       handshake runs the trust manager (a resumed session would skip it; TLS-6).</li>
  * </ul>
@@ -193,8 +196,12 @@ public final class DaneSslHandlers {
     if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
       throw new IllegalArgumentException("handshakeTimeout must be positive, got " + handshakeTimeout);
     }
-    return create(route, route.trustManager(), alloc, route.tlsaBaseDomain(), peerPort, handshakeTimeout,
-        provider);
+    TlsRecipe recipe = route.tlsRecipe(); // TLS-4, TLS-5: SNI, protocols, parameters, trust manager, from core
+    RouteTls tls = create(route, recipe.trustManager(), alloc, recipe.sniName().orElse(null), peerPort,
+        handshakeTimeout, provider);
+    SSLEngine engine = tls.handler().engine();
+    engine.setSSLParameters(recipe.applyTo(engine.getSSLParameters()));
+    return tls;
   }
 
   /**
@@ -220,11 +227,12 @@ public final class DaneSslHandlers {
           .sslProvider(provider)
           .secureRandom(provider == SslProvider.JDK ? JDK_RANDOM : null) // OpenSSL has its own
           .trustManager(tm)
-          .protocols("TLSv1.3", "TLSv1.2")
-          .endpointIdentificationAlgorithm(null)
+          .protocols(TlsRecipe.PROTOCOLS)
+          .endpointIdentificationAlgorithm(null) // Netty's client default is HTTPS; the recipe has none (TLS-4)
           .build();
     } catch (SSLException e) {
-      throw new IllegalStateException("cannot build the TLS context for " + sni + ": " + e, e);
+      throw new IllegalStateException("cannot build the TLS context for " + (sni == null ? "an address literal"
+          : sni) + ": " + e, e);
     }
     SslHandler handler;
     try {

@@ -9,18 +9,34 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import java.util.function.Supplier;
+import org.dane4j.delivery.DomainGate;
 
 /**
- * A per-recipient-domain bound on deliveries in progress, without blocking (Postfix's destination concurrency
+ * The client's {@link DomainGate}: a per-recipient-domain bound on deliveries in progress, without blocking (Postfix's destination concurrency
  * limit): a delivery over the limit waits, as a future, for one to the same domain to end. Complements the
  * per-server connection limit of {@link ConnectionPool}: many domains may share one server, one domain may
  * have many servers. The wait is bounded by {@code domainSlotTimeout} (checklist TLS-7): a delivery that gets
  * no slot in time does not run, and leaves the queue, so a slot freed later goes to the next one.
  */
-final class DomainLimiter {
+final class DomainLimiter implements DomainGate {
+  /**
+   * No delivery slot for a domain within {@code domainSlotTimeout}; its text is the reason the recipients are
+   * deferred with. Not a {@code TimeoutException}, which the engine reads as its own plan timeout.
+   */
+  static final class SlotTimeoutException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    SlotTimeoutException(String message) {
+      super(message, null, false, false);
+    }
+
+    @Override
+    public String toString() {
+      return getMessage();
+    }
+  }
+
   private final int maxPerDomain;
   private final Duration slotTimeout;
   private final ScheduledExecutorService timers;
@@ -41,21 +57,19 @@ final class DomainLimiter {
 
   /**
    * Runs {@code delivery} once a slot for {@code domain} is free, and frees it when the delivery ends; when no
-   * slot is free within {@code domainSlotTimeout}, completes with {@code noSlot} applied to the reason instead.
+   * slot is free within {@code domainSlotTimeout}, fails with a {@link SlotTimeoutException} naming the limit,
+   * and the engine defers the domain's recipients with that reason.
    */
-  <T> CompletableFuture<T> run(String domain, Supplier<CompletableFuture<T>> delivery, Function<String, T> noSlot) {
-    CompletableFuture<Void> slot = acquire(domain);
-    return slot.handle((x, e) -> e).thenCompose(e -> {
-      if (e != null) {
-        return CompletableFuture.completedFuture(noSlot.apply(e.getMessage()));
-      }
+  @Override
+  public <T> CompletableFuture<T> run(String domain, Supplier<CompletableFuture<T>> delivery) {
+    return acquire(domain).thenCompose(x -> {
       CompletableFuture<T> f;
       try {
         f = delivery.get();
       } catch (RuntimeException r) {
         f = CompletableFuture.failedFuture(r);
       }
-      return f.whenComplete((r, x) -> release(domain));
+      return f.whenComplete((r, e) -> release(domain));
     });
   }
 
@@ -84,7 +98,7 @@ final class DomainLimiter {
         return; // the slot is the waiter's
       }
     }
-    wait.completeExceptionally(new TimeoutException("no delivery slot for " + domain
+    wait.completeExceptionally(new SlotTimeoutException("no delivery slot for " + domain
         + " within " + Limits.named("domainSlotTimeout", slotTimeout) + ": " + maxPerDomain
         + " deliveries to it (maxDeliveriesPerDomain) stayed in progress (TLS-7)"));
   }

@@ -27,16 +27,21 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLSession;
-import org.dane4j.smtp.DeliveryAttempt;
+import org.dane4j.delivery.SessionPhase;
+import org.dane4j.delivery.SessionResult;
+import org.dane4j.delivery.SmtpReply;
 import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.RouteKey;
 import org.dane4j.tlsa.DaneVerification;
 import org.dane4j.tlsa.FailureType;
 
 /**
  * One SMTP connection to one address of one route (RFC 5321 §3, RFC 3207, RFC 7672 §2.2): {@link #open}
- * connects and runs greeting, EHLO, STARTTLS (mandatory unless the route is OPPORTUNISTIC) and EHLO again
- * under TLS; {@link #transaction} then runs MAIL, RCPT and DATA, as often as the {@link ConnectionPool} lets
- * it be reused (checklist TLS-6). Every step runs on the channel's event loop; nothing blocks.
+ * connects and runs greeting, EHLO, STARTTLS (mandatory unless the route is OPPORTUNISTIC; not sent at all
+ * for the engine's cleartext retry) and EHLO again under TLS; {@link #transaction} then runs MAIL, RCPT and
+ * DATA, as often as the {@link ConnectionPool} lets it be reused (checklist TLS-6). It records what it saw in
+ * a {@link SessionResult.Builder}: the phase it reached, the TLS facts, the replies, and why it ended; the
+ * engine decides. Every step runs on the channel's event loop; nothing blocks.
  */
 final class RouteConnection {
   private static final SmtpCommand STARTTLS = SmtpCommand.valueOf("STARTTLS");
@@ -53,6 +58,9 @@ final class RouteConnection {
   private Channel channel;
   private SmtpResponse lastEhlo;
   private boolean connected;
+  private boolean mandatory; // TLS-1, TLS-8: set by open, from the request that opened the connection
+  private SessionPhase phase = SessionPhase.CONNECT;
+  private boolean mailAnswered;
   private int transactions;
   int idleGeneration; // guarded by the pool
 
@@ -80,8 +88,12 @@ final class RouteConnection {
     return channel.eventLoop();
   }
 
-  /** Connects and makes the session ready for MAIL; fails (and closes) when it cannot be made safe. */
-  CompletableFuture<Void> open(EventLoopGroup group) {
+  /**
+   * Connects and makes the session ready for MAIL; fails (and closes) when it cannot be made safe. With
+   * {@code startTls} false (the engine's cleartext retry of an OPPORTUNISTIC route) STARTTLS is not sent.
+   */
+  CompletableFuture<Void> open(EventLoopGroup group, boolean startTls, boolean mandatory) {
+    this.mandatory = mandatory;
     Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
         .handler(new ChannelInitializer<Channel>() {
@@ -97,14 +109,16 @@ final class RouteConnection {
     CompletableFuture<Channel> connecting = new CompletableFuture<>();
     CompletableFuture<Void> ready = connecting.thenCompose(ch -> {
       connected = true;
+      phase = SessionPhase.GREETING;
       return conversation.greeting();
     }).thenCompose(greeting -> {
       expect(greeting, "greeting");
       return ehlo();
-    }).thenCompose(this::startTls).thenRun(() -> {
-      if (route.requirement().tlsMandatory() && !upgrade.secured()) { // TLS-1: never MAIL in cleartext
+    }).thenCompose(ehlo -> startTls ? startTls(ehlo) : CompletableFuture.completedFuture(null)).thenRun(() -> {
+      if (mandatory && !upgrade.secured()) { // TLS-1, TLS-8: never MAIL in cleartext
+        phase = SessionPhase.STARTTLS;
         throw new CompletionException(new SessionFailure(FailureType.STARTTLS_NOT_SUPPORTED,
-            "TLS is mandatory on this route and was not established"));
+            "TLS is mandatory for this session and was not established"));
       }
     });
     // the chain is attached first, so every step runs on the channel's event loop, never on the caller's thread
@@ -126,6 +140,7 @@ final class RouteConnection {
   }
 
   private CompletableFuture<SmtpResponse> ehlo() {
+    phase = SessionPhase.EHLO;
     return conversation.send(SmtpRequests.ehlo(settings.ehloName()), "EHLO", "commandTimeout",
         settings.commandTimeout())
         .thenApply(r -> {
@@ -135,11 +150,12 @@ final class RouteConnection {
   }
 
   private CompletableFuture<Void> startTls(SmtpResponse ehlo) {
-    boolean mandatory = route.requirement().tlsMandatory();
+    phase = SessionPhase.STARTTLS;
     if (!offers(ehlo, "STARTTLS")) {
       if (mandatory) {
         throw new CompletionException(new SessionFailure(FailureType.STARTTLS_NOT_SUPPORTED,
-            "the server does not offer STARTTLS, which the " + route.requirement() + " route requires"));
+            "the server does not offer STARTTLS, which " + (route.requirement().tlsMandatory()
+                ? "the " + route.requirement() + " route" : "the application's TLS floor") + " requires"));
       }
       return CompletableFuture.completedFuture(null);
     }
@@ -160,18 +176,26 @@ final class RouteConnection {
         });
   }
 
-  /** One mail transaction; the outcome records each reply. Call on the event loop of an open connection. */
-  CompletableFuture<Void> transaction(String from, List<String> recipients, byte[] message, SessionOutcome out) {
-    if (route.requirement().tlsMandatory() && !upgrade.secured()) { // TLS-1, checked again for each message
+  /**
+   * One mail transaction; {@code out} records each reply and the phase reached. Call on the event loop of an
+   * open connection. The future fails when the connection is lost or a limit is crossed on the way.
+   */
+  CompletableFuture<Void> transaction(String from, List<String> recipients, byte[] message, boolean tlsMandatory,
+      SessionResult.Builder out) {
+    if ((tlsMandatory || mandatory) && !upgrade.secured()) { // TLS-1, TLS-8, checked again for each message
       close();
       return CompletableFuture.failedFuture(new IllegalStateException(
           "TLS is mandatory on this route and was not established"));
     }
     transactions++;
+    mailAnswered = false;
+    phase = SessionPhase.MAIL;
+    out.phase(phase);
     MailParameters params = MailParameters.of(lastEhlo, route.host(), from, recipients, message);
     if (params.refusal() != null) { // the server cannot take this message: nothing of it is sent
-      out.mailCode = Integer.parseInt(params.refusal().substring(0, 3));
-      out.mailReply = params.refusal();
+      mailAnswered = true;
+      out.mailReply(new SmtpReply(Integer.parseInt(params.refusal().substring(0, 3)),
+          params.refusal().substring(4)));
       return CompletableFuture.completedFuture(null);
     }
     SmtpRequest mailFrom = SmtpRequests.mail(from, params.parameters().toArray(new CharSequence[0]));
@@ -180,41 +204,39 @@ final class RouteConnection {
     CompletableFuture<SmtpResponse> sent = conversation.send(utf8IfNeeded(mailFrom, mailLine), "MAIL",
         "commandTimeout", settings.commandTimeout());
     return sent.thenCompose(mail -> {
-      out.mailCode = mail.code();
-      out.mailReply = text(mail);
-      return mail.code() / 100 == 2 ? rcpt(recipients, 0, message, out) : CompletableFuture.completedFuture(null);
+      mailAnswered = true;
+      out.mailReply(reply(mail));
+      return mail.code() / 100 == 2 ? rcpt(recipients, 0, message, out, false)
+          : CompletableFuture.completedFuture(null);
     });
   }
 
-  private CompletableFuture<Void> rcpt(List<String> recipients, int i, byte[] message, SessionOutcome out) {
+  private CompletableFuture<Void> rcpt(List<String> recipients, int i, byte[] message, SessionResult.Builder out,
+      boolean anyAccepted) {
     if (i == recipients.size()) {
-      return out.rcptCodes.values().stream().anyMatch(c -> c / 100 == 2) ? data(message, out)
-          : CompletableFuture.completedFuture(null);
+      return anyAccepted ? data(message, out) : CompletableFuture.completedFuture(null);
     }
     String r = recipients.get(i);
+    out.phase(SessionPhase.RCPT);
     return conversation.send(utf8IfNeeded(SmtpRequests.rcpt(r), "RCPT TO:<" + r + ">"), "RCPT",
         "commandTimeout", settings.commandTimeout()).thenCompose(reply -> {
-      out.rcptCodes.put(r, reply.code());
-      out.rcptReplies.put(r, text(reply));
-      return rcpt(recipients, i + 1, message, out);
+      out.rcptReply(r, reply(reply));
+      return rcpt(recipients, i + 1, message, out, anyAccepted || reply.code() / 100 == 2);
     });
   }
 
-  private CompletableFuture<Void> data(byte[] message, SessionOutcome out) {
+  private CompletableFuture<Void> data(byte[] message, SessionResult.Builder out) {
+    out.phase(SessionPhase.DATA);
     CompletableFuture<SmtpResponse> sent = conversation.send(SmtpRequests.data(), "DATA", "dataInitiationTimeout",
         settings.dataInitiationTimeout());
     return sent.thenCompose(go -> {
       if (go.code() != 354) {
-        out.dataCode = go.code();
-        out.dataReply = text(go);
+        out.dataReply(reply(go));
         return CompletableFuture.completedFuture(null);
       }
       DefaultLastSmtpContent content = new DefaultLastSmtpContent(MessageData.stuff(channel.alloc(), message));
       return conversation.send(content, "end of data", "dataTerminationTimeout",
-          settings.dataTerminationTimeout()).thenAccept(done -> {
-        out.dataCode = done.code();
-        out.dataReply = text(done);
-      });
+          settings.dataTerminationTimeout()).thenAccept(done -> out.dataReply(reply(done)));
     });
   }
 
@@ -260,29 +282,44 @@ final class RouteConnection {
     }
   }
 
-  /**
-   * The report of a transaction on this connection, for the route of the message it carried: a reused
-   * connection may have been opened for another domain's route with the same {@link RouteKey} (other MX name
-   * or preference), and the report names the message's own.
-   */
-  DeliveryAttempt success(MxRoute messageRoute, String detail) {
-    boolean tls = upgrade.secured();
-    DaneSslHandlers.RouteTls t = upgrade.routeTls();
-    SSLSession session = tls ? t.handler().engine().getSession() : null;
-    DaneVerification v = t == null ? null : t.verification().orElse(null);
-    boolean authenticated = tls && t.authenticated();
-    String what = !tls ? "cleartext: the server did not offer STARTTLS"
-        : authenticated ? v.reason() : "TLS without authentication";
-    String reuse = transactions > 1 ? "; connection reused (message " + transactions + " on it)" : "";
-    return new DeliveryAttempt(messageRoute, key.address(), messageRoute.verdict(tls, authenticated), v,
-        session == null ? null : session.getProtocol(), session == null ? null : session.getCipherSuite(),
-        null, false, what + reuse + "; " + detail);
+  /** Whether the server answered MAIL in the latest transaction (a lost connection after it is a failure). */
+  boolean mailAnswered() {
+    return mailAnswered;
   }
 
-  /** The report of a connection that failed before it was ready for MAIL. */
-  DeliveryAttempt failure(Throwable cause) {
+  /** The transactions this connection carried, the current one included. */
+  int transactions() {
+    return transactions;
+  }
+
+  /**
+   * Records what the connection has: whether it connected, the TLS protocol, cipher suite and whether DANE
+   * authenticated the server, and the DANE verification (matched or not).
+   */
+  SessionResult.Builder facts(SessionResult.Builder out) {
+    if (connected) {
+      out.connected();
+    }
+    DaneSslHandlers.RouteTls t = upgrade.routeTls();
+    out.verification(t == null ? null : t.verification().orElse(null));
+    if (upgrade.secured()) {
+      SSLSession session = t.handler().engine().getSession();
+      out.tls(session.getProtocol(), session.getCipherSuite(), t.authenticated());
+    }
+    return out;
+  }
+
+  /**
+   * The result of a connection that failed before it was ready for MAIL: the phase it reached (the TLS
+   * handshake once the handler was in, bytes injected before it excepted, TLS-3), the RFC 8460 type when there
+   * is one, and a detail that names the limit crossed (TLS-7).
+   */
+  SessionResult failed(Throwable cause) {
+    SessionResult.Builder out = facts(SessionResult.builder());
     DaneSslHandlers.RouteTls tls = upgrade.routeTls();
     DaneVerification v = tls == null ? null : tls.verification().orElse(null);
+    boolean injected = cause instanceof StartTlsUpgrade.ResponseInjectionException;
+    SessionPhase at = tls != null && !upgrade.secured() && !injected ? SessionPhase.TLS_HANDSHAKE : phase;
     FailureType type;
     String detail;
     if (v != null && !v.verified()) {
@@ -291,10 +328,10 @@ final class RouteConnection {
     } else if (cause instanceof SessionFailure f) {
       type = f.type();
       detail = f.getMessage();
-    } else if (cause instanceof StartTlsUpgrade.ResponseInjectionException) {
+    } else if (injected) {
       type = FailureType.VALIDATION_FAILURE;
       detail = cause.getMessage();
-    } else if (tls != null && !upgrade.secured()) {
+    } else if (at == SessionPhase.TLS_HANDSHAKE) {
       type = FailureType.VALIDATION_FAILURE;
       detail = causedBy(cause, SslHandshakeTimeoutException.class)
           ? "TLS handshake not complete within " + Limits.named("handshakeTimeout", settings.handshakeTimeout())
@@ -308,8 +345,7 @@ final class RouteConnection {
       type = null;
       detail = connected ? String.valueOf(cause.getMessage()) : "cannot connect: " + cause.getMessage();
     }
-    return new DeliveryAttempt(route, key.address(), org.dane4j.smtp.TlsVerdict.FAILED, v, null, null, type, true,
-        detail);
+    return out.phase(at).failure(type, detail).build();
   }
 
   private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
@@ -341,5 +377,10 @@ final class RouteConnection {
 
   static String text(SmtpResponse r) {
     return r.code() + " " + String.join(" / ", r.details());
+  }
+
+  /** A reply as the engine reads it; the lines of a multi-line reply joined with {@code " / "}. */
+  static SmtpReply reply(SmtpResponse r) {
+    return new SmtpReply(r.code(), String.join(" / ", r.details()));
   }
 }

@@ -364,6 +364,14 @@ class DaneSmtpClientTest {
           .hasMessageContaining("maxReplyLineLength must be 512..65536");
       assertThatThrownBy(() -> DaneSmtpClient.builder(lab.resolver()).build())
           .hasMessageContaining("ehloName is required");
+      assertThatThrownBy(() -> DaneSmtpClient.builder(lab.resolver()).maxPendingSends(0))
+          .hasMessageContaining("maxPendingSends must be 1..1000000");
+      assertThatThrownBy(() -> DaneSmtpClient.builder(lab.resolver()).pendingSendTimeout(Duration.ZERO))
+          .hasMessageContaining("pendingSendTimeout");
+      assertThatThrownBy(() -> DaneSmtpClient.builder(lab.resolver()).planTimeout(Duration.ofMillis(10)))
+          .hasMessageContaining("planTimeout must be between 1 s and 5 min");
+      assertThatThrownBy(() -> DaneSmtpClient.builder(lab.resolver()).whenFull(null))
+          .isInstanceOf(NullPointerException.class);
     }
   }
 
@@ -403,26 +411,45 @@ class DaneSmtpClientTest {
     }
   }
 
+  // The guard that turns an unexpected error of one domain's delivery into deferrals now lives in the engine
+  // (#12; DeliveryEngineTest.in1_brokenSessionOrListenerKeepsTheReport); through the client, a listener that
+  // throws in every callback changes no delivery and loses no report.
   @Test
-  @DisplayName("IN-1: an unexpected error in one domain's delivery, thrown or in the future, defers its recipients")
-  void in1_unexpectedErrorDefersTheDomain() throws Exception {
-    org.dane4j.smtp.Envelope envelope = org.dane4j.smtp.Envelope.of("alice@example.org",
-        List.of(RCPT, "carol@other.test"));
-    List<RecipientResult> thrown = DaneSmtpClient.guarded(envelope, "example.test", () -> {
-      throw new IllegalStateException("boom");
-    }).get(5, TimeUnit.SECONDS);
-    List<RecipientResult> failed = DaneSmtpClient.guarded(envelope, "other.test",
-        () -> java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("bang")))
-        .get(5, TimeUnit.SECONDS);
-    assertThat(thrown).singleElement().satisfies(r -> {
-      assertThat(r.recipient()).isEqualTo(RCPT);
-      assertThat(r.status()).isEqualTo(Status.DEFERRED);
-      assertThat(r.reason()).contains("example.test").contains("IllegalStateException: boom");
-    });
-    assertThat(failed).singleElement().satisfies(r -> {
-      assertThat(r.recipient()).isEqualTo("carol@other.test");
-      assertThat(r.status()).isEqualTo(Status.DEFERRED);
-      assertThat(r.reason()).contains("IllegalStateException: bang");
-    });
+  @DisplayName("IN-1 / OUT-1: the listener hears each step; one that throws everywhere changes no delivery")
+  void in1_listenerHearsStepsAndItsErrorsChangeNothing() throws Exception {
+    try (NettyLab lab = new NettyLab()) {
+      SmtpTestServer mx = lab.daneMx(b -> b);
+      List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+      org.dane4j.delivery.DeliveryListener throwing = new org.dane4j.delivery.DeliveryListener() {
+        @Override
+        public void planFinished(org.dane4j.smtp.DeliveryPlan plan) {
+          heard.add("plan");
+          throw new IllegalStateException("listener bug");
+        }
+
+        @Override
+        public void attemptFinished(org.dane4j.smtp.DeliveryAttempt attempt,
+            org.dane4j.delivery.SessionResult session) {
+          heard.add("attempt " + session.phase() + " tls=" + session.tls() + " authenticated="
+              + session.authenticated());
+          throw new IllegalStateException("listener bug");
+        }
+
+        @Override
+        public void recipientFinished(RecipientResult result) {
+          heard.add("recipient " + result.recipient() + " " + result.status());
+          throw new IllegalStateException("listener bug");
+        }
+      };
+      try (DaneSmtpClient client = lab.builder().listener(throwing).build()) {
+        org.dane4j.smtp.DeliveryReport report = client.send("alice@example.org", List.of(RCPT, "carol@[192.0.2.1]"),
+            message(RCPT)).get(30, TimeUnit.SECONDS);
+        assertThat(report.of(RCPT).status()).as("%s", report).isEqualTo(Status.DELIVERED);
+        assertThat(report.of("carol@[192.0.2.1]").status()).isEqualTo(Status.FAILED);
+      }
+      assertThat(heard).containsExactly("plan", "attempt COMPLETE tls=true authenticated=true",
+          "recipient " + RCPT + " DELIVERED");
+      assertThat(mx.messages()).singleElement();
+    }
   }
 }
