@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.dane4j.smtp.DeliveryPlan;
@@ -103,6 +104,12 @@ public final class DeliveryEngine {
       done = gate.run(domain, () -> {
         Events.safely(() -> listener.planStarted(destination.name()));
         return planner.plan(destination).orTimeout(planTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            .exceptionally(e -> {
+              Throwable cause = Events.unwrap(e);
+              throw new CompletionException(cause instanceof TimeoutException ? new TimeoutException("planning "
+                  + destination.name() + " took longer than the plan timeout (planTimeout " + planTimeout.toSeconds()
+                  + " s)") : cause);
+            })
             .thenCompose(plan -> {
               Events.safely(() -> listener.planFinished(plan));
               return new DomainRun(session, listener, cleartextRetry, tlsFloor, envelope.sender(), recipients,
@@ -115,9 +122,7 @@ public final class DeliveryEngine {
     }
     return done.exceptionally(e -> {
       Throwable cause = Events.unwrap(e);
-      List<RecipientResult> deferred = envelope.deferredByError(domain, cause instanceof TimeoutException
-          ? new TimeoutException("planning " + destination.name() + " took longer than the plan timeout of "
-              + planTimeout.toSeconds() + " s") : cause);
+      List<RecipientResult> deferred = envelope.deferredByError(domain, cause); // a gate's or the plan's reason
       deferred.forEach(r -> Events.safely(() -> listener.recipientFinished(r)));
       return deferred;
     });
