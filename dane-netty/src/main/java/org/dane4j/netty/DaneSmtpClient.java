@@ -5,6 +5,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -136,7 +137,7 @@ public final class DaneSmtpClient implements AutoCloseable {
     this.settings = new ClientSettings(b.ehloName, b.mxPort, b.connectTimeout, b.greetingTimeout, b.commandTimeout,
         b.dataInitiationTimeout, b.dataTerminationTimeout, b.handshakeTimeout, b.startTlsTimeout, b.maxReplyLineLength,
         b.maxReplyLines, b.idleConnectionTime, b.maxMessagesPerConnection, b.connectionReuseTimeLimit,
-        b.sslProvider == null ? DaneSslHandlers.defaultProvider() : b.sslProvider);
+        b.sslProvider == null ? DaneSslHandlers.defaultProvider() : b.sslProvider, b.clock);
     this.pool = new ConnectionPool(b.maxConnectionsPerHost, b.idleConnectionTime, b.connectionPermitTimeout, group);
     this.domains = new DomainLimiter(b.maxDeliveriesPerDomain, b.domainSlotTimeout, group);
     this.sends = new SendLimiter(b.maxPendingSends, b.whenFull, b.pendingSendTimeout, group);
@@ -246,6 +247,7 @@ public final class DaneSmtpClient implements AutoCloseable {
     private DeliveryListener listener = DeliveryListener.none();
     private boolean opportunisticCleartextRetry = true;
     private boolean tlsFloor;
+    private Clock clock = Clock.systemUTC();
     private int maxPendingSends = DEFAULT_MAX_PENDING_SENDS;
     private WhenFull whenFull = WhenFull.FAIL_FAST;
     private Duration pendingSendTimeout = DEFAULT_QUEUE_TIMEOUT;
@@ -456,6 +458,15 @@ public final class DaneSmtpClient implements AutoCloseable {
      */
     public Builder listener(DeliveryListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * The clock the client reads time from: the age of a connection against {@link #connectionReuseTimeLimit}
+     * (default the system clock in UTC; tests drive it). Waits and timeouts run on the event loop's scheduler.
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

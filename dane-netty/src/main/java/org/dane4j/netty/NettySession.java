@@ -50,6 +50,10 @@ final class NettySession implements SmtpSession {
       if (reused == null) {
         return fresh(request, key, pooled);
       }
+      if (!reused.reusable()) { // TLS-6 limits checked again when taken: it aged while idle
+        reused.quit();
+        return attempt(request, key, false, pooled);
+      }
       // a pooled connection may be handed over on any thread: continue on its own event loop
       return CompletableFuture.supplyAsync(() -> reused, reused.eventLoop())
           .thenCompose(c -> deliver(c, request, true, pooled))
@@ -70,10 +74,9 @@ final class NettySession implements SmtpSession {
    */
   private CompletableFuture<SessionResult> deliver(RouteConnection c, SessionRequest request, boolean reused,
       boolean pooled) {
-    if (request.isProbe()) {
-      c.quit();
-      return CompletableFuture.completedFuture(c.facts(SessionResult.builder()).phase(SessionPhase.COMPLETE)
-          .build());
+    if (request.isProbe()) { // the result once QUIT was answered and the connection closed: nothing left behind
+      SessionResult facts = c.facts(SessionResult.builder()).phase(SessionPhase.COMPLETE).build();
+      return c.quit().thenApply(x -> facts);
     }
     if (reused) {
       return c.reset().thenCompose(ready -> {

@@ -20,6 +20,8 @@ import io.netty.handler.codec.smtp.SmtpResponse;
 import io.netty.handler.codec.smtp.SmtpResponseDecoder;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -54,7 +56,7 @@ final class RouteConnection {
   private final SmtpConversation conversation;
   private final StartTlsUpgrade upgrade;
   private final ReplyLimiter replyLimiter;
-  private final long openedNanos = System.nanoTime();
+  private final Instant opened;
   private Channel channel;
   private SmtpResponse lastEhlo;
   private boolean connected;
@@ -69,6 +71,7 @@ final class RouteConnection {
     this.route = route;
     this.key = key;
     this.onClosed = onClosed;
+    this.opened = settings.clock().instant();
     this.replyLimiter = new ReplyLimiter(settings.maxReplyLines());
     this.conversation = new SmtpConversation(settings.greetingTimeout(), replyLimiter);
     this.upgrade = new StartTlsUpgrade(ctx -> DaneSslHandlers.forRoute(route, ctx.alloc(), route.port(),
@@ -254,7 +257,7 @@ final class RouteConnection {
   /** Whether another transaction may use this connection (TLS-6 limits: count and age). */
   boolean reusable() {
     return channel.isActive() && transactions < settings.maxMessagesPerConnection()
-        && System.nanoTime() - openedNanos < settings.connectionReuseTimeLimit().toNanos();
+        && Duration.between(opened, settings.clock().instant()).compareTo(settings.connectionReuseTimeLimit()) < 0;
   }
 
   /** RSET before a reused connection takes the next message: true when the server is ready for it (RFC 5321 §4.1.1.5). */
@@ -263,11 +266,19 @@ final class RouteConnection {
         .handle((r, e) -> e == null && r.code() / 100 == 2);
   }
 
-  /** QUIT, then close whatever the reply (RFC 5321 §4.1.1.10); safe from any thread. */
-  void quit() {
+  /**
+   * QUIT, then close whatever the reply (RFC 5321 §4.1.1.10); safe from any thread. The future completes when
+   * the connection is closed (within {@code commandTimeout}).
+   */
+  CompletableFuture<Void> quit() {
+    CompletableFuture<Void> closed = new CompletableFuture<>();
     channel.eventLoop().execute(() -> conversation.send(SmtpRequests.quit(), "QUIT", "commandTimeout",
         settings.commandTimeout())
-        .whenComplete((r, e) -> close()));
+        .whenComplete((r, e) -> {
+          close();
+          closed.complete(null);
+        }));
+    return closed;
   }
 
   void close() {

@@ -196,4 +196,42 @@ class ConnectionReuseTest {
       assertThat(mx.connectionCount()).isEqualTo(2);
     }
   }
+
+  @Test
+  @DisplayName("TLS-6: a connection older than connectionReuseTimeLimit on the injected clock carries no more mail")
+  void reuseTimeLimitReadsTheInjectedClock() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+        new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-06-01T12:00:00Z"));
+    java.time.Clock clock = new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public java.time.Instant instant() {
+        return now.get();
+      }
+    };
+    try (NettyLab lab = new NettyLab()) {
+      SmtpTestServer mx = daneHost(lab);
+      try (DaneSmtpClient client = client(lab,
+          b -> b.clock(clock).connectionReuseTimeLimit(Duration.ofSeconds(300)))) {
+        assertThat(send(client, "bob@example.test").status()).isEqualTo(Status.DELIVERED);
+        assertThat(send(client, "carol@example.test").status()).isEqualTo(Status.DELIVERED);
+        assertThat(client.pool().reuses()).isEqualTo(1);
+        now.set(now.get().plusSeconds(301)); // the connection is now past its age limit
+        RecipientResult dave = send(client, "dave@example.test");
+        assertThat(dave.status()).isEqualTo(Status.DELIVERED);
+        assertThat(dave.deliveredBy()).hasValueSatisfying(a -> assertThat(a.reusedConnection()).isFalse());
+      }
+      assertThat(mx.awaitConnectionsClosed(Duration.ofSeconds(5))).isTrue();
+      assertThat(mx.connectionCount()).isEqualTo(2);
+    }
+  }
 }
