@@ -43,9 +43,11 @@ public final class DeliveryEngine {
   private final boolean cleartextRetry;
   private final boolean tlsFloor;
   private final DomainGate gate;
+  private final int mxPort;
 
   private DeliveryEngine(Builder b) {
     this.gate = b.gate;
+    this.mxPort = b.mxPort;
     this.planner = b.planner;
     this.session = b.session;
     this.listener = b.logging ? DeliveryListener.both(new LoggingListener(), b.listener) : b.listener;
@@ -76,7 +78,7 @@ public final class DeliveryEngine {
     Objects.requireNonNull(message, "message");
     List<CompletableFuture<List<RecipientResult>>> domains = new ArrayList<>();
     for (Map.Entry<String, List<String>> e : envelope.domains().entrySet()) {
-      domains.add(deliver(envelope, e.getKey(), e.getValue(), message, Destination.parse(e.getKey())));
+      domains.add(deliver(envelope, e.getKey(), e.getValue(), message, Destination.domain(e.getKey(), mxPort)));
     }
     return collect(envelope, domains);
   }
@@ -140,6 +142,7 @@ public final class DeliveryEngine {
     private Duration planTimeout = DEFAULT_PLAN_TIMEOUT;
     private boolean cleartextRetry = true;
     private DomainGate gate = DomainGate.open();
+    private int mxPort = 25;
     private boolean logging = true;
     private boolean tlsFloor;
 
@@ -196,6 +199,18 @@ public final class DeliveryEngine {
     /** Bounds the deliveries in progress per recipient domain; default: no bound. */
     public Builder domainGate(DomainGate gate) {
       this.gate = Objects.requireNonNull(gate, "gate");
+      return this;
+    }
+
+    /**
+     * The SMTP port of MX hosts (1..65535; default 25), also the port of the TLSA owner name
+     * ({@code _port._tcp}, TLSA-1); another port only for test networks and special setups.
+     */
+    public Builder mxPort(int port) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("mxPort must be 1..65535, got " + port);
+      }
+      this.mxPort = port;
       return this;
     }
 
