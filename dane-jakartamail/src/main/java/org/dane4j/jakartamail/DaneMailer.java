@@ -7,6 +7,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,11 +22,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.dane4j.delivery.DeliveryEngine;
 import org.dane4j.delivery.DeliveryListener;
+import org.dane4j.delivery.SessionRequest;
+import org.dane4j.delivery.SessionResult;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.smtp.DaneMode;
 import org.dane4j.smtp.DeliveryPlanner;
 import org.dane4j.smtp.DeliveryReport;
 import org.dane4j.smtp.Envelope;
+import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.TlsRequirement;
 import org.dane4j.smtp.SmtpLimits;
 
 /**
@@ -70,6 +75,7 @@ public final class DaneMailer implements AutoCloseable {
   private final DaneResolver resolver;
   private final boolean ownsResolver;
   private final ExecutorService executor;
+  private final AngusSession sessions;
   private final DeliveryEngine engine;
   private volatile boolean closed;
 
@@ -80,7 +86,8 @@ public final class DaneMailer implements AutoCloseable {
     Properties properties = b.properties();
     boolean floor = flag(properties, "mail.smtp.starttls.required") || flag(properties, "mail.smtp.auth");
     this.executor = executor(b.threads);
-    this.engine = DeliveryEngine.builder(planner, new AngusSession(Session.getInstance(properties), executor))
+    this.sessions = new AngusSession(Session.getInstance(properties), executor);
+    this.engine = DeliveryEngine.builder(planner, sessions)
         .mxPort(b.mxPort).planTimeout(b.planTimeout).tlsFloor(floor).cleartextRetry(!floor)
         .listener(b.listener).build();
   }
@@ -158,6 +165,32 @@ public final class DaneMailer implements AutoCloseable {
     }
     Envelope checked = Envelope.of(envelopeFrom, recipients);
     return engine.send(checked, bytes(message));
+  }
+
+  /**
+   * Probes one address of a planned route with the same session code that sends: greeting, EHLO, STARTTLS
+   * and the handshake with the route's trust manager as its requirement says, EHLO again, then QUIT instead
+   * of MAIL ({@link SessionRequest#probe}). The future completes with what the session saw (TLS, the DANE
+   * verification, where and why it ended), never exceptionally.
+   *
+   * @param route a route of a {@link org.dane4j.smtp.DeliveryPlan}
+   * @param address one of the route's addresses
+   * @throws IllegalArgumentException when the route is UNUSABLE: its DNS forbids contacting it (DNS-2)
+   * @throws IllegalStateException when the mailer is closed
+   */
+  public CompletableFuture<SessionResult> probe(MxRoute route, InetAddress address) {
+    if (closed) {
+      throw new IllegalStateException("this DaneMailer is closed");
+    }
+    if (route.requirement() == TlsRequirement.UNUSABLE) {
+      throw new IllegalArgumentException("route " + route.mxHost() + " is unusable, not contacted: " + route.reason());
+    }
+    return sessions.run(SessionRequest.probe(route, address));
+  }
+
+  /** The mailer's sessions (tests). */
+  AngusSession sessions() {
+    return sessions;
   }
 
   /** As {@link #send(MimeMessage)}, but throws when any recipient was not delivered. */
