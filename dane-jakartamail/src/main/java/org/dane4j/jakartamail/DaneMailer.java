@@ -214,8 +214,10 @@ public final class DaneMailer implements AutoCloseable {
   }
 
   /**
-   * Stops the session threads once the sessions in progress have ended and closes the resolver the mailer
-   * made (never one given to {@link Builder#resolver}). Sends still running complete; new sends are refused.
+   * Refuses new sends, lets the session threads end once the sessions already started have ended, and closes
+   * the resolver the mailer made (never one given to {@link Builder#resolver}). Close the mailer after the
+   * sends whose reports you wait for: a send still planning when its mailer's own resolver closes has those
+   * domains deferred with the error (never lost, never thrown).
    */
   @Override
   public void close() {
