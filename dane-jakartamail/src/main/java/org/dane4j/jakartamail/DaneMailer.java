@@ -84,11 +84,15 @@ public final class DaneMailer implements AutoCloseable {
     this.resolver = b.resolver != null ? b.resolver : DaneResolver.builder().build();
     DeliveryPlanner planner = DeliveryPlanner.builder(resolver).mode(b.mode).clock(b.clock).build();
     Properties properties = b.properties();
-    boolean floor = flag(properties, "mail.smtp.starttls.required") || flag(properties, "mail.smtp.auth");
+    // TLS-8, as relay mode decides it: the application's floor, or credentials unless cleartext AUTH was
+    // allowed explicitly; credentials never go through a cleartext retry either way.
+    boolean credentials = flag(properties, "mail.smtp.auth");
+    boolean floor = flag(properties, "mail.smtp.starttls.required")
+        || (credentials && !flag(properties, DaneSettings.ALLOW_CLEARTEXT_AUTH));
     this.executor = executor(b.threads);
     this.sessions = new AngusSession(Session.getInstance(properties), executor);
     this.engine = DeliveryEngine.builder(planner, sessions)
-        .mxPort(b.mxPort).planTimeout(b.planTimeout).tlsFloor(floor).cleartextRetry(!floor)
+        .mxPort(b.mxPort).planTimeout(b.planTimeout).tlsFloor(floor).cleartextRetry(!floor && !credentials)
         .listener(b.listener).build();
   }
 
