@@ -147,6 +147,7 @@ public final class DeliveryEngine {
     private Duration planTimeout = DEFAULT_PLAN_TIMEOUT;
     private boolean cleartextRetry = true;
     private DomainGate gate = DomainGate.open();
+    private int mxPort = 25;
     private boolean logging = true;
     private boolean tlsFloor;
     private int mxPort = 25;

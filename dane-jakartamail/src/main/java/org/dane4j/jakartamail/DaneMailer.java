@@ -3,66 +3,97 @@ package org.dane4j.jakartamail;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.URLName;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.dane4j.delivery.DeliveryEngine;
+import org.dane4j.delivery.DeliveryListener;
+import org.dane4j.delivery.SessionRequest;
+import org.dane4j.delivery.SessionResult;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.smtp.DaneMode;
-import org.dane4j.smtp.DeliveryPlan;
 import org.dane4j.smtp.DeliveryPlanner;
 import org.dane4j.smtp.DeliveryReport;
-import org.dane4j.smtp.Destination;
 import org.dane4j.smtp.Envelope;
-import org.dane4j.smtp.RecipientResult;
+import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.TlsRequirement;
 import org.dane4j.smtp.SmtpLimits;
-import org.eclipse.angus.mail.smtp.SMTPMessage;
 
 /**
- * Sends a message straight to the recipients' MX hosts with RFC 7672 DANE (direct mode): recipients are
- * grouped by domain, each domain is planned with DNSSEC, and its routes are tried in MX order with the
- * route's requirement enforced — the next route on a DANE failure or a transient error, never a retry of
- * a host in cleartext or unauthenticated when TLS is mandatory (checklist TLS-1).
+ * Sends a message straight to the recipients' MX hosts with RFC 7672 DANE (direct mode), through the one
+ * {@link DeliveryEngine} of dane-core: recipients are grouped by domain, each domain is planned with DNSSEC,
+ * its routes and their addresses are tried in order with the route's requirement enforced — the next address
+ * or MX host on a DANE failure or a transient error, never a retry of a host in cleartext or unauthenticated
+ * when TLS is mandatory (checklist TLS-1). The engine decides; this class only runs SMTP sessions with Angus
+ * Mail (the same session code as {@link DaneSmtpTransport}'s relay mode).
  *
  * <pre>{@code
  * try (DaneMailer mailer = DaneMailer.builder().ehloName("app.example.nl").build()) {
  *   DeliveryReport report = mailer.send(message);     // per recipient: delivered / deferred / failed
+ *   mailer.sendAsync(other).thenAccept(r -> ...);    // the same, without blocking the caller
  * }
  * }</pre>
+ *
+ * <p><b>Thread-safe:</b> one mailer serves any number of threads sending at once; share it and close it once.
+ * Its sessions run on its own pool of at most {@link Builder#threads} threads (default
+ * {@value #DEFAULT_THREADS}): that is the most SMTP sessions it holds open at once, further sessions wait for
+ * a thread. {@link #send} blocks the caller until the report is complete; {@link #sendAsync} does not.
  *
  * <p>The envelope is checked before any connection ({@link Envelope}, checklist IN-1): bad recipients are
  * reported failed, the others delivered; a report is returned even when a domain's planning fails.
  *
  * <p>Each reply is bounded as {@link SmtpLimits} says (line length, lines per reply, a deadline per reply;
  * checklist TLS-7): a server that floods or trickles has that attempt end with a reason naming the limit.
- * An application property {@code mail.smtp.starttls.required=true} ({@link Builder#property}) makes TLS
- * mandatory on every MX host, DANE or not, with no cleartext retry (TLS-8).
+ * An application property {@code mail.smtp.starttls.required=true} or {@code mail.smtp.auth=true}
+ * ({@link Builder#property}) makes TLS mandatory on every MX host, DANE or not, with no cleartext retry
+ * ({@link DeliveryEngine.Builder#tlsFloor}, TLS-8).
  *
  * <p>{@link #sendOrThrow} is the {@code Transport.send}-style entry: it throws a
  * {@link DaneSendFailedException} carrying the same report when any recipient was not delivered.
  */
 public final class DaneMailer implements AutoCloseable {
+  /** The default of {@link Builder#threads}: the most SMTP sessions one mailer runs at once. */
+  public static final int DEFAULT_THREADS = 20;
+  /** Angus's own filter when it writes a message: these headers never go on the wire. */
+  private static final String[] NOT_SENT = {"Bcc", "Content-Length"};
+  private static final AtomicInteger MAILERS = new AtomicInteger();
+
   private final DaneResolver resolver;
   private final boolean ownsResolver;
-  private final DeliveryPlanner planner;
-  private final Session session;
-  private final int mxPort;
-  private final Duration planTimeout;
+  private final ExecutorService executor;
+  private final AngusSession sessions;
+  private final DeliveryEngine engine;
+  private volatile boolean closed;
 
   private DaneMailer(Builder b) {
     this.ownsResolver = b.resolver == null;
     this.resolver = b.resolver != null ? b.resolver : DaneResolver.builder().build();
-    this.planner = DeliveryPlanner.builder(resolver).mode(b.mode).clock(b.clock).build();
-    this.session = Session.getInstance(b.properties());
-    this.mxPort = b.mxPort;
-    this.planTimeout = b.planTimeout;
+    DeliveryPlanner planner = DeliveryPlanner.builder(resolver).mode(b.mode).clock(b.clock).build();
+    Properties properties = b.properties();
+    // TLS-8, as relay mode decides it: the application's floor, or credentials unless cleartext AUTH was
+    // allowed explicitly; credentials never go through a cleartext retry either way.
+    boolean credentials = flag(properties, "mail.smtp.auth");
+    boolean floor = flag(properties, "mail.smtp.starttls.required")
+        || (credentials && !flag(properties, DaneSettings.ALLOW_CLEARTEXT_AUTH));
+    this.executor = executor(b.threads);
+    this.sessions = new AngusSession(Session.getInstance(properties), executor);
+    this.engine = DeliveryEngine.builder(planner, sessions)
+        .mxPort(b.mxPort).planTimeout(b.planTimeout).tlsFloor(floor).cleartextRetry(!floor && !credentials)
+        .listener(b.listener).build();
   }
 
   /** A builder; the EHLO name is required. */
@@ -77,19 +108,7 @@ public final class DaneMailer implements AutoCloseable {
    * @throws MessagingException when the message has no From address or no recipient, or cannot be read
    */
   public DeliveryReport send(MimeMessage message) throws MessagingException {
-    Address[] from = message.getFrom();
-    if (from == null || from.length == 0) {
-      throw new MessagingException("the message has no From address to use as envelope sender");
-    }
-    Address[] to = message.getAllRecipients();
-    if (to == null || to.length == 0) {
-      throw new MessagingException("the message has no recipients");
-    }
-    List<String> recipients = new ArrayList<>();
-    for (Address a : to) {
-      recipients.add(a instanceof InternetAddress ia ? ia.getAddress() : a.toString());
-    }
-    return send(message, from[0] instanceof InternetAddress ia ? ia.getAddress() : from[0].toString(), recipients);
+    return sendAsync(message).join();
   }
 
   /**
@@ -108,27 +127,74 @@ public final class DaneMailer implements AutoCloseable {
    * @return one result per recipient, in the order given
    * @throws MessagingException when the message cannot be read, before anything is sent
    * @throws IllegalArgumentException when there is no recipient
+   * @throws IllegalStateException when the mailer is closed
    */
   public DeliveryReport send(MimeMessage message, String envelopeFrom, List<String> recipients)
       throws MessagingException {
+    return sendAsync(message, envelopeFrom, recipients).join();
+  }
+
+  /**
+   * As {@link #send(MimeMessage)}, without blocking: the message is read now, on the calling thread; the
+   * future completes with the report (never exceptionally) when every recipient has its result.
+   *
+   * @throws MessagingException when the message has no From address or no recipient, or cannot be read
+   */
+  public CompletableFuture<DeliveryReport> sendAsync(MimeMessage message) throws MessagingException {
+    Address[] from = message.getFrom();
+    if (from == null || from.length == 0) {
+      throw new MessagingException("the message has no From address to use as envelope sender");
+    }
+    Address[] to = message.getAllRecipients();
+    if (to == null || to.length == 0) {
+      throw new MessagingException("the message has no recipients");
+    }
+    List<String> recipients = new ArrayList<>();
+    for (Address a : to) {
+      recipients.add(a instanceof InternetAddress ia ? ia.getAddress() : a.toString());
+    }
+    return sendAsync(message, from[0] instanceof InternetAddress ia ? ia.getAddress() : from[0].toString(),
+        recipients);
+  }
+
+  /**
+   * As {@link #send(MimeMessage, String, List)}, without blocking: the envelope is checked and the message
+   * read now, on the calling thread; the future completes with the report, never exceptionally.
+   */
+  public CompletableFuture<DeliveryReport> sendAsync(MimeMessage message, String envelopeFrom,
+      List<String> recipients) throws MessagingException {
     Objects.requireNonNull(message, "message");
+    if (closed) {
+      throw new IllegalStateException("this DaneMailer is closed");
+    }
     Envelope checked = Envelope.of(envelopeFrom, recipients);
-    List<RecipientResult> results = new ArrayList<>();
-    if (checked.domains().isEmpty()) {
-      return checked.report(results);
+    return engine.send(checked, bytes(message));
+  }
+
+  /**
+   * Probes one address of a planned route with the same session code that sends: greeting, EHLO, STARTTLS
+   * and the handshake with the route's trust manager as its requirement says, EHLO again, then QUIT instead
+   * of MAIL ({@link SessionRequest#probe}). The future completes with what the session saw (TLS, the DANE
+   * verification, where and why it ended), never exceptionally.
+   *
+   * @param route a route of a {@link org.dane4j.smtp.DeliveryPlan}
+   * @param address one of the route's addresses
+   * @throws IllegalArgumentException when the route is UNUSABLE: its DNS forbids contacting it (DNS-2)
+   * @throws IllegalStateException when the mailer is closed
+   */
+  public CompletableFuture<SessionResult> probe(MxRoute route, InetAddress address) {
+    if (closed) {
+      throw new IllegalStateException("this DaneMailer is closed");
     }
-    SMTPMessage envelope = new SMTPMessage(message);
-    envelope.setEnvelopeFrom(envelopeFrom.isEmpty() ? "<>" : envelopeFrom);
-    for (Map.Entry<String, List<String>> e : checked.domains().entrySet()) {
-      String domain = e.getKey();
-      try {
-        DeliveryPlan plan = plan(domain);
-        results.addAll(new DomainDelivery(session, envelope, e.getValue()).run(plan));
-      } catch (MessagingException | RuntimeException ex) {
-        results.addAll(checked.deferredByError(domain, ex));
-      }
+    if (route.requirement() == TlsRequirement.UNUSABLE) {
+      throw new IllegalArgumentException("route " + route.mxHost() + " is unusable, not contacted: " + route.reason());
     }
-    return checked.report(results, planner.dnssec()); // DNS-4: the probe the plans were made under
+    return sessions.run(SessionRequest.probe(route, address));
+  }
+
+  /** The mailer's sessions (tests). */
+  AngusSession sessions() {
+    return sessions;
   }
 
   /** As {@link #send(MimeMessage)}, but throws when any recipient was not delivered. */
@@ -140,32 +206,53 @@ public final class DaneMailer implements AutoCloseable {
     return report;
   }
 
-  private DeliveryPlan plan(String domain) throws MessagingException {
+  /** The message as Angus would write it: without Bcc (nor Content-Length), CRLF line ends. */
+  private static byte[] bytes(MimeMessage message) throws MessagingException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      return planner.plan(Destination.domain(domain, mxPort)).get(planTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new MessagingException("planning " + domain + " took longer than " + planTimeout, e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new MessagingException("planning " + domain + " failed: " + e.getCause(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new MessagingException("interrupted while planning " + domain, e);
+      message.writeTo(out, NOT_SENT);
+    } catch (IOException e) {
+      throw new MessagingException("cannot read the message: " + e.getMessage(), e);
     }
+    return out.toByteArray();
   }
 
-  /** A transport for one route, used by {@link DomainDelivery}. */
-  static DaneSmtpTransport transport(Session session, org.dane4j.smtp.MxRoute route) {
-    DaneSmtpTransport t = new DaneSmtpTransport(session, new URLName("smtp", route.mxHost(), route.port(),
-        null, null, null));
-    t.useRoute(route);
-    return t;
-  }
-
+  /**
+   * Refuses new sends, lets the session threads end once the sessions already started have ended, and closes
+   * the resolver the mailer made (never one given to {@link Builder#resolver}). Close the mailer after the
+   * sends whose reports you wait for: a send still planning when its mailer's own resolver closes has those
+   * domains deferred with the error (never lost, never thrown).
+   */
   @Override
   public void close() {
+    closed = true;
+    executor.shutdown();
     if (ownsResolver) {
       resolver.close();
     }
+  }
+
+  private static ExecutorService executor(int threads) {
+    int mailer = MAILERS.incrementAndGet();
+    AtomicInteger n = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "dane4j-mailer-" + mailer + "-session-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    pool.allowCoreThreadTimeOut(true); // an idle mailer holds no thread
+    return pool;
+  }
+
+  /** A boolean property, read as Angus reads it (a Boolean or "true"). */
+  private static boolean flag(Properties p, String name) {
+    Object v = p.get(name);
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    String text = p.getProperty(name);
+    return text != null && text.strip().equalsIgnoreCase("true");
   }
 
   /** Settings of a {@link DaneMailer}; each is checked when set. */
@@ -176,7 +263,9 @@ public final class DaneMailer implements AutoCloseable {
     private String ehloName;
     private final Properties extra = new Properties();
     private int mxPort = 25;
-    private Duration planTimeout = Duration.ofSeconds(60);
+    private Duration planTimeout = DeliveryEngine.DEFAULT_PLAN_TIMEOUT;
+    private int threads = DEFAULT_THREADS;
+    private DeliveryListener listener = DeliveryListener.none();
     private Duration connectTimeout = Duration.ofSeconds(30);
     private Duration readTimeout = Duration.ofMinutes(5);
     private Duration replyTimeout = SmtpLimits.DEFAULT_REPLY_TIMEOUT;
@@ -242,6 +331,24 @@ public final class DaneMailer implements AutoCloseable {
     /** The longest planning of one domain may take (1 s..5 min; default 60 s). */
     public Builder planTimeout(Duration timeout) {
       this.planTimeout = checked("planTimeout", timeout, Duration.ofMinutes(5));
+      return this;
+    }
+
+    /**
+     * The most SMTP sessions the mailer runs at once, each on a thread of its own (1..1000; default
+     * {@value DaneMailer#DEFAULT_THREADS}); further sessions wait for a free thread. Threads end when idle.
+     */
+    public Builder threads(int threads) {
+      if (threads < 1 || threads > 1000) {
+        throw new IllegalArgumentException("threads must be 1..1000, got " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /** Hears every step of every delivery (metrics, TLS reports, logging of your own); default: none. */
+    public Builder listener(DeliveryListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

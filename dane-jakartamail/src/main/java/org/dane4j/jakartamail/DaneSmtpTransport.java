@@ -1,18 +1,29 @@
 package org.dane4j.jakartamail;
 
+import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
+import jakarta.mail.internet.InternetAddress;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSession;
+import org.dane4j.delivery.SessionPhase;
+import org.dane4j.delivery.SessionRequest;
+import org.dane4j.delivery.SessionResult;
+import org.dane4j.delivery.SmtpReply;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.smtp.DeliveryAttempt;
 import org.dane4j.smtp.DeliveryPlan;
@@ -22,7 +33,12 @@ import org.dane4j.smtp.MxRoute;
 import org.dane4j.smtp.SmtpLimits;
 import org.dane4j.smtp.SmtpReplyGuard;
 import org.dane4j.smtp.TlsRequirement;
+import org.dane4j.smtp.TlsVerdict;
+import org.dane4j.tlsa.DaneVerification;
+import org.dane4j.tlsa.FailureType;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.eclipse.angus.mail.util.MailConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +64,13 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * Unknown or malformed {@code mail.smtp.dane.*} values fail at {@code connect} with the property named.
  *
+ * <p>The resolver made from these properties belongs to the Jakarta Mail {@link Session}: every transport of
+ * one Session with the same DNS settings shares it, so its DNSSEC cache survives from one
+ * {@code Transport.send} to the next (keep one Session, as Spring's {@code JavaMailSenderImpl} does). It is
+ * closed by {@link #closeResolvers(Session)} once no transport of the Session is in use, or, at the latest,
+ * after the Session has been garbage-collected (the Session is held weakly). A new Session gets a new
+ * resolver. {@link #setResolver} gives one transport a resolver of your own instead, which dane4j never closes.
+ *
  * <p>The application's TLS floor is kept (checklist TLS-8): TLS is mandatory on a connection when the route
  * requires it, when {@code mail.smtp.starttls.required=true}, or when credentials are configured
  * ({@code mail.smtp.auth=true}, or a user and password given to {@code connect}) — unless
@@ -63,6 +86,10 @@ import org.slf4j.LoggerFactory;
  * handshake; a connect timeout the application did not set is 30 s. A crossed limit ends the connection
  * with an error naming it.
  *
+ * <p>The same session code carries {@link DaneMailer}'s deliveries (direct mode), one session per address the
+ * {@link org.dane4j.delivery.DeliveryEngine} asks for: the connect, STARTTLS, handshake and mail transaction
+ * below are the same bytes in both modes.
+ *
  * <p>Angus's own {@code mail.smtp.starttls.enable}, {@code mail.smtp.socketFactory},
  * {@code mail.smtp.ssl.socketFactory} and server identity settings are overridden per connection: whether
  * TLS is used is decided by the route and the floor above, never by them. Implicit TLS
@@ -75,11 +102,13 @@ public class DaneSmtpTransport extends SMTPTransport {
   private final RouteSocketFactory tlsFactory = new RouteSocketFactory();
   private final Session tlsSession;
   private final List<DeliveryAttempt> attempts = new ArrayList<>();
-  private MxRoute presetRoute;
   private DaneResolver resolver;
   private boolean ownsResolver;
   private boolean sharedResolver;
   private Clock clock = Clock.systemUTC();
+  /** Direct mode: the one address of one route this transport connects to, and what it saw. */
+  private SessionRequest request;
+  private Facts facts = new Facts();
 
   /** The constructor Jakarta Mail calls for {@code mail.smtp.class}. */
   public DaneSmtpTransport(Session session, URLName urlname) {
@@ -94,19 +123,59 @@ public class DaneSmtpTransport extends SMTPTransport {
     this.sharedResolver = false;
   }
 
+  /**
+   * Closes the resolvers that relay mode made from the {@code mail.smtp.dane.*} properties of this Session
+   * (see the class description); call it when no transport of the Session is in use any more, e.g. when the
+   * application shuts its mail sender down. A later connect on the Session makes a new resolver. Resolvers
+   * given with {@link #setResolver} are not touched.
+   */
+  public static void closeResolvers(Session session) {
+    SessionResolvers.close(Objects.requireNonNull(session, "session"));
+  }
+
   /** The clock DANE-TA paths are validated with; the system clock by default. */
   public synchronized void setClock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Connects to this planned route instead of planning the host given to {@code connect} (direct mode). */
-  synchronized void useRoute(MxRoute route) {
-    this.presetRoute = route;
-  }
-
   /** Every attempt of the latest {@code connect}, in order (checklist OUT-1). */
   public synchronized List<DeliveryAttempt> attempts() {
     return List.copyOf(attempts);
+  }
+
+  /**
+   * Runs one engine session on this (new, unconnected) transport: connect to the request's address only,
+   * secure the session as the request says, then QUIT (a probe) or send {@code message} to the request's
+   * recipients. Never throws: every ending is in the result.
+   *
+   * @param message the message with its envelope sender set; null for a probe
+   */
+  SessionResult runSession(SessionRequest request, SMTPMessage message) {
+    synchronized (this) {
+      this.request = request;
+    }
+    try {
+      connect(request.route().mxHost(), request.route().port(), null, null);
+      if (message != null) {
+        Address[] to = new Address[request.recipients().size()];
+        for (int i = 0; i < to.length; i++) {
+          to[i] = new InternetAddress(request.recipients().get(i), false);
+        }
+        sendMessage(message, to);
+      }
+      facts.phase = SessionPhase.COMPLETE;
+    } catch (MessagingException e) {
+      if (!(e instanceof SendFailedException) || cause(e, IOException.class) != null || facts.mail == null) {
+        facts.fail(e, tlsFactory.current());
+      } // else the server refused: its replies say so
+    } finally {
+      try {
+        close();
+      } catch (MessagingException e) {
+        // the outcome is recorded; a failing QUIT changes nothing
+      }
+    }
+    return facts.result(tlsFactory.current());
   }
 
   @Override
@@ -118,9 +187,15 @@ public class DaneSmtpTransport extends SMTPTransport {
           + "DANE upgrades with STARTTLS (RFC 7672 §2.2)");
     }
     DaneSettings settings = DaneSettings.of(session.getProperties());
-    MxRoute route = presetRoute != null ? presetRoute : planRelay(host, port, settings);
+    if (request != null) { // direct mode: the engine chose the address and decides what comes next
+      setRequireStartTLS(request.tlsMandatory());
+      return connectTo(request.route(), request.address(), user, password, request.startTls(), settings,
+          request.tlsMandatory());
+    }
+    MxRoute route = planRelay(host, port, settings);
     if (route.requirement() == TlsRequirement.UNUSABLE) {
-      attempts.add(Attempts.unusable(route));
+      attempts.add(new DeliveryAttempt(route, null, TlsVerdict.FAILED, null, null, null,
+          route.failureType().orElse(FailureType.VALIDATION_FAILURE), true, route.reason()));
       LOG.warn("DANE route unusable: {}", attempts.get(0));
       throw new DaneMessagingException("DANE: not connecting to " + route.mxHost() + ": " + route.reason(),
           attempts.get(0));
@@ -130,16 +205,18 @@ public class DaneSmtpTransport extends SMTPTransport {
         || (credentials && !settings.allowCleartextAuth);
     setRequireStartTLS(tlsRequired);
     MessagingException last = null;
+    // Relay mode connects before it knows the message (Transport.connect, then sendMessage), so this walk of
+    // the relay's addresses stays here; it follows the engine's rules (DomainRun): next address after a
+    // failure, cleartext once only after a failed handshake where neither the route nor the application
+    // (floor, credentials: TLS-8) makes TLS mandatory.
     for (InetAddress address : route.addresses()) {
       try {
-        return connectTo(route, address, user, password, true, settings, tlsRequired);
+        return relayConnect(route, address, user, password, true, settings, tlsRequired);
       } catch (MessagingException e) {
         last = e;
-        if (!tlsRequired && !credentials && tlsFactory.current().socket != null) {
-          // RFC 7435 §1.3 / Postfix "may": TLS was offered but failed on a host without DANE, and neither the
-          // application's floor nor credentials forbid cleartext (TLS-8): retry in clear.
+        if (!tlsRequired && !credentials && facts.phase == SessionPhase.TLS_HANDSHAKE) {
           try {
-            return connectTo(route, address, user, password, false, settings, false);
+            return relayConnect(route, address, user, password, false, settings, false);
           } catch (MessagingException clear) {
             last = clear;
           }
@@ -149,26 +226,37 @@ public class DaneSmtpTransport extends SMTPTransport {
     throw last != null ? last : new MessagingException("DANE: route " + route.mxHost() + " has no address");
   }
 
+  /** Relay mode: one address, reported as an attempt and logged (direct mode's engine does both itself). */
+  private boolean relayConnect(MxRoute route, InetAddress address, String user, String password, boolean tls,
+      DaneSettings settings, boolean tlsRequired) throws MessagingException {
+    try {
+      boolean connected = connectTo(route, address, user, password, tls, settings, tlsRequired);
+      DeliveryAttempt attempt = facts.attempt(route, address, tlsFactory.current());
+      attempts.add(attempt);
+      LOG.info("DANE connected: {}", attempt);
+      return connected;
+    } catch (MessagingException e) {
+      facts.fail(e, tlsFactory.current());
+      DeliveryAttempt failed = facts.attempt(route, address, tlsFactory.current());
+      attempts.add(failed);
+      LOG.warn("DANE attempt failed: {}", failed);
+      throw new DaneMessagingException("DANE: " + failed, failed, e);
+    }
+  }
+
+  /** The one connect of both modes: one address, STARTTLS as asked, the route's TLS recipe. */
   private boolean connectTo(MxRoute route, InetAddress address, String user, String password, boolean tls,
       DaneSettings settings, boolean tlsRequired) throws MessagingException {
     RouteSocketFactory.Connection connection = new RouteSocketFactory.Connection(route, settings.limits,
         tlsRequired, settings.allowCleartextAuth);
     tlsFactory.use(connection);
+    facts = new Facts();
     setStartTLS(tls);
     Session userSession = this.session;
     this.session = tlsSession; // Angus reads the socket factories from the session's properties
     try {
       // An IP literal: Angus connects without a second, unvalidated lookup (ADDR-3).
-      boolean connected = super.protocolConnect(address.getHostAddress(), route.port(), user, password);
-      DeliveryAttempt attempt = Attempts.connected(route, address, connection);
-      attempts.add(attempt);
-      LOG.info("DANE connected: {}", attempt);
-      return connected;
-    } catch (MessagingException e) {
-      DeliveryAttempt failed = Attempts.failed(route, address, connection, e);
-      attempts.add(failed);
-      LOG.warn("DANE attempt failed: {}", failed);
-      throw new DaneMessagingException("DANE: " + failed, failed, e);
+      return super.protocolConnect(address.getHostAddress(), route.port(), user, password);
     } finally {
       this.session = userSession;
     }
@@ -189,21 +277,17 @@ public class DaneSmtpTransport extends SMTPTransport {
    * is mandatory (TLS-1, TLS-8), and AUTH without TLS unless the application allowed it: the last line of
    * defence under Angus, whatever path led here.
    */
-  private void refuseWithoutTls(String command) throws MessagingException {
+  private void refuseWithoutTls(String verb) throws MessagingException {
     RouteSocketFactory.Connection c = tlsFactory.current();
     if (c != null && c.tlsEstablished()) {
       return;
-    }
-    String verb = command.strip().split(" ", 2)[0].toUpperCase(java.util.Locale.ROOT);
-    if (verb.equals("MAIL")) {
-      verb = "MAIL FROM";
     }
     if (c != null && CLEARTEXT_COMMANDS.contains(verb)) {
       return;
     }
     if (c == null || c.tlsRequired) {
-      throw new MessagingException("DANE: refusing to send " + verb + ": TLS is mandatory on this connection "
-          + "and the session is not protected");
+      throw new MessagingException("DANE: refusing to send " + (verb.equals("MAIL") ? "MAIL FROM" : verb)
+          + ": TLS is mandatory on this connection and the session is not protected");
     }
     if (verb.equals("AUTH") && !c.cleartextAuthAllowed) {
       throw new MessagingException("DANE: refusing to send AUTH without TLS (set "
@@ -213,7 +297,16 @@ public class DaneSmtpTransport extends SMTPTransport {
 
   @Override
   protected void sendCommand(String cmd) throws MessagingException {
-    refuseWithoutTls(cmd);
+    String verb = cmd.strip().split(" ", 2)[0].toUpperCase(Locale.ROOT);
+    if (verb.startsWith("MAIL")) {
+      verb = "MAIL";
+    } else if (verb.startsWith("RCPT")) {
+      verb = "RCPT";
+    } else if (verb.equals(".")) {
+      verb = "END-OF-DATA"; // Angus ends the message with the "." line as a command
+    }
+    refuseWithoutTls(verb);
+    facts.sent(verb, cmd, request);
     super.sendCommand(cmd);
   }
 
@@ -221,12 +314,21 @@ public class DaneSmtpTransport extends SMTPTransport {
   @Override
   protected int simpleCommand(byte[] cmd) throws MessagingException {
     refuseWithoutTls("AUTH");
+    facts.sent("AUTH", null, request);
     return super.simpleCommand(cmd);
+  }
+
+  /** Each reply, kept for the session's result (MAIL, RCPT, DATA). */
+  @Override
+  protected int readServerResponse() throws MessagingException {
+    int code = super.readServerResponse();
+    facts.replied(code, getLastServerResponse());
+    return code;
   }
 
   /** The reply to the end of the message has RFC 5321's longer deadline (§4.5.3.2.6). */
   @Override
-  protected void finishData() throws java.io.IOException, MessagingException {
+  protected void finishData() throws IOException, MessagingException {
     RouteSocketFactory.Connection c = tlsFactory.current();
     SmtpReplyGuard guard = c == null ? null : c.guard();
     if (guard == null) {
@@ -252,7 +354,7 @@ public class DaneSmtpTransport extends SMTPTransport {
         resolver.close();
         resolver = null;
       }
-      if (sharedResolver) { // not closed: other transports use it; the next connect reads the settings again
+      if (sharedResolver) { // the Session's: not closed here; the next connect reads the settings again
         resolver = null;
         sharedResolver = false;
       }
@@ -279,7 +381,7 @@ public class DaneSmtpTransport extends SMTPTransport {
       throw new MessagingException("DANE needs the relay's host name (RFC 7672 §2.2, POL-2): " + e.getMessage(), e);
     }
     if (resolver == null) {
-      SharedResolvers.Lease lease = SharedResolvers.forSettings(settings);
+      SessionResolvers.Lease lease = SessionResolvers.forSession(session, settings);
       resolver = lease.resolver();
       ownsResolver = lease.owned();
       sharedResolver = !lease.owned();
@@ -296,6 +398,184 @@ public class DaneSmtpTransport extends SMTPTransport {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MessagingException("DANE: interrupted while planning " + relay, e);
+    }
+  }
+
+  private static <T extends Throwable> T cause(Throwable e, Class<T> kind) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (kind.isInstance(t)) {
+        return kind.cast(t);
+      }
+    }
+    return null;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return e.getMessage() + (t == e ? "" : " (" + t + ")");
+  }
+
+  /**
+   * What one connection saw, in the terms of {@link SessionResult}: the phase reached, the replies of the
+   * mail transaction, and why it ended abnormally. The one place that classifies an Angus failure (RFC 8460
+   * failure type, a crossed limit named), for both modes.
+   */
+  private static final class Facts {
+    SessionPhase phase = SessionPhase.CONNECT;
+    boolean connected = true;
+    FailureType failureType;
+    String failure;
+    SmtpReply mail;
+    final java.util.Map<String, SmtpReply> rcpt = new java.util.LinkedHashMap<>();
+    SmtpReply data;
+    private String awaiting;
+    private String recipient;
+
+    /** A command went out: the phase it starts, and which reply is next. */
+    void sent(String verb, String command, SessionRequest request) {
+      awaiting = verb;
+      switch (verb) {
+        case "EHLO", "HELO" -> phase = SessionPhase.EHLO;
+        case "STARTTLS" -> phase = SessionPhase.STARTTLS;
+        case "MAIL" -> phase = SessionPhase.MAIL;
+        case "RCPT" -> {
+          phase = SessionPhase.RCPT;
+          recipient = recipientOf(command, request);
+        }
+        case "DATA", "END-OF-DATA" -> phase = SessionPhase.DATA;
+        default -> { }
+      }
+    }
+
+    void replied(int code, String response) {
+      if (awaiting == null || code < 200 || code > 599) {
+        return;
+      }
+      SmtpReply reply = new SmtpReply(code, text(response));
+      switch (awaiting) {
+        case "MAIL" -> mail = reply;
+        case "RCPT" -> {
+          if (recipient != null) {
+            rcpt.put(recipient, reply);
+          }
+        }
+        case "DATA" -> {
+          if (code != 354) {
+            data = reply;
+          }
+        }
+        case "END-OF-DATA" -> data = reply;
+        default -> { }
+      }
+      awaiting = null;
+    }
+
+    /** The session ended with {@code e} at the phase reached: classify it (TLS-1, TLS-7, RFC 8460). */
+    void fail(MessagingException e, RouteSocketFactory.Connection c) {
+      DaneVerification v = c == null ? null : c.trustManager.verification().orElse(null);
+      SmtpReplyGuard.LimitExceededException limit = cause(e, SmtpReplyGuard.LimitExceededException.class);
+      boolean handshakeStarted = c != null && c.socket != null && c.tls == null;
+      if (cause(e, MailConnectException.class) != null) {
+        connected = false;
+        phase = SessionPhase.CONNECT;
+        failure(null, rootMessage(e));
+      } else if (v != null && !v.verified()) {
+        phase = SessionPhase.TLS_HANDSHAKE;
+        failure(v.failureType().orElse(FailureType.VALIDATION_FAILURE), v.reason());
+      } else if (limit != null) { // the server crossed a limit (TLS-7): not a TLS verdict
+        if (handshakeStarted) {
+          phase = SessionPhase.TLS_HANDSHAKE;
+        } else if (phase == SessionPhase.CONNECT) {
+          phase = SessionPhase.GREETING;
+        }
+        failure(null, limit.getMessage());
+      } else if (handshakeStarted) {
+        phase = SessionPhase.TLS_HANDSHAKE;
+        failure(cause(e, SSLHandshakeException.class) != null ? FailureType.VALIDATION_FAILURE : null,
+            rootMessage(e));
+      } else if (mentionsStartTls(e) || (phase == SessionPhase.STARTTLS && c != null && c.socket == null)) {
+        phase = SessionPhase.STARTTLS; // greeted, but no TLS: not offered, or refused (454)
+        failure(FailureType.STARTTLS_NOT_SUPPORTED, e.getMessage());
+      } else {
+        if (phase == SessionPhase.CONNECT) {
+          phase = SessionPhase.GREETING;
+        }
+        failure(cause(e, SSLHandshakeException.class) != null ? FailureType.VALIDATION_FAILURE : null,
+            rootMessage(e));
+      }
+    }
+
+    private void failure(FailureType type, String detail) {
+      failureType = type;
+      failure = detail == null ? "no detail" : detail;
+    }
+
+    /** Relay mode's report of one connect. */
+    DeliveryAttempt attempt(MxRoute route, InetAddress address, RouteSocketFactory.Connection c) {
+      DaneVerification v = c.trustManager.verification().orElse(null);
+      if (failure != null) {
+        return new DeliveryAttempt(route, address, TlsVerdict.FAILED, v, null, null, failureType, true, failure);
+      }
+      boolean tls = c.tlsEstablished();
+      SSLSession s = tls ? c.socket.getSession() : null;
+      boolean authenticated = c.trustManager.authenticated();
+      return new DeliveryAttempt(route, address, route.verdict(tls, authenticated), v,
+          s == null ? null : s.getProtocol(), s == null ? null : s.getCipherSuite(), null, false,
+          tls ? (authenticated ? v.reason() : "TLS without authentication")
+              : "cleartext: the server did not offer STARTTLS");
+    }
+
+    SessionResult result(RouteSocketFactory.Connection c) {
+      SessionResult.Builder b = SessionResult.builder().phase(phase);
+      if (connected && c != null && c.plain != null) {
+        b.connected();
+      }
+      if (c != null) {
+        c.trustManager.verification().ifPresent(b::verification);
+        if (c.tlsEstablished()) {
+          SSLSession s = c.socket.getSession();
+          b.tls(s.getProtocol(), s.getCipherSuite(), c.trustManager.authenticated());
+        }
+      }
+      if (mail != null) {
+        b.mailReply(mail);
+      }
+      rcpt.forEach(b::rcptReply);
+      if (data != null) {
+        b.dataReply(data);
+      }
+      if (failure != null) {
+        b.failure(failureType, failure);
+      }
+      return b.build();
+    }
+
+    private static boolean mentionsStartTls(MessagingException e) {
+      String m = e.getMessage();
+      return m != null && m.contains("STARTTLS");
+    }
+
+    /** The recipient of "RCPT TO:<x> ...", as the request spells it. */
+    private static String recipientOf(String command, SessionRequest request) {
+      int open = command.indexOf('<');
+      int close = command.indexOf('>', open + 1);
+      String address = open < 0 || close < 0 ? "" : command.substring(open + 1, close);
+      if (request == null) {
+        return address;
+      }
+      return request.recipients().stream().filter(address::equalsIgnoreCase).findFirst().orElse(null);
+    }
+
+    /** The reply without its code; the lines of a multi-line reply joined with " / " (SmtpReply). */
+    private static String text(String response) {
+      List<String> lines = new ArrayList<>();
+      for (String line : response == null ? new String[0] : response.split("\r?\n")) {
+        lines.add(line.length() > 4 ? line.substring(4).strip() : "");
+      }
+      return String.join(" / ", lines);
     }
   }
 }

@@ -496,4 +496,92 @@ class DaneMailerTest {
       }
     }
   }
+
+  @Test
+  @DisplayName("TLS-1 (Postfix): an address of the host fails DANE, its other address is tried too")
+  void tls1_nextAddressOfTheSameHostAfterADaneFailure() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      MintedCertificate published = lab.leaf("mx.example.test");
+      // both addresses present another key (the order of the A records is the DNS server's)
+      SmtpTestServer first = lab.mx("mx.example.test", 2, lab.leaf("mx.example.test"));
+      SmtpTestServer second = lab.mx("mx.example.test", 3, lab.leaf("mx.example.test"));
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ee311(published));
+      RecipientResult r = send(lab);
+      assertThat(r.status()).as("%s", r).isEqualTo(Status.DEFERRED);
+      assertThat(r.attempts()).hasSize(2).allSatisfy(a -> {
+        assertThat(a.failed()).isTrue();
+        assertThat(a.failureType()).isEqualTo(FailureType.CERTIFICATE_NOT_TRUSTED);
+      });
+      assertThat(r.attempts()).extracting(a -> a.address().getHostAddress())
+          .containsExactlyInAnyOrder("127.0.0.2", "127.0.0.3");
+      assertNothingSentInCleartext(first);
+      assertNothingSentInCleartext(second);
+    }
+  }
+
+  @Test
+  @DisplayName("Thread safety: one mailer, sendAsync and send from eight threads at once: every message delivered")
+  void oneMailerManyThreads() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      SmtpTestServer mx = daneMx(lab);
+      try (DaneMailer mailer = DaneMailer.builder().resolver(lab.resolver()).ehloName("sender.example.org")
+          .mxPort(lab.port()).connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(5)).threads(3)
+          .build()) {
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+          List<java.util.concurrent.Future<DeliveryReport>> reports = new java.util.ArrayList<>();
+          for (int i = 0; i < 8; i++) {
+            boolean async = i % 2 == 0;
+            reports.add(callers.submit(() -> async ? mailer.sendAsync(message(RCPT)).join()
+                : mailer.send(message(RCPT))));
+          }
+          for (java.util.concurrent.Future<DeliveryReport> f : reports) {
+            DeliveryReport report = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(report.allDelivered()).as("%s", report).isTrue();
+          }
+        } finally {
+          callers.shutdownNow();
+        }
+      }
+      mx.awaitConnectionsClosed(8, Duration.ofSeconds(10));
+      assertThat(mx.messages()).hasSize(8).allSatisfy(m -> assertThat(m.tls()).isTrue());
+    }
+  }
+
+  @Test
+  @DisplayName("threads bounds the sessions: with threads(1) a second send waits while the first session is open")
+  void threadsBoundTheSessions() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      SmtpTestServer mx = daneMx(lab);
+      mx.holdRepliesTo("MAIL");
+      try (DaneMailer mailer = DaneMailer.builder().resolver(lab.resolver()).ehloName("sender.example.org")
+          .mxPort(lab.port()).connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(20)).threads(1)
+          .build()) {
+        java.util.concurrent.CompletableFuture<DeliveryReport> one = mailer.sendAsync(message(RCPT));
+        java.util.concurrent.CompletableFuture<DeliveryReport> two = mailer.sendAsync(message(RCPT));
+        while (mx.heldCount() == 0) {
+          Thread.sleep(10);
+        }
+        Thread.sleep(300); // room for a second connection, which must not come
+        assertThat(mx.connectionCount()).isEqualTo(1);
+        mx.releaseHeld();
+        assertThat(one.get(60, java.util.concurrent.TimeUnit.SECONDS).allDelivered()).isTrue();
+        assertThat(two.get(60, java.util.concurrent.TimeUnit.SECONDS).allDelivered()).isTrue();
+      }
+      assertThat(mx.messages()).hasSize(2);
+    }
+  }
+
+  @Test
+  void builderChecksThreadsAndClosedMailerRefuses() throws Exception {
+    assertThatThrownBy(() -> DaneMailer.builder().threads(0)).hasMessageContaining("threads must be 1..1000");
+    try (MailLab lab = new MailLab()) {
+      lab.dns();
+      DaneMailer mailer = lab.mailer();
+      mailer.close();
+      assertThatThrownBy(() -> mailer.send(message(RCPT))).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("closed");
+    }
+  }
 }

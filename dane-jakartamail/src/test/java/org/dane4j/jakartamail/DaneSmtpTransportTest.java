@@ -89,20 +89,54 @@ class DaneSmtpTransportTest {
     }
   }
 
+  private static void send(Session session) throws Exception {
+    Transport.send(new MimeMessage(session, toStream(message("bob@example.org"))));
+  }
+
+  // Behaviour changed on purpose (#12, no global state): the resolver made from the properties belongs to the
+  // Jakarta Mail Session, no longer to the JVM. Sends through one Session share it; a new Session starts cold.
   @Test
-  @DisplayName("Resolver cache: transports with the same DNS settings share one resolver: the second send asks DNS nothing")
-  void transportsShareTheResolverCache() throws Exception {
+  @DisplayName("Resolver cache: transports of one Session share its resolver: the second send asks DNS nothing")
+  void transportsOfOneSessionShareTheResolverCache() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      MintedCertificate leaf = lab.leaf(RELAY);
+      SmtpTestServer server = relay(lab, leaf, b -> { });
+      lab.tlsa(RELAY, ee311(leaf));
+      Session session = Session.getInstance(properties(lab));
+      send(session);
+      int afterFirst = lab.dns().queryCount();
+      assertThat(lab.dns().queryCount(RELAY + ".", org.xbill.DNS.Type.A)).isEqualTo(1);
+      send(session); // a new transport of the same Session, as Transport.send makes
+      assertThat(lab.dns().queryCount()).as("queries after the second send").isEqualTo(afterFirst);
+      assertThat(SessionResolvers.count(session)).isEqualTo(1);
+      assertThat(server.messages()).hasSize(2).allSatisfy(m -> assertThat(m.tls()).isTrue());
+    }
+  }
+
+  @Test
+  @DisplayName("Resolver lifecycle: a Session's resolver is closed by closeResolvers; another Session has its own")
+  void sessionResolverLifecycle() throws Exception {
     try (MailLab lab = new MailLab()) {
       MintedCertificate leaf = lab.leaf(RELAY);
       SmtpTestServer server = relay(lab, leaf, b -> { });
       lab.tlsa(RELAY, ee311(leaf));
       Properties p = properties(lab);
-      send(p);
-      int afterFirst = lab.dns().queryCount();
-      assertThat(lab.dns().queryCount(RELAY + ".", org.xbill.DNS.Type.A)).isEqualTo(1);
-      send(p); // a new Session and a new transport, as Transport.send makes
-      assertThat(lab.dns().queryCount()).as("queries after the second send").isEqualTo(afterFirst);
-      assertThat(server.messages()).hasSize(2).allSatisfy(m -> assertThat(m.tls()).isTrue());
+      Session first = Session.getInstance(p);
+      send(first);
+      int afterFirst = lab.dns().queryCount(RELAY + ".", org.xbill.DNS.Type.A);
+      Session second = Session.getInstance(p);
+      send(second);
+      assertThat(lab.dns().queryCount(RELAY + ".", org.xbill.DNS.Type.A)).as("a new Session asks again")
+          .isEqualTo(afterFirst + 1);
+      DaneSmtpTransport.closeResolvers(first);
+      assertThat(SessionResolvers.count(first)).isZero();
+      assertThat(SessionResolvers.count(second)).isEqualTo(1);
+      send(first); // works again, with a new resolver
+      assertThat(lab.dns().queryCount(RELAY + ".", org.xbill.DNS.Type.A)).isEqualTo(afterFirst + 2);
+      assertThat(SessionResolvers.count(first)).isEqualTo(1);
+      DaneSmtpTransport.closeResolvers(first);
+      DaneSmtpTransport.closeResolvers(second);
+      assertThat(server.messages()).hasSize(3);
     }
   }
 

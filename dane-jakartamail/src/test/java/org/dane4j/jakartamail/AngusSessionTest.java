@@ -1,0 +1,169 @@
+package org.dane4j.jakartamail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.dane4j.jakartamail.MailLab.ee311;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.dane4j.delivery.SessionPhase;
+import org.dane4j.delivery.SessionRequest;
+import org.dane4j.delivery.SessionResult;
+import org.dane4j.delivery.SmtpReply;
+import org.dane4j.smtp.DeliveryPlanner;
+import org.dane4j.smtp.Destination;
+import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.TlsRequirement;
+import org.dane4j.testkit.MintedCertificate;
+import org.dane4j.testkit.smtp.SmtpFault;
+import org.dane4j.testkit.smtp.SmtpTestServer;
+import org.dane4j.tlsa.FailureType;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Angus {@link org.dane4j.delivery.SmtpSession} on its own: what one session reports to the engine for each
+ * kind of ending (the facts the engine decides on), against SMTP servers on loopback.
+ */
+class AngusSessionTest {
+  private static final String RCPT = "bob@example.test";
+  private static final byte[] MESSAGE = ("From: alice@example.org\r\nTo: bob@example.test\r\nSubject: t\r\n\r\n"
+      + MailLab.BODY_MARKER + "\r\n.leading dot\r\n").getBytes(StandardCharsets.US_ASCII);
+
+  private static MxRoute route(MailLab lab) {
+    return DeliveryPlanner.of(lab.resolver()).plan(Destination.domain("example.test", lab.port())).join()
+        .routes().get(0);
+  }
+
+  private static SessionRequest transaction(MxRoute route, boolean startTls, boolean floor) {
+    return new SessionRequest(route, route.addresses().get(0), "alice@example.org", List.of(RCPT), MESSAGE,
+        startTls, floor);
+  }
+
+  private static SmtpTestServer dane(MailLab lab, SmtpFault... faults) {
+    MintedCertificate leaf = lab.leaf("mx.example.test");
+    SmtpTestServer mx = lab.mx("mx.example.test", 2, leaf, b -> b.faults(faults));
+    lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+    lab.tlsa("mx.example.test", ee311(leaf));
+    return mx;
+  }
+
+  private static SmtpTestServer opportunistic(MailLab lab, SmtpFault... faults) {
+    SmtpTestServer mx = lab.mx("mx.example.test", 2, lab.leaf("mx.example.test"), b -> b.faults(faults));
+    lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+    return mx;
+  }
+
+  @Test
+  @DisplayName("A delivered transaction: COMPLETE, verified TLS, the MAIL/RCPT/DATA replies as SmtpReply")
+  void deliveredTransaction() throws Exception {
+    try (MailLab lab = new MailLab(); DaneMailer mailer = lab.mailer()) {
+      SmtpTestServer mx = dane(lab);
+      MxRoute route = route(lab);
+      assertThat(route.requirement()).isEqualTo(TlsRequirement.DANE);
+      SessionResult r = mailer.sessions().runNow(transaction(route, true, false));
+      assertThat(r.phase()).as("%s", r).isEqualTo(SessionPhase.COMPLETE);
+      assertThat(r.connected()).isTrue();
+      assertThat(r.tls()).isTrue();
+      assertThat(r.authenticated()).isTrue();
+      assertThat(r.tlsProtocol()).hasValueSatisfying(p -> assertThat(p).startsWith("TLSv1."));
+      assertThat(r.verification()).hasValueSatisfying(v -> assertThat(v.verified()).isTrue());
+      assertThat(r.mailReply()).hasValueSatisfying(m -> assertThat(m.code()).isEqualTo(250));
+      assertThat(r.rcptReplies()).containsOnlyKeys(RCPT);
+      assertThat(r.dataReply()).hasValueSatisfying(d -> assertThat(d.positive()).isTrue());
+      assertThat(r.failure()).isEmpty();
+      mx.awaitConnectionsClosed(Duration.ofSeconds(5));
+      assertThat(mx.messages()).singleElement().satisfies(m -> {
+        assertThat(m.text()).contains(MailLab.BODY_MARKER).contains("\r\n.leading dot");
+        assertThat(m.mailFrom()).isEqualTo("alice@example.org");
+      });
+    }
+  }
+
+  @Test
+  @DisplayName("The server's refusals are replies, not failures: 550 to RCPT, 554 after DATA")
+  void refusalsAreReplies() throws Exception {
+    try (MailLab lab = new MailLab(); DaneMailer mailer = lab.mailer()) {
+      SmtpTestServer mx = dane(lab);
+      mx.replyTo("RCPT", "550 5.1.1 no such user");
+      SessionResult r = mailer.sessions().runNow(transaction(route(lab), true, false));
+      assertThat(r.rcptReplies()).containsEntry(RCPT, new SmtpReply(550, "5.1.1 no such user"));
+      assertThat(r.failure()).as("%s", r).isEmpty();
+      mx.clearReplies();
+      mx.replyTo("DATA", "554 5.7.1 no thanks");
+      r = mailer.sessions().runNow(transaction(route(lab), true, false));
+      assertThat(r.dataReply()).hasValueSatisfying(d -> assertThat(d.code()).isEqualTo(554));
+      assertThat(r.failure()).as("%s", r).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("TLS-8: tlsMandatory (the floor) on an OPPORTUNISTIC route without STARTTLS: ends at STARTTLS, "
+      + "starttls-not-supported, nothing of the message in cleartext")
+  void tls8_floorMakesStartTlsMandatory() throws Exception {
+    try (MailLab lab = new MailLab(); DaneMailer mailer = lab.mailer()) {
+      SmtpTestServer mx = opportunistic(lab, SmtpFault.NO_STARTTLS);
+      MxRoute route = route(lab);
+      assertThat(route.requirement()).isEqualTo(TlsRequirement.OPPORTUNISTIC);
+      SessionResult r = mailer.sessions().runNow(transaction(route, true, true));
+      assertThat(r.phase()).as("%s", r).isEqualTo(SessionPhase.STARTTLS);
+      assertThat(r.failureType()).contains(FailureType.STARTTLS_NOT_SUPPORTED);
+      assertThat(r.mailReply()).isEmpty();
+      mx.awaitConnectionsClosed(Duration.ofSeconds(5));
+      assertThat(mx.cleartextBytes()).doesNotContainIgnoringCase("MAIL FROM").doesNotContain(MailLab.BODY_MARKER);
+    }
+  }
+
+  @Test
+  @DisplayName("A failed handshake on an OPPORTUNISTIC route ends at TLS_HANDSHAKE; startTls=false then sends "
+      + "no STARTTLS and delivers in cleartext")
+  void handshakeFailureThenCleartextRequest() throws Exception {
+    try (MailLab lab = new MailLab(); DaneMailer mailer = lab.mailer()) {
+      SmtpTestServer mx = opportunistic(lab, SmtpFault.HANDSHAKE_FAIL);
+      MxRoute route = route(lab);
+      SessionResult failed = mailer.sessions().runNow(transaction(route, true, false));
+      assertThat(failed.phase()).as("%s", failed).isEqualTo(SessionPhase.TLS_HANDSHAKE);
+      assertThat(failed.connected()).isTrue();
+      assertThat(failed.tls()).isFalse();
+      SessionResult clear = mailer.sessions().runNow(transaction(route, false, false));
+      assertThat(clear.phase()).as("%s", clear).isEqualTo(SessionPhase.COMPLETE);
+      assertThat(clear.tls()).isFalse();
+      mx.awaitConnectionsClosed(2, Duration.ofSeconds(5));
+      assertThat(mx.connections().get(1).commands()).noneMatch(c -> c.startsWith("STARTTLS"));
+      assertThat(mx.messages()).singleElement().satisfies(m -> assertThat(m.tls()).isFalse());
+    }
+  }
+
+  @Test
+  @DisplayName("A probe stops after the secured EHLO: verified TLS, QUIT, no MAIL FROM at all")
+  void probeStopsAfterTheSecuredEhlo() throws Exception {
+    try (MailLab lab = new MailLab(); DaneMailer mailer = lab.mailer()) {
+      SmtpTestServer mx = dane(lab);
+      MxRoute route = route(lab);
+      SessionResult r = mailer.probe(route, route.addresses().get(0)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(r.phase()).as("%s", r).isEqualTo(SessionPhase.COMPLETE);
+      assertThat(r.authenticated()).isTrue();
+      assertThat(r.mailReply()).isEmpty();
+      mx.awaitConnectionsClosed(Duration.ofSeconds(5));
+      assertThat(mx.connections()).singleElement().satisfies(c -> {
+        assertThat(c.tlsEstablished()).isTrue();
+        assertThat(c.commandsInTls()).anyMatch(l -> l.startsWith("EHLO")).noneMatch(l -> l.startsWith("MAIL"));
+      });
+      assertThat(mx.messages()).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("No connection: phase CONNECT, not connected, a failure in words")
+  void noConnection() throws Exception {
+    try (MailLab lab = new MailLab(); DaneMailer mailer = lab.mailer()) {
+      SmtpTestServer mx = dane(lab);
+      MxRoute route = route(lab);
+      mx.close();
+      SessionResult r = mailer.sessions().runNow(transaction(route, true, false));
+      assertThat(r.phase()).as("%s", r).isEqualTo(SessionPhase.CONNECT);
+      assertThat(r.connected()).isFalse();
+      assertThat(r.failure()).isPresent();
+    }
+  }
+}
