@@ -150,7 +150,6 @@ public final class DeliveryEngine {
     private int mxPort = 25;
     private boolean logging = true;
     private boolean tlsFloor;
-    private int mxPort = 25;
 
     private Builder(DeliveryPlanner planner, SmtpSession session) {
       this.planner = Objects.requireNonNull(planner, "planner");
