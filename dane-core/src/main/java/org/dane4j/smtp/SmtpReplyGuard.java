@@ -52,6 +52,8 @@ public final class SmtpReplyGuard extends InputStream {
   private int lines;              // complete lines of the current reply
   private boolean afterCr;        // the previous byte was a CR
   private String failure;
+  private boolean replyEnded;     // a reply ended and the client has written nothing since
+  private boolean ahead;          // bytes came after a reply ended, before the client wrote again
 
   private SmtpReplyGuard(Socket socket, SmtpLimits limits) {
     this.socket = socket;
@@ -87,8 +89,15 @@ public final class SmtpReplyGuard extends InputStream {
   /**
    * The client sent STARTTLS and got 220: from now on the stream carries the TLS handshake, which must be
    * complete within {@code handshakeTimeout} ({@link SmtpLimits#DEFAULT_HANDSHAKE_TIMEOUT} by default).
+   *
+   * @throws ResponseInjectionException when bytes of another reply came after the 220 before the handshake
+   *     (checklist TLS-3, the CVE-2011-0411 family): the session must end, not go on to TLS
    */
-  public void startTls(Duration handshakeTimeout) {
+  public void startTls(Duration handshakeTimeout) throws ResponseInjectionException {
+    if (inReply || ahead) {
+      throw new ResponseInjectionException("the server sent bytes after its 220 reply to STARTTLS, before the TLS"
+          + " handshake (response injection, TLS-3); closing");
+    }
     mode = Mode.HANDSHAKE;
     arm(handshakeTimeout, "handshakeTimeout");
   }
@@ -215,9 +224,18 @@ public final class SmtpReplyGuard extends InputStream {
             + deadlineLimit + ")";
   }
 
+  /** The client wrote (a command): what the server sends from now on answers it. */
+  void commandSent() {
+    replyEnded = false;
+    ahead = false;
+  }
+
   private void scan(byte[] b, int off, int n) throws IOException {
     for (int i = off; i < off + n; i++) {
       byte x = b[i];
+      if (replyEnded) {
+        ahead = true; // a reply before its command was written: pipelined, or injected
+      }
       if (!inReply) {
         inReply = true;
         if (!armed) {
@@ -234,6 +252,7 @@ public final class SmtpReplyGuard extends InputStream {
           inReply = false;
           armed = false;
           lines = 0;
+          replyEnded = mode == Mode.REPLIES;
         } else if (lines >= limits.maxReplyLines()) {
           throw fail("SMTP reply has more than " + limits.maxReplyLines() + " lines (limit maxReplyLines "
               + limits.maxReplyLines() + ")");
@@ -266,6 +285,15 @@ public final class SmtpReplyGuard extends InputStream {
 
   private static String seconds(Duration d) {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+
+  /** A server sent a reply, or part of one, after its 220 to STARTTLS (checklist TLS-3). */
+  public static final class ResponseInjectionException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ResponseInjectionException(String message) {
+      super(message);
+    }
   }
 
   /** A server crossed one of the {@link SmtpLimits}; the message names the limit and its value. */
@@ -309,9 +337,23 @@ public final class SmtpReplyGuard extends InputStream {
       return guard;
     }
 
+    /** The socket's output; every write tells the guard that a command went out (TLS-3 bookkeeping). */
     @Override
     public OutputStream getOutputStream() throws IOException {
-      return delegate.getOutputStream();
+      OutputStream out = delegate.getOutputStream();
+      return new java.io.FilterOutputStream(out) {
+        @Override
+        public void write(int b) throws IOException {
+          guard.commandSent();
+          out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          guard.commandSent();
+          out.write(b, off, len);
+        }
+      };
     }
 
     @Override

@@ -56,6 +56,20 @@ class SmtpReplyGuardTest {
   }
 
   @Test
+  @DisplayName("TLS-3: bytes after the 220 to STARTTLS, before the handshake, refuse the upgrade")
+  void tls3_replyInjectedAfterTheStartTlsReply() throws Exception {
+    run(out -> write(out, "220 ready\r\n250-injected\r\n250 OK\r\n"), SmtpLimits.DEFAULTS, guard -> {
+      assertThat(guard.readReply()).containsExactly("220 ready");
+      assertThatThrownBy(() -> guard.startTls(Duration.ofSeconds(5)))
+          .isInstanceOf(SmtpReplyGuard.ResponseInjectionException.class).hasMessageContaining("TLS-3");
+    });
+    run(out -> write(out, "220 ready\r\n"), SmtpLimits.DEFAULTS, guard -> {
+      assertThat(guard.readReply()).containsExactly("220 ready");
+      guard.startTls(Duration.ofSeconds(5)); // nothing after the 220: the handshake may start
+    });
+  }
+
+  @Test
   @DisplayName("TLS-7: pipelined replies in one segment, a CR and its LF in separate reads: read as sent")
   void tls7_repliesAreReadAsSent() throws Exception {
     String longest = "250 " + "x".repeat(2048 - 4);

@@ -165,7 +165,8 @@ public class DaneSmtpTransport extends SMTPTransport {
       }
       facts.phase = SessionPhase.COMPLETE;
     } catch (MessagingException e) {
-      if (!(e instanceof SendFailedException) || cause(e, IOException.class) != null || facts.mail == null) {
+      if (!(e instanceof SendFailedException) || cause(e, IOException.class) != null || facts.mail == null
+          || facts.noReply != null) {
         facts.fail(e, tlsFactory.current());
       } // else the server refused: its replies say so
     } finally {
@@ -432,6 +433,8 @@ public class DaneSmtpTransport extends SMTPTransport {
     final java.util.Map<String, SmtpReply> rcpt = new java.util.LinkedHashMap<>();
     SmtpReply data;
     private String awaiting;
+    /** The command whose reply never came (the connection was lost), or null. */
+    private String noReply;
     private String recipient;
 
     /** A command went out: the phase it starts, and which reply is next. */
@@ -451,6 +454,9 @@ public class DaneSmtpTransport extends SMTPTransport {
     }
 
     void replied(int code, String response) {
+      if (awaiting != null && code == -1) { // Angus's "no reply": the connection was lost waiting for one
+        noReply = awaiting;
+      }
       if (awaiting == null || code < 200 || code > 599) {
         return;
       }
@@ -485,6 +491,10 @@ public class DaneSmtpTransport extends SMTPTransport {
       } else if (v != null && !v.verified()) {
         phase = SessionPhase.TLS_HANDSHAKE;
         failure(v.failureType().orElse(FailureType.VALIDATION_FAILURE), v.reason());
+      } else if (cause(e, SmtpReplyGuard.ResponseInjectionException.class) != null) { // TLS-3
+        phase = SessionPhase.STARTTLS;
+        failure(FailureType.VALIDATION_FAILURE, cause(e, SmtpReplyGuard.ResponseInjectionException.class)
+            .getMessage());
       } else if (limit != null) { // the server crossed a limit (TLS-7): not a TLS verdict
         if (handshakeStarted) {
           phase = SessionPhase.TLS_HANDSHAKE;

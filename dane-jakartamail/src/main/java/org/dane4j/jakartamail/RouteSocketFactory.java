@@ -4,11 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.util.Arrays;
-import java.util.List;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.SocketFactory;
@@ -16,6 +12,7 @@ import javax.net.ssl.TrustManager;
 import org.dane4j.smtp.MxRoute;
 import org.dane4j.smtp.RouteTrustManager;
 import org.dane4j.smtp.SmtpLimits;
+import org.dane4j.smtp.TlsRecipe;
 import org.dane4j.smtp.SmtpReplyGuard;
 import org.dane4j.smtp.SmtpReplyGuard.GuardedSocket;
 
@@ -37,6 +34,7 @@ final class RouteSocketFactory extends SSLSocketFactory {
   /** The sockets of one connection attempt. */
   static final class Connection {
     final MxRoute route;
+    final TlsRecipe recipe;
     final RouteTrustManager trustManager;
     final SmtpLimits limits;
     /** TLS is mandatory on this connection: the route's requirement or the application's floor (TLS-8). */
@@ -49,7 +47,8 @@ final class RouteSocketFactory extends SSLSocketFactory {
 
     Connection(MxRoute route, SmtpLimits limits, boolean tlsRequired, boolean cleartextAuthAllowed) {
       this.route = route;
-      this.trustManager = route.trustManager();
+      this.recipe = route.tlsRecipe(); // TLS-4, TLS-5: SNI, protocols, parameters, trust manager, from core
+      this.trustManager = recipe.trustManager();
       this.limits = limits;
       this.tlsRequired = tlsRequired;
       this.cleartextAuthAllowed = cleartextAuthAllowed;
@@ -133,16 +132,11 @@ final class RouteSocketFactory extends SSLSocketFactory {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, new TrustManager[] {c.trustManager}, null);
-      String sni = c.route.tlsaBaseDomain();
-      SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(plain, sni, port, autoClose);
-      SSLParameters parameters = ssl.getSSLParameters();
-      parameters.setServerNames(List.of(new SNIHostName(sni)));
-      parameters.setProtocols(Arrays.stream(ssl.getSupportedProtocols())
-          .filter(RouteTrustManager.TLS_PROTOCOLS::contains).toArray(String[]::new));
-      parameters.setEndpointIdentificationAlgorithm(null);
-      ssl.setSSLParameters(parameters);
+      SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(plain,
+          c.recipe.sniName().orElse(c.route.host()), port, autoClose);
+      ssl.setSSLParameters(c.recipe.applyTo(ssl.getSSLParameters()));
       c.socket = ssl;
-      guarded.guard().startTls(SmtpLimits.DEFAULT_HANDSHAKE_TIMEOUT);
+      guarded.guard().startTls(SmtpLimits.DEFAULT_HANDSHAKE_TIMEOUT); // TLS-3: refuses bytes after the 220
       try {
         ssl.startHandshake();
       } catch (IOException | RuntimeException e) {

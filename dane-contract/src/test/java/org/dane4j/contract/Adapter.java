@@ -1,0 +1,73 @@
+package org.dane4j.contract;
+
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.dane4j.dns.DaneResolver;
+import org.dane4j.jakartamail.DaneMailer;
+import org.dane4j.netty.DaneSmtpClient;
+import org.dane4j.smtp.DeliveryReport;
+
+/**
+ * The two adapters, each built as a user would, with the same short limits so that the fault scenarios end
+ * quickly: 5 s to connect, 2 s for each reply, the handshake and the STARTTLS upgrade.
+ */
+enum Adapter {
+  /** Jakarta Mail / Angus: {@link DaneMailer}. */
+  JAKARTA {
+    @Override
+    Sender open(DaneResolver resolver, int port) {
+      DaneMailer mailer = DaneMailer.builder().resolver(resolver).ehloName("sender.example.org").mxPort(port)
+          .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(2))
+          .replyTimeout(Duration.ofSeconds(2)).planTimeout(Duration.ofSeconds(10)).build();
+      return new Sender() {
+        @Override
+        public DeliveryReport send(String from, List<String> to, byte[] message) throws Exception {
+          MimeMessage m = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(message));
+          return mailer.send(m, from, to);
+        }
+
+        @Override
+        public void close() {
+          mailer.close();
+        }
+      };
+    }
+  },
+  /** Netty: {@link DaneSmtpClient}. */
+  NETTY {
+    @Override
+    Sender open(DaneResolver resolver, int port) {
+      DaneSmtpClient client = DaneSmtpClient.builder(resolver).ehloName("sender.example.org").mxPort(port)
+          .connectTimeout(Duration.ofSeconds(5)).greetingTimeout(Duration.ofSeconds(2))
+          .commandTimeout(Duration.ofSeconds(2)).handshakeTimeout(Duration.ofSeconds(2))
+          .startTlsTimeout(Duration.ofSeconds(2)).dataInitiationTimeout(Duration.ofSeconds(2))
+          .dataTerminationTimeout(Duration.ofSeconds(2)).build();
+      return new Sender() {
+        @Override
+        public DeliveryReport send(String from, List<String> to, byte[] message) throws Exception {
+          return client.send(from, to, message).get(60, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+          client.close();
+        }
+      };
+    }
+  };
+
+  abstract Sender open(DaneResolver resolver, int port);
+
+  /** One adapter's send, as its users call it. */
+  interface Sender extends AutoCloseable {
+    DeliveryReport send(String from, List<String> to, byte[] message) throws Exception;
+
+    @Override
+    void close();
+  }
+}
