@@ -92,9 +92,10 @@ public final class SmtpReplyGuard extends InputStream {
    *
    * @throws ResponseInjectionException when bytes of another reply came after the 220 before the handshake
    *     (checklist TLS-3, the CVE-2011-0411 family): the session must end, not go on to TLS
+   * @throws IOException when the socket cannot say whether bytes are waiting
    */
-  public void startTls(Duration handshakeTimeout) throws ResponseInjectionException {
-    if (inReply || ahead) {
+  public void startTls(Duration handshakeTimeout) throws IOException {
+    if (inReply || ahead || input().available() > 0) { // read ahead by the caller, or waiting in the socket
       throw new ResponseInjectionException("the server sent bytes after its 220 reply to STARTTLS, before the TLS"
           + " handshake (response injection, TLS-3); closing");
     }
