@@ -11,4 +11,5 @@ module org.dane4j.core {
   exports org.dane4j.dns;
   exports org.dane4j.smtp;
   exports org.dane4j.delivery;
+  exports org.dane4j.sts;
 }

@@ -1,0 +1,78 @@
+package org.dane4j.sts;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * The WebPKI trust for policy fetches (RFC 8461 §3.3): the JDK's default trust store, plus extra anchors for a
+ * private PKI. Never "trust all"; the host-name check is the JSSE's ("HTTPS" endpoint identification).
+ */
+final class WebPkiTrust {
+  private WebPkiTrust() {}
+
+  /** Reads every certificate of a PEM file (RFC 7468); at least one. */
+  static List<X509Certificate> readPem(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+      List<X509Certificate> out = new ArrayList<>();
+      for (Certificate c : certs) {
+        out.add((X509Certificate) c);
+      }
+      if (out.isEmpty()) {
+        throw new IllegalArgumentException("no certificate in " + file);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read trust anchors from " + file + ": " + e.getMessage(), e);
+    } catch (CertificateException e) {
+      throw new IllegalArgumentException("not PEM certificates: " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A TLS context trusting the JDK default anchors and {@code extra}. */
+  static SSLContext context(List<X509Certificate> extra) {
+    try {
+      TrustManagerFactory jdk = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      jdk.init((KeyStore) null);
+      TrustManager[] managers = jdk.getTrustManagers();
+      if (!extra.isEmpty()) {
+        KeyStore anchors = KeyStore.getInstance("PKCS12");
+        anchors.load(null, null);
+        int i = 0;
+        for (TrustManager m : managers) {
+          if (m instanceof X509TrustManager x) {
+            for (X509Certificate c : x.getAcceptedIssuers()) {
+              anchors.setCertificateEntry("jdk-" + i++, c);
+            }
+          }
+        }
+        for (X509Certificate c : extra) {
+          anchors.setCertificateEntry("extra-" + i++, c);
+        }
+        TrustManagerFactory combined = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        combined.init(anchors);
+        managers = combined.getTrustManagers();
+      }
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, managers, null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot set up the WebPKI trust for MTA-STS policy fetches", e);
+    }
+  }
+}
