@@ -55,7 +55,8 @@ import picocli.CommandLine.Spec;
  * command), and asks per host: does at least one TLSA record authenticate the server now; do both a DANE-EE
  * ({@code 3 x x}) and a DANE-TA ({@code 2 x x}) record match on their own (each usable record is verified
  * alone against the presented chain); does the leaf expire within {@code --warn-days}; would each
- * {@code --next-certificate} still be covered by the published TLSA RRset.
+ * {@code --next-certificate} be covered by a DANE-EE record of its key (else: which {@code 3 1 1} to publish,
+ * and how long before the switch, from the TLSA TTL).
  *
  * <p>The first line of the output is Nagios plugin output ({@code DANE OK - ...}); the exit code is the
  * Nagios state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. Bad input is UNKNOWN too (one line on stderr).
@@ -68,7 +69,7 @@ import picocli.CommandLine.Spec;
         "The first line is Nagios plugin output (DANE OK - ...), details follow."},
     exitCodeListHeading = "%nExit codes (the Nagios plugin convention):%n",
     exitCodeList = {"0:OK", "1:WARNING: only one of the 3 1 1 / 2 1 1 pair is valid, the certificate expires"
-        + " within --warn-days, a next certificate is not covered, the MX RRset is unsigned",
+        + " within --warn-days, no 3 x x covers a next certificate's key, the MX RRset is unsigned",
         "2:CRITICAL: no TLSA record authenticates a host, a host fails DANE, DNSSEC is bogus, no DANE at all",
         "3:UNKNOWN: DNS lookups failed or timed out, bad command line or input file"})
 public final class MonitorCommand implements Callable<Integer> {
@@ -124,8 +125,9 @@ public final class MonitorCommand implements Callable<Integer> {
 
   @Option(names = "--next-certificate", paramLabel = "FILE",
       description = {"PEM file with the certificate about to be deployed (leaf, or leaf + chain);"
-          + " repeatable. WARNING unless the published TLSA RRset covers it. It is checked for the hosts it"
-          + " names, or for every host when it names none of them."})
+          + " repeatable. WARNING until a 3 x x record covers its key (a 2 1 1 alone is not enough); the"
+          + " details name the 3 1 1 to publish, at least one TLSA TTL before the switch. It is checked for the"
+          + " hosts it names, or for every host when it names none of them."})
   private List<Path> nextCertificates = new ArrayList<>();
 
   @Option(names = "--ehlo", paramLabel = "NAME", defaultValue = "dane4j-monitor.invalid",

@@ -125,7 +125,7 @@ public final class TlsaCreateCommand implements Callable<Integer> {
   }
 
   @Option(names = {"--ca-depth"}, order = 8, paramLabel = "N", description = "Usages 0 and 2: publish the"
-      + " certificate at this position in the file, 0 being the first (default: the last).")
+      + " certificate at this position in the file, 0 being the first (default: the last; with --smtp: 1).")
   void caDepth(int value) {
     if (value < 0) {
       throw new ParameterException(spec.commandLine(), "--ca-depth must be 0 or more, got " + value);
@@ -136,7 +136,7 @@ public final class TlsaCreateCommand implements Callable<Integer> {
   @Option(names = {"--smtp"}, order = 9, description = "The pair NCSC FS-2017-01 asks of a mail server, in"
       + " one run: '3 1 1' of the server's key and '2 1 1' of the issuing CA's key (the certificate right"
       + " after the leaf in the file, or the one at --ca-depth), port 25, as zone-file lines with comments."
-      + " --usage, --selector, --mtype and --port do not apply.")
+      + " Not with --usage, --selector, --mtype, --port or --protocol.")
   private boolean smtp;
 
   @Option(names = {"--current"}, order = 10, paramLabel = "FILE", description = "With --smtp: PEM file of the"
