@@ -115,7 +115,7 @@ final class HostPlanner {
       route.tlsa(records, base).referenceNames(referenceNames(base, host, expanded, nextHopNames));
       if (records.stream().anyMatch(TlsaRecord::usableForSmtp)) {
         return done(route.require(TlsRequirement.DANE, "secure TLSA RRset at " + owner + " ("
-            + records.size() + " records)"));
+            + records.size() + (records.size() == 1 ? " record)" : " records)")));
       }
       if (mode == DaneMode.DANE_ONLY) {
         return done(route.unusable(FailureType.TLSA_INVALID, "mode dane-only: no usable TLSA record at "

@@ -58,6 +58,12 @@ import picocli.CommandLine.Spec;
         " 2:no host works (mail to the domain is deferred or bounced)", "64:wrong command line",
         "66:an input file cannot be read or holds no usable data", "69:a service is unavailable", "70:internal error"})
 public final class CheckCommand implements Callable<Integer> {
+  /**
+   * The version of the {@code check --json} document, its first key. 1: warnings are objects with a stable
+   * {@code code} ({@link org.dane4j.cli.WarningCode}), a {@code message} and a {@code fix}.
+   */
+  public static final int SCHEMA_VERSION = 1;
+
   @Spec
   private CommandSpec spec;
 
@@ -112,11 +118,11 @@ public final class CheckCommand implements Callable<Integer> {
    */
   public record Outcome(Map<String, Object> doc, List<Map<String, Object>> hosts, DeliveryPlan plan, String verdict,
       int exitCode) {
-    /** The warnings of every host, in order. */
+    /** The warnings of every host, in order, each as one line: message, " Fix: ", fix. */
     public List<String> warnings() {
       List<String> all = new ArrayList<>();
       for (Map<String, Object> h : hosts) {
-        ((List<?>) h.get("warnings")).forEach(w -> all.add(String.valueOf(w)));
+        ((List<?>) h.get("warnings")).forEach(w -> all.add(CheckWarnings.line(w)));
       }
       return all;
     }
@@ -137,6 +143,7 @@ public final class CheckCommand implements Callable<Integer> {
     String name = destination.name();
     progress.step("planning " + name);
     DeliveryPlan plan = plan(resolver, destination, timeout);
+    doc.put("schema_version", SCHEMA_VERSION);
     doc.put("command", "check");
     doc.put("domain", name);
     doc.put("warn_days", warnDays);
@@ -285,11 +292,9 @@ public final class CheckCommand implements Callable<Integer> {
       @SuppressWarnings("unchecked")
       List<Object> warnings = (List<Object>) h.get("warnings");
       for (Object x : warnings) {
-        String[] parts = String.valueOf(x).split(" Fix: ", 2);
-        note.append("\n    ").append(colors.yellow("warning:")).append(' ').append(parts[0]);
-        if (parts.length > 1) {
-          note.append("\n      fix: ").append(parts[1]);
-        }
+        Map<?, ?> w = (Map<?, ?>) x;
+        note.append("\n    ").append(colors.yellow("warning:")).append(' ').append(w.get("message"))
+            .append("\n      fix: ").append(w.get("fix"));
       }
       @SuppressWarnings("unchecked")
       List<Object> tlsa = (List<Object>) h.get("tlsa");

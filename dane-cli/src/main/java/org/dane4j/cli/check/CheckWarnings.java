@@ -6,12 +6,15 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import org.dane4j.cli.WarnDays;
+import org.dane4j.cli.WarningCode;
 import org.dane4j.cli.send.Reports;
 import org.dane4j.smtp.MxRoute;
 import org.dane4j.smtp.TlsRequirement;
@@ -20,14 +23,30 @@ import org.dane4j.tlsa.FailureType;
 import org.dane4j.tlsa.TlsaRecord;
 
 /**
- * The common DANE mistakes (the list of dane.sys4.de) that one MX host shows, each as one sentence followed
- * by {@code " Fix: "} and a one-line fix that uses the digests the probe saw.
+ * The common DANE mistakes (the list of dane.sys4.de) that one MX host shows, each as a stable
+ * {@link WarningCode}, one sentence, and a one-line fix that uses the digests the probe saw: in
+ * {@code check --json} the object {@code {"code": ..., "message": ..., "fix": ...}}.
  */
 final class CheckWarnings {
-  /** Separates a warning from its fix. */
+  /** Separates a warning from its fix in the one-line form ({@link #line}). */
   static final String FIX = " Fix: ";
 
   private CheckWarnings() {}
+
+  /** One warning as its JSON object. */
+  private static Map<String, Object> warning(WarningCode code, String message, String fix) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("code", code.name());
+    m.put("message", message);
+    m.put("fix", fix);
+    return m;
+  }
+
+  /** A warning object of {@link #of} as one line: the message, {@value #FIX}, the fix. */
+  static String line(Object warning) {
+    Map<?, ?> m = (Map<?, ?>) warning;
+    return m.get("message") + FIX + m.get("fix");
+  }
 
   /**
    * The warnings of one host and address.
@@ -52,24 +71,26 @@ final class CheckWarnings {
     boolean ta = tlsa.stream().anyMatch(t -> is(t, 2));
     if (route.requirement() == TlsRequirement.DANE) {
       if (tlsa.size() == 1) {
-        w.add("only one TLSA record: publish a 3 1 1 and a 2 1 1 so that one still matches during a key or CA"
-            + " change." + FIX + (ee ? publish211 : ta ? publish311 : publish311 + " and " + publish211));
+        w.add(warning(WarningCode.TLSA_SINGLE_RECORD, "only one TLSA record: publish a 3 1 1 and a 2 1 1 so that"
+            + " one still matches during a key or CA change.",
+            ee ? publish211 : ta ? publish311 : publish311 + " and " + publish211));
       }
       if (tlsa.size() > 1 && !(ee && ta)) {
-        w.add("no 3 1 1 + 2 1 1 pair: the recommended set is one record for the server's key and one for its CA."
-            + FIX + (!ee && !ta ? publish311 + " and " + publish211 : !ee ? publish311 : publish211));
+        w.add(warning(WarningCode.NO_EE_TA_PAIR, "no 3 1 1 + 2 1 1 pair: the recommended set is one record for"
+            + " the server's key and one for its CA.",
+            !ee && !ta ? publish311 + " and " + publish211 : !ee ? publish311 : publish211));
       }
       if (!route.mxSecure()) {
-        w.add("the MX RRset is not signed: senders reach this host only as 'trusted', and an attacker can"
-            + " redirect mail to other hosts." + FIX + "sign the recipient domain's zone (DNSSEC) and publish"
-            + " its DS record in the parent zone");
+        w.add(warning(WarningCode.INSECURE_MX, "the MX RRset is not signed: senders reach this host only as"
+            + " 'trusted', and an attacker can redirect mail to other hosts.", "sign the recipient domain's zone"
+            + " (DNSSEC) and publish its DS record in the parent zone"));
       }
       if (leafKey != null) {
         boolean current = tlsa.stream().anyMatch(t -> is(t, 3) && t.dataHex().equalsIgnoreCase(leafKey));
         for (TlsaRecord t : tlsa) {
           if (is(t, 3) && !t.dataHex().equalsIgnoreCase(leafKey)) {
-            w.add(Reports.abbreviate(t) + " matches no key the server presented (an old key left after a"
-                + " rollover?)." + FIX + (current ? "remove it once no server uses that key"
+            w.add(warning(WarningCode.STALE_EE, Reports.abbreviate(t) + " matches no key the server presented (an"
+                + " old key left after a rollover?).", current ? "remove it once no server uses that key"
                     : publish311 + ", then remove the stale record"));
           }
         }
@@ -81,32 +102,37 @@ final class CheckWarnings {
         boolean matches = presented.stream().anyMatch(p -> route.referenceNames().stream()
             .anyMatch(ref -> nameMatches(p, ref)));
         if (!matches) {
-          w.add("DANE-TA (2 x x) records make senders check the certificate's name, but it names "
-              + (presented.isEmpty() ? "no host" : String.join(", ", presented)) + ", not "
-              + String.join(" or ", route.referenceNames()) + "." + FIX + "get a certificate whose"
-              + " subjectAltName includes " + route.tlsaBaseDomain() + " (a wildcard covers one label only), or "
-              + publish311 + " so that the name is not checked");
+          w.add(warning(WarningCode.TA_NAME_MISMATCH, "DANE-TA (2 x x) records make senders check the"
+              + " certificate's name, but it names " + (presented.isEmpty() ? "no host"
+                  : String.join(", ", presented)) + ", not " + String.join(" or ", route.referenceNames()) + ".",
+              "get a certificate whose subjectAltName includes " + route.tlsaBaseDomain() + " (a wildcard covers"
+                  + " one label only), or " + publish311 + " so that the name is not checked"));
         } else if (sans.isEmpty()) {
-          w.add("DANE-TA: the host name is only in the certificate's subject CN, which some senders ignore."
-              + FIX + "get a certificate with a subjectAltName DNS name " + route.tlsaBaseDomain());
+          w.add(warning(WarningCode.TA_NAME_CN_ONLY, "DANE-TA: the host name is only in the certificate's"
+              + " subject CN, which some senders ignore.", "get a certificate with a subjectAltName DNS name "
+              + route.tlsaBaseDomain()));
         }
       }
     }
     if (r != null && !r.starttls() && !tlsa.isEmpty() && (r.failureType() == FailureType.STARTTLS_NOT_SUPPORTED
         || r.verdict() == TlsVerdict.CLEARTEXT)) {
-      w.add("TLSA records are published but the host does not offer STARTTLS: DANE senders defer all mail to it."
-          + FIX + "enable STARTTLS with the certificate the TLSA records match (or remove the TLSA records)");
+      w.add(warning(WarningCode.NO_STARTTLS_WITH_TLSA, "TLSA records are published but the host does not offer"
+          + " STARTTLS: DANE senders defer all mail to it.", "enable STARTTLS with the certificate the TLSA"
+          + " records match (or remove the TLSA records)"));
     }
     if (route.mxSecure() && ("insecure".equals(addressStatus) || "insecure".equals(tlsaStatus))) {
-      w.add("the MX host's zone is not signed (address lookup " + addressStatus + ", TLSA lookup " + tlsaStatus
-          + "): an insecure delegation, so senders cannot use DANE for " + route.host() + " although the MX"
-          + " RRset is signed." + FIX + "sign the zone of " + route.host() + " and publish its DS record in the"
-          + " parent zone (or use an MX host in a signed zone)");
+      w.add(warning(WarningCode.INSECURE_DELEGATION, "the MX host's zone is not signed (address lookup "
+          + addressStatus + ", TLSA lookup " + tlsaStatus + "): an insecure delegation, so senders cannot use"
+          + " DANE for " + route.host() + " although the MX RRset is signed.", "sign the zone of " + route.host()
+          + " and publish its DS record in the parent zone (or use an MX host in a signed zone)"));
     }
     if (!chain.isEmpty()) {
-      WarnDays.problem(chain.get(0), Instant.now(), warnDays).ifPresent(p -> w.add("the server's "
-          + p.substring("the ".length()) + "." + FIX + "renew it, and publish the 3 1 1 of the next key"
-          + " (dane4j tlsa create) at least two TTLs before deploying it"));
+      Instant now = Instant.now();
+      X509Certificate leaf = chain.get(0);
+      WarnDays.problem(leaf, now, warnDays).ifPresent(p -> w.add(warning(
+          leaf.getNotAfter().toInstant().isBefore(now) ? WarningCode.CERT_EXPIRED : WarningCode.CERT_EXPIRING,
+          "the server's " + p.substring("the ".length()) + ".", "renew it, and publish the 3 1 1 of the next"
+              + " key (dane4j tlsa create --smtp) at least two TTLs before deploying it")));
     }
     return w;
   }

@@ -22,6 +22,7 @@ import org.dane4j.cli.DnssecTrouble;
 import org.dane4j.cli.Progress;
 import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.cli.WarnDays;
+import org.dane4j.cli.WarningCode;
 import org.dane4j.cli.Json;
 import org.dane4j.cli.OneLineErrors;
 import org.dane4j.cli.check.StartTlsProbe;
@@ -38,6 +39,8 @@ import org.dane4j.tlsa.CertUsage;
 import org.dane4j.tlsa.DaneVerification;
 import org.dane4j.tlsa.DaneVerifier;
 import org.dane4j.tlsa.FailureType;
+import org.dane4j.tlsa.MatchingType;
+import org.dane4j.tlsa.Selector;
 import org.dane4j.tlsa.TlsaRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,7 +55,8 @@ import picocli.CommandLine.Spec;
  * command), and asks per host: does at least one TLSA record authenticate the server now; do both a DANE-EE
  * ({@code 3 x x}) and a DANE-TA ({@code 2 x x}) record match on their own (each usable record is verified
  * alone against the presented chain); does the leaf expire within {@code --warn-days}; would each
- * {@code --next-certificate} still be covered by the published TLSA RRset.
+ * {@code --next-certificate} be covered by a DANE-EE record of its key (else: which {@code 3 1 1} to publish,
+ * and how long before the switch, from the TLSA TTL).
  *
  * <p>The first line of the output is Nagios plugin output ({@code DANE OK - ...}); the exit code is the
  * Nagios state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. Bad input is UNKNOWN too (one line on stderr).
@@ -65,7 +69,7 @@ import picocli.CommandLine.Spec;
         "The first line is Nagios plugin output (DANE OK - ...), details follow."},
     exitCodeListHeading = "%nExit codes (the Nagios plugin convention):%n",
     exitCodeList = {"0:OK", "1:WARNING: only one of the 3 1 1 / 2 1 1 pair is valid, the certificate expires"
-        + " within --warn-days, a next certificate is not covered, the MX RRset is unsigned",
+        + " within --warn-days, no 3 x x covers a next certificate's key, the MX RRset is unsigned",
         "2:CRITICAL: no TLSA record authenticates a host, a host fails DANE, DNSSEC is bogus, no DANE at all",
         "3:UNKNOWN: DNS lookups failed or timed out, bad command line or input file"})
 public final class MonitorCommand implements Callable<Integer> {
@@ -91,11 +95,18 @@ public final class MonitorCommand implements Callable<Integer> {
     }
   }
 
-  /** Something wrong, with the state it puts the check in. */
-  record Problem(State state, String text) {
+  /**
+   * The version of the {@code monitor --json} document, its first key. 1: every problem has a stable
+   * {@code code} ({@link WarningCode}); next certificates say which record to publish and when.
+   */
+  public static final int SCHEMA_VERSION = 1;
+
+  /** Something wrong, with the state it puts the check in and its stable code. */
+  record Problem(State state, WarningCode code, String text) {
     Map<String, Object> json() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("state", state.name());
+      m.put("code", code.name());
       m.put("text", text);
       return m;
     }
@@ -114,8 +125,9 @@ public final class MonitorCommand implements Callable<Integer> {
 
   @Option(names = "--next-certificate", paramLabel = "FILE",
       description = {"PEM file with the certificate about to be deployed (leaf, or leaf + chain);"
-          + " repeatable. WARNING unless the published TLSA RRset covers it. It is checked for the hosts it"
-          + " names, or for every host when it names none of them."})
+          + " repeatable. WARNING until a 3 x x record covers its key (a 2 1 1 alone is not enough); the"
+          + " details name the 3 1 1 to publish, at least one TLSA TTL before the switch. It is checked for the"
+          + " hosts it names, or for every host when it names none of them."})
   private List<Path> nextCertificates = new ArrayList<>();
 
   @Option(names = "--ehlo", paramLabel = "NAME", defaultValue = "dane4j-monitor.invalid",
@@ -185,7 +197,8 @@ public final class MonitorCommand implements Callable<Integer> {
         plans.add(plan(resolver, d));
       }
       dnssec = resolver.lastProbe();
-      DnssecTrouble.explain(dnssec).ifPresent(line -> all.add(new Problem(State.UNKNOWN, line)));
+      DnssecTrouble.explain(dnssec).ifPresent(line -> all.add(new Problem(State.UNKNOWN,
+          WarningCode.DNSSEC_NOT_VALIDATING, line)));
       List<Object> general = new ArrayList<>();
       all.forEach(p -> general.add(p.json()));
       generalProblems = general;
@@ -195,7 +208,7 @@ public final class MonitorCommand implements Callable<Integer> {
         monitoredNames.add(r.mxHost());
       }));
       for (DeliveryPlan plan : plans) {
-        domainDocs.add(domain(plan, next, monitoredNames, now));
+        domainDocs.add(domain(resolver, plan, next, monitoredNames, now));
       }
     }
     State state = State.OK;
@@ -204,6 +217,7 @@ public final class MonitorCommand implements Callable<Integer> {
     }
     String summary = summary(state);
     Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("schema_version", SCHEMA_VERSION);
     doc.put("command", "monitor");
     doc.put("state", state.name());
     doc.put("exit_code", state.exitCode);
@@ -250,20 +264,22 @@ public final class MonitorCommand implements Callable<Integer> {
     }
   }
 
-  private Map<String, Object> domain(DeliveryPlan plan, Map<Path, List<X509Certificate>> next,
-      List<String> monitoredNames, Instant now) {
+  private Map<String, Object> domain(DaneResolver resolver, DeliveryPlan plan,
+      Map<Path, List<X509Certificate>> next, List<String> monitoredNames, Instant now) {
     String name = plan.destination().name();
     Map<String, Object> d = new LinkedHashMap<>();
     List<Problem> problems = new ArrayList<>();
     d.put("domain", name);
     d.put("mx_dnssec", Reports.word(plan.mxStatus()));
     if (plan.routes().isEmpty()) { // MX lookup failed, null MX: nothing per host to say
-      plan.failure().ifPresent(f -> problems.add(new Problem(failureState(f.type(), f.transientFailure()),
-          name + ": " + f.reason())));
+      plan.failure().ifPresent(f -> {
+        State state = failureState(f.type(), f.transientFailure());
+        problems.add(new Problem(state, failureCode(f.type(), state), name + ": " + f.reason()));
+      });
     }
     List<Object> hosts = new ArrayList<>();
     for (MxRoute route : plan.routes()) { // unusable hosts report their own reason
-      hosts.add(host(route, next, monitoredNames, now));
+      hosts.add(host(resolver, route, next, monitoredNames, now));
     }
     d.put("problems", json(problems));
     d.put("hosts", hosts);
@@ -280,7 +296,15 @@ public final class MonitorCommand implements Callable<Integer> {
         : State.CRITICAL;
   }
 
-  private Map<String, Object> host(MxRoute route, Map<Path, List<X509Certificate>> next,
+  /** The code of a failed domain or host: bogus DNSSEC, a failed lookup (UNKNOWN), or undeliverable. */
+  private static WarningCode failureCode(FailureType type, State state) {
+    if (type == FailureType.DNSSEC_INVALID) {
+      return WarningCode.DNSSEC_BOGUS;
+    }
+    return state == State.UNKNOWN ? WarningCode.DNS_LOOKUP_FAILED : WarningCode.UNDELIVERABLE;
+  }
+
+  private Map<String, Object> host(DaneResolver resolver, MxRoute route, Map<Path, List<X509Certificate>> next,
       List<String> monitoredNames, Instant now) {
     String name = route.mxHost();
     Map<String, Object> h = new LinkedHashMap<>();
@@ -294,23 +318,41 @@ public final class MonitorCommand implements Callable<Integer> {
     List<Object> addresses = new ArrayList<>();
     List<Object> nextDocs = new ArrayList<>();
     switch (route.requirement()) {
-      case UNUSABLE -> problems.add(new Problem(
-          route.failureType().map(t -> failureState(t, true)).orElse(State.UNKNOWN), name + ": " + route.reason()));
-      case OPPORTUNISTIC -> problems.add(new Problem(State.CRITICAL, name + ": no DANE: " + route.reason()));
-      case ENCRYPT -> problems.add(new Problem(State.CRITICAL, name + ": no usable TLSA record: "
-          + route.reason()));
+      case UNUSABLE -> {
+        State state = route.failureType().map(t -> failureState(t, true)).orElse(State.UNKNOWN);
+        problems.add(new Problem(state, failureCode(route.failureType().orElse(null), state), name + ": "
+            + route.reason()));
+      }
+      case OPPORTUNISTIC -> {
+        problems.add(new Problem(State.CRITICAL, WarningCode.NO_DANE, name + ": no DANE: " + route.reason()));
+        // a first TLSA RRset: the record to publish for the next certificate, timed by the negative TTL
+        TlsaTtl ttl = null;
+        for (Map.Entry<Path, List<X509Certificate>> e : next.entrySet()) {
+          if (appliesTo(e.getValue().get(0), route, monitoredNames)) {
+            ttl = ttl == null ? TlsaTtl.of(resolver, route, common.timeout()) : ttl;
+            if (ttl.secureDenial()) {
+              nextDocs.add(nextCertificate(route, e.getKey(), e.getValue(), ttl, problems, now));
+            }
+          }
+        }
+      }
+      case ENCRYPT -> problems.add(new Problem(State.CRITICAL, WarningCode.NO_USABLE_TLSA, name
+          + ": no usable TLSA record: " + route.reason()));
       case DANE -> {
         hostsChecked++;
         if (!route.mxSecure()) {
-          problems.add(new Problem(State.WARNING, name + ": the MX RRset is not DNSSEC-signed: senders reach"
+          problems.add(new Problem(State.WARNING, WarningCode.INSECURE_MX, name + ": the MX RRset is not"
+              + " DNSSEC-signed: senders reach"
               + " this host only as 'trusted', and an attacker can redirect mail elsewhere"));
         }
         for (InetAddress address : route.addresses()) {
           addresses.add(address(route, address, problems, now));
         }
+        TlsaTtl ttl = null;
         for (Map.Entry<Path, List<X509Certificate>> e : next.entrySet()) {
           if (appliesTo(e.getValue().get(0), route, monitoredNames)) {
-            nextDocs.add(nextCertificate(route, e.getKey(), e.getValue(), problems, now));
+            ttl = ttl == null ? TlsaTtl.of(resolver, route, common.timeout()) : ttl;
+            nextDocs.add(nextCertificate(route, e.getKey(), e.getValue(), ttl, problems, now));
           }
         }
       }
@@ -336,7 +378,7 @@ public final class MonitorCommand implements Callable<Integer> {
     a.put("failure_type", r.failureType() == null ? null : r.failureType().resultType());
     a.put("detail", r.detail());
     if (r.verdict() == TlsVerdict.FAILED) {
-      problems.add(new Problem(State.CRITICAL, where + ": DANE fails: " + Reports.shorten(r.detail(), 200)
+      problems.add(new Problem(State.CRITICAL, WarningCode.DANE_FAILED, where + ": DANE fails: " + Reports.shorten(r.detail(), 200)
           + (r.failureType() == null ? "" : " [" + r.failureType().resultType() + "]")));
     }
     List<X509Certificate> chain = r.chain();
@@ -378,7 +420,8 @@ public final class MonitorCommand implements Callable<Integer> {
       String valid = ee ? "DANE-EE (3 1 1)" : "DANE-TA (2 1 1)";
       CertUsage wanted = ee ? CertUsage.DANE_TA : CertUsage.DANE_EE;
       boolean published = route.tlsa().stream().anyMatch(t -> t.usableForSmtp() && t.usage().equals(wanted));
-      problems.add(new Problem(State.WARNING, where + ": only a " + valid + " record is valid; "
+      WarningCode code = !published ? WarningCode.NO_EE_TA_PAIR : ee ? WarningCode.STALE_TA : WarningCode.STALE_EE;
+      problems.add(new Problem(State.WARNING, code, where + ": only a " + valid + " record is valid; "
           + (published ? "no " + missing + " record matches (" + String.join(", ", stale.stream()
               .filter(t -> t.usage().equals(wanted)).map(Reports::abbreviate).toList())
               + "): a broken rollover waiting to happen, replace it"
@@ -391,7 +434,9 @@ public final class MonitorCommand implements Callable<Integer> {
       minDaysLeft = Math.min(minDaysLeft, days);
       a.put("not_after", leaf.getNotAfter().toInstant().toString());
       a.put("days_left", days);
-      WarnDays.problem(leaf, now, warnDays).ifPresent(p -> problems.add(new Problem(State.WARNING, where + ": " + p)));
+      WarnDays.problem(leaf, now, warnDays).ifPresent(p -> problems.add(new Problem(State.WARNING,
+          leaf.getNotAfter().toInstant().isBefore(now) ? WarningCode.CERT_EXPIRED : WarningCode.CERT_EXPIRING,
+          where + ": " + p)));
     } else {
       a.put("not_after", null);
       a.put("days_left", null);
@@ -399,22 +444,48 @@ public final class MonitorCommand implements Callable<Integer> {
     return a;
   }
 
+  /**
+   * Whether the TLSA RRset covers a next certificate, and what to publish when it does not cover its key by
+   * a DANE-EE record: covered only by a DANE-TA ({@code 2 x x}) record is a WARNING too (issue #16), since
+   * after the switch no {@code 3 x x} matches and the pair is broken; the {@code 3 1 1} of the next key must
+   * be in every cache before the switch, so it is published at least one TTL of the TLSA RRset ahead (the
+   * negative-answer TTL when there is no RRset yet; RFC 7671 §8).
+   */
   private Map<String, Object> nextCertificate(MxRoute route, Path file, List<X509Certificate> chain,
-      List<Problem> problems, Instant now) {
+      TlsaTtl ttl, List<Problem> problems, Instant now) {
     X509Certificate leaf = chain.get(0);
     Instant notBefore = leaf.getNotBefore().toInstant();
     Instant at = notBefore.isAfter(now) ? notBefore : now; // a certificate for later: checked from its start
-    DaneVerification v = DaneVerifier.defaults().verify(chain, route.tlsa(), route.referenceNames(), at);
+    DaneVerification v = route.tlsa().isEmpty() ? null
+        : DaneVerifier.defaults().verify(chain, route.tlsa(), route.referenceNames(), at);
+    boolean covered = v != null && v.verified();
+    String reason = v == null ? "no TLSA records are published at " + ttl.owner() : v.reason();
+    List<TlsaRecord> eeRecords = route.tlsa().stream()
+        .filter(t -> t.usableForSmtp() && t.usage().equals(CertUsage.DANE_EE)).toList();
+    boolean eeCovered = !eeRecords.isEmpty()
+        && DaneVerifier.defaults().verify(chain, eeRecords, route.referenceNames(), at).verified();
+    TlsaRecord record = TlsaRecord.of(leaf, CertUsage.DANE_EE, Selector.SPKI, MatchingType.SHA2_256);
+    String publish = ttl.owner() + " IN TLSA " + record;
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("file", file.toString());
     m.put("subject", leaf.getSubjectX500Principal().getName());
-    m.put("covered", v.verified());
-    m.put("tlsa_match", v.verified() ? v.matchedRecord().map(TlsaRecord::toString).orElse(null) : null);
-    m.put("reason", v.reason());
-    if (!v.verified()) {
-      problems.add(new Problem(State.WARNING, route.mxHost() + ": next certificate " + file
-          + " is not covered by the published TLSA records: " + Reports.shorten(v.reason(), 160)
-          + " (publish its 3 1 1 record, or a 2 1 1 of its issuer, before deploying it)"));
+    m.put("covered", covered);
+    m.put("ee_covered", eeCovered);
+    m.put("tlsa_match", covered ? v.matchedRecord().map(TlsaRecord::toString).orElse(null) : null);
+    m.put("reason", reason);
+    m.put("publish", eeCovered ? null : publish);
+    m.put("tlsa_ttl", ttl.seconds());
+    m.put("tlsa_ttl_kind", ttl.kind());
+    m.put("advice", eeCovered ? null : ttl.advice(publish));
+    if (!covered) {
+      problems.add(new Problem(State.WARNING, WarningCode.NEXT_CERT_NOT_COVERED, route.mxHost()
+          + ": next certificate " + file + " is not covered by the published TLSA records: "
+          + Reports.shorten(reason, 160) + " (publish its 3 1 1 " + ttl.ahead() + " before deploying it)"));
+    } else if (!eeCovered) {
+      problems.add(new Problem(State.WARNING, WarningCode.NEXT_KEY_NOT_COVERED, route.mxHost()
+          + ": next certificate " + file + " is covered only by "
+          + v.matchedRecord().map(Reports::abbreviate).orElse("a DANE-TA record") + ", no 3 1 1 of its key is"
+          + " published: publish it " + ttl.ahead() + " before deploying the certificate"));
     }
     return m;
   }
@@ -526,9 +597,15 @@ public final class MonitorCommand implements Callable<Integer> {
         }
         for (Object no : (List<?>) h.get("next_certificates")) {
           Map<?, ?> n = (Map<?, ?>) no;
-          out.println("    next certificate " + n.get("file") + ": " + (Boolean.TRUE.equals(n.get("covered"))
+          boolean covered = Boolean.TRUE.equals(n.get("covered"));
+          out.println("    next certificate " + n.get("file") + ": " + (covered
               ? "covered by " + Reports.abbreviate(TlsaRecord.parse((String) n.get("tlsa_match")))
+                  + (Boolean.TRUE.equals(n.get("ee_covered")) ? "" : " only, not by a 3 1 1 of its key")
               : "NOT covered"));
+          if (n.get("publish") != null) {
+            out.println("      publish: " + n.get("publish"));
+            out.println("      when: " + n.get("advice"));
+          }
         }
         problems(out, h.get("problems"), "    ", colors);
       }

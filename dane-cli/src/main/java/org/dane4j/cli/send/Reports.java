@@ -66,11 +66,19 @@ public final class Reports {
         + " " + (hex.length() > 12 ? hex.substring(0, 12) + "..." : hex);
   }
 
-  /** The first line of {@code text}, long digests cut to 12 digits, at most {@code max} characters. */
+  /**
+   * {@code text} on one line, long digests cut to 12 digits, at most {@code max} characters: when longer, cut
+   * at the last space that leaves room for " ..." so that no word is cut (issue #16); a first word longer
+   * than that is the only thing ever cut inside.
+   */
   public static String shorten(String text, int max) {
     String one = text.strip().replaceAll("\\s*\\R\\s*", " ")
         .replaceAll("\\b([0-9a-fA-F]{12})[0-9a-fA-F]{20,}\\b", "$1...");
-    return one.length() <= max ? one : one.substring(0, max - 3) + "...";
+    if (one.length() <= max) {
+      return one;
+    }
+    int space = one.lastIndexOf(' ', max - 4);
+    return space > 0 ? one.substring(0, space).stripTrailing() + " ..." : one.substring(0, max - 3) + "...";
   }
 
   /**

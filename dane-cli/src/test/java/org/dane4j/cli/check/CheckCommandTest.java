@@ -21,6 +21,7 @@ import org.dane4j.testkit.smtp.SmtpFault;
 import org.dane4j.testkit.smtp.SmtpTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,7 @@ class CheckCommandTest {
   private static final String EXPIRED = "expired." + DemoLab.SIGNED;
   private static final String FLOOD = "flood." + DemoLab.SIGNED;
   private static final String SLOWLORIS = "slowloris." + DemoLab.SIGNED;
+  private static final String WRONG_NAME = "wrong-name." + DemoLab.SIGNED;
 
   private static DemoLab lab;
   private static MintedCertificate goodLeaf;
@@ -97,6 +99,9 @@ class CheckCommandTest {
     lab.mx(FLOOD, "mx." + FLOOD, lab.leaf("mx." + FLOOD), b -> b.fault(SmtpFault.ENDLESS_REPLY));
     lab.mx(SLOWLORIS, "mx." + SLOWLORIS, lab.leaf("mx." + SLOWLORIS),
         b -> b.faults(SmtpFault.TRICKLE_REPLIES, SmtpFault.ENDLESS_REPLY));
+    // DANE-TA only, and a certificate for another name: fails with a long reason
+    lab.mx(WRONG_NAME, "mx." + WRONG_NAME, lab.leaf("mx.some-other-name.example"), b -> b);
+    lab.tlsa("mx." + WRONG_NAME, DemoLab.ta211(lab.issuer()).toString());
     anchor = Files.writeString(dir.resolve("root.ds"), lab.trustAnchor());
   }
 
@@ -113,9 +118,18 @@ class CheckCommandTest {
     return CliRun.of(args.toArray(new String[0]));
   }
 
-  @SuppressWarnings("unchecked")
+  /** The warnings of the only host, each as one line: message, " Fix: ", fix. */
   private static List<String> warnings(CliRun run) {
-    return (List<String>) onlyHost(run).get("warnings");
+    return codedWarnings(run).stream().map(CheckWarnings::line).toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> codedWarnings(CliRun run) {
+    return (List<Map<String, Object>>) onlyHost(run).get("warnings");
+  }
+
+  private static List<Object> codes(CliRun run) {
+    return codedWarnings(run).stream().map(w -> w.get("code")).toList();
   }
 
   @SuppressWarnings("unchecked")
@@ -308,6 +322,47 @@ class CheckCommandTest {
       assertThat(run.out()).isEmpty();
     }
     assertThat(negative.err()).isEqualTo("dane4j check: --warn-days must be 0..3650, got -1" + System.lineSeparator());
+  }
+
+  @Test
+  @DisplayName("#16: check --json has a schema_version and a stable code, message and fix per warning")
+  void jsonHasASchemaVersionAndAStableCodePerWarning() {
+    CliRun nomatch = check(NOMATCH, "--json");
+
+    assertThat(((Map<?, ?>) MiniJson.parse(nomatch.out())).entrySet().iterator().next())
+        .satisfies(first -> assertThat(first.getKey()).isEqualTo("schema_version"))
+        .satisfies(first -> assertThat(first.getValue()).isEqualTo(1L));
+    assertThat(codedWarnings(nomatch)).allSatisfy(w -> assertThat(w).containsOnlyKeys("code", "message", "fix"));
+    assertThat(codes(nomatch)).containsExactly("TLSA_SINGLE_RECORD", "STALE_EE");
+    assertThat(codes(check(STRIPPED, "--json"))).contains("NO_STARTTLS_WITH_TLSA");
+    assertThat(codes(check(NAMED, "--json"))).containsExactly("TA_NAME_MISMATCH");
+    assertThat(codes(check(DELEGATED, "--json"))).containsExactly("INSECURE_DELEGATION");
+    assertThat(codes(check(EXPIRING, "--json"))).containsExactly("CERT_EXPIRING");
+    assertThat(codes(check(EXPIRED, "--json", "--warn-days", "0"))).containsExactly("CERT_EXPIRED");
+    assertThat(codes(check(STALE, "--json"))).containsExactly("STALE_EE");
+  }
+
+  @Test
+  @DisplayName("#16: one TLSA record is \"1 record\", not \"1 records\"")
+  void oneRecordIsSingular() {
+    assertThat((String) onlyHost(check(NOMATCH, "--json")).get("requirement_reason")).endsWith("(1 record)");
+    assertThat((String) onlyHost(check(GOOD, "--json")).get("requirement_reason")).endsWith("(2 records)");
+  }
+
+  @Test
+  @DisplayName("#16: the why line of check is shortened between words, never inside one")
+  void theWhyLineNeverCutsAWord() {
+    CliRun run = check(WRONG_NAME);
+    String detail = (String) onlyHost(check(WRONG_NAME, "--json")).get("detail");
+
+    String why = run.out().lines().filter(l -> l.startsWith("    why: ")).findFirst().orElseThrow()
+        .substring("    why: ".length()).replaceFirst(" \\[[a-z-]+]$", "");
+    assertThat(why).as("the detail is long enough to be shortened").endsWith(" ...");
+    String kept = why.substring(0, why.length() - " ...".length());
+    String[] words = kept.split(" ");
+    String last = words[words.length - 1];
+    assertThat(detail).as("the last word kept is whole: %s", why).containsPattern("(^| )"
+        + java.util.regex.Pattern.quote(last) + " ");
   }
 
   @Test

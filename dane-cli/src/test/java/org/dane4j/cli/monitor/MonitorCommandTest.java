@@ -21,6 +21,7 @@ import org.dane4j.testkit.dns.DnsFault;
 import org.dane4j.testkit.smtp.SmtpTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Type;
@@ -36,6 +37,7 @@ class MonitorCommandTest {
   private static final String UNSIGNED = "plain." + DemoLab.UNSIGNED;
   private static final String PKIX_ONLY = "pkix." + DemoLab.SIGNED;
   private static final String TLSA_SERVFAIL = "tlsa-servfail." + DemoLab.SIGNED;
+  private static final String NO_TLSA = "no-tlsa." + DemoLab.SIGNED;
 
   private static DemoLab lab;
   private static MintedCertificate goodLeaf;
@@ -45,6 +47,8 @@ class MonitorCommandTest {
   private static Path anchor;
   private static Path sameCaNewKey;
   private static Path otherCaNewKey;
+  private static Path sameKey;
+  private static MintedCertificate sameCaNewLeaf;
 
   @BeforeAll
   static void startLab() throws IOException {
@@ -87,8 +91,14 @@ class MonitorCommandTest {
     lab.tlsa("mx." + TLSA_SERVFAIL, DemoLab.ee311(tlsaServfailLeaf).toString());
     lab.world().fault(lab.tlsaOwner("mx." + TLSA_SERVFAIL), Type.TLSA, DnsFault.SERVFAIL);
 
+    // a signed domain whose MX host has no TLSA RRset (secure denial): DANE not yet set up
+    lab.mx(NO_TLSA, "mx." + NO_TLSA, lab.leaf("mx." + NO_TLSA), b -> b);
+
     anchor = Files.writeString(dir.resolve("root.ds"), lab.trustAnchor());
-    sameCaNewKey = pem("same-ca.pem", lab.leaf("mx." + GOOD).chain());
+    sameCaNewLeaf = lab.leaf("mx." + GOOD);
+    sameCaNewKey = pem("same-ca.pem", sameCaNewLeaf.chain());
+    sameKey = pem("same-key.pem", CertificateMinter.certificate().dnsNames("mx." + GOOD).keyPair(goodLeaf.keyPair())
+        .issuer(lab.issuer()).mint().chain());
     MintedCertificate otherCa = CertificateMinter.certificate().commonName("another CA").ca().mint();
     otherCaNewKey = pem("other-ca.pem",
         CertificateMinter.certificate().dnsNames("mx." + GOOD).issuer(otherCa).mint().chainWithRoot());
@@ -260,12 +270,97 @@ class MonitorCommandTest {
   }
 
   @Test
-  void nextCertificateFromThePublishedCaIsCovered() {
+  @DisplayName("#16: a next key covered only by the 2 1 1 is a WARNING naming the 3 1 1 to publish, one TTL ahead")
+  void nextKeyCoveredOnlyByTheTwoOneOneIsAWarningNamingTheRecordToPublish() {
     CliRun run = monitor(GOOD, "--next-certificate", sameCaNewKey.toString());
+    CliRun json = monitor(GOOD, "--next-certificate", sameCaNewKey.toString(), "--json");
+
+    String publish = "_" + lab.port() + "._tcp.mx." + GOOD + ". IN TLSA " + DemoLab.ee311(sameCaNewLeaf);
+    assertThat(run.exitCode()).isEqualTo(MonitorCommand.WARNING);
+    assertThat(run.out()).startsWith("DANE WARNING - mx." + GOOD + ": next certificate " + sameCaNewKey
+        + " is covered only by 2 1 1 ").contains("publish it at least one TTL of the TLSA RRset (300 s) before"
+        + " deploying the certificate | days_left=")
+        .contains("next certificate " + sameCaNewKey + ": covered by 2 1 1 ")
+        .contains("\n      publish: " + publish + "\n".replace("\n", System.lineSeparator()))
+        .contains("      when: publish the record now, wait at least one TTL of the TLSA RRset (300 s), then deploy");
+    Map<String, Object> next = onlyNext(json);
+    assertThat(next).containsEntry("covered", true).containsEntry("ee_covered", false)
+        .containsEntry("publish", publish).containsEntry("tlsa_ttl", 300L).containsEntry("tlsa_ttl_kind", "rrset");
+    assertThat((String) next.get("advice")).startsWith("publish the record now, wait at least one TTL");
+    assertThat(problemCodes(json)).containsExactly("NEXT_KEY_NOT_COVERED");
+  }
+
+  @Test
+  void nextCertificateWithTheKeyOfThePublishedThreeOneOneIsOk() {
+    CliRun run = monitor(GOOD, "--next-certificate", sameKey.toString(), "--json");
 
     assertThat(run.exitCode()).isEqualTo(MonitorCommand.OK);
-    assertThat(run.out()).contains("next certificate covered")
-        .contains("next certificate " + sameCaNewKey + ": covered by 2 1 1 ");
+    assertThat(onlyNext(run)).containsEntry("covered", true).containsEntry("ee_covered", true)
+        .containsEntry("publish", null).containsEntry("advice", null)
+        .containsEntry("tlsa_match", DemoLab.ee311(goodLeaf).toString());
+    assertThat((String) doc(run).get("summary")).endsWith(", next certificate covered");
+  }
+
+  @Test
+  @DisplayName("#16: without a TLSA RRset the next record is timed by the TTL of the negative answer")
+  void withoutATlsaRrsetTheAdviceUsesTheNegativeAnswerTtl() throws IOException {
+    Path next = pem("no-tlsa-next.pem", lab.leaf("mx." + NO_TLSA).chain());
+
+    CliRun run = monitor(NO_TLSA, "--next-certificate", next.toString(), "--json");
+
+    assertThat(run.exitCode()).isEqualTo(MonitorCommand.CRITICAL); // no DANE at all
+    Map<String, Object> n = onlyNext(run);
+    assertThat(n).containsEntry("covered", false).containsEntry("tlsa_ttl_kind", "negative");
+    long ttl = (Long) n.get("tlsa_ttl");
+    assertThat(ttl).isPositive();
+    assertThat((String) n.get("publish")).startsWith("_" + lab.port() + "._tcp.mx." + NO_TLSA + ". IN TLSA 3 1 1 ");
+    assertThat((String) n.get("advice")).contains("there is no TLSA RRset yet: wait at least the TTL of the negative"
+        + " answer that denies it (" + ttl + " s");
+    assertThat(problemCodes(run)).containsExactly("NO_DANE", "NEXT_CERT_NOT_COVERED");
+  }
+
+  @Test
+  @DisplayName("#16: monitor --json has a schema_version and a stable code per problem")
+  void jsonHasASchemaVersionAndAStableCodePerProblem() {
+    CliRun stale = monitor(STALE, "--json");
+
+    assertThat(doc(stale).keySet().iterator().next()).isEqualTo("schema_version");
+    assertThat(doc(stale)).containsEntry("schema_version", 1L);
+    assertThat(problemCodes(stale)).containsExactly("STALE_EE");
+    assertThat(problemCodes(monitor(GOOD, "--json"))).isEmpty();
+    assertThat(problemCodes(monitor(NOMATCH, "--json"))).containsExactly("DANE_FAILED");
+    assertThat(problemCodes(monitor(EXPIRING, "--json"))).containsExactly("CERT_EXPIRING");
+    assertThat(problemCodes(monitor(UNSIGNED, "--json"))).containsExactly("NO_DANE");
+    assertThat(problemCodes(monitor(PKIX_ONLY, "--json"))).containsExactly("NO_USABLE_TLSA");
+    assertThat(problemCodes(monitor(BOGUS, "--json"))).containsExactly("DNSSEC_BOGUS");
+    assertThat(problemCodes(monitor(SERVFAIL, "--json"))).containsExactly("DNS_LOOKUP_FAILED");
+    assertThat(problemCodes(monitor(TLSA_SERVFAIL, "--json"))).containsExactly("DNS_LOOKUP_FAILED");
+    assertThat(problemCodes(monitor(GOOD, "--next-certificate", otherCaNewKey.toString(), "--json")))
+        .containsExactly("NEXT_CERT_NOT_COVERED");
+  }
+
+  /** The codes of every problem of the document (general, domain, host), in order. */
+  @SuppressWarnings("unchecked")
+  private static List<Object> problemCodes(CliRun run) {
+    List<Object> codes = new ArrayList<>();
+    Map<String, Object> d = doc(run);
+    ((List<Map<String, Object>>) d.get("problems")).forEach(p -> codes.add(p.get("code")));
+    for (Map<String, Object> domain : (List<Map<String, Object>>) d.get("domains")) {
+      ((List<Map<String, Object>>) domain.get("problems")).forEach(p -> codes.add(p.get("code")));
+      for (Map<String, Object> host : (List<Map<String, Object>>) domain.get("hosts")) {
+        ((List<Map<String, Object>>) host.get("problems")).forEach(p -> codes.add(p.get("code")));
+      }
+    }
+    return codes;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> onlyNext(CliRun run) {
+    List<Map<String, Object>> domains = (List<Map<String, Object>>) doc(run).get("domains");
+    List<Map<String, Object>> hosts = (List<Map<String, Object>>) domains.get(0).get("hosts");
+    List<Map<String, Object>> next = (List<Map<String, Object>>) hosts.get(0).get("next_certificates");
+    assertThat(next).hasSize(1);
+    return next.get(0);
   }
 
   @Test
