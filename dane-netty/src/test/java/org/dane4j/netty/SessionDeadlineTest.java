@@ -88,7 +88,8 @@ class SessionDeadlineTest {
       try (DaneSmtpClient client = oneAtATime(lab).build()) {
         RecipientResult r = send(client);
         assertThat(r.status()).as("%s", r).isEqualTo(Status.DEFERRED);
-        assertThat(r.reason()).contains("received before EHLO was sent");
+        // in one read with the greeting, or in a read of its own: either way a reply before its command
+        assertThat(r.reason()).containsAnyOf("received before EHLO was sent", "while no command was pending");
         mx.awaitConnectionsClosed(Duration.ofSeconds(10));
         assertThat(mx.connections().get(0).commands()).isEmpty();
       }
