@@ -1,6 +1,8 @@
 package org.dane4j.delivery;
 
+import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,6 +14,11 @@ import org.dane4j.tlsa.FailureType;
  * it ended, whether it connected, what TLS gave (protocol, cipher, the DANE verification), the replies of the
  * mail transaction, and, when it ended abnormally, why (the RFC 8460 failure type, when there is one, and a
  * detail in words). Adapters build it with {@link #builder()}; the engine builds the reports from it.
+ *
+ * <p>For a probe ({@link SessionRequest#probe}: the CLI's {@code check}, {@code monitor} and {@code tlsa verify})
+ * it also says whether the server offered STARTTLS in its first EHLO reply ({@link #startTlsOffered()}) and
+ * which certificate chain it presented in the handshake ({@link #presentedChain()}, as the route's
+ * {@link org.dane4j.smtp.RouteTrustManager} recorded it, also when the handshake failed).
  */
 public final class SessionResult {
   private final SessionPhase phase;
@@ -28,6 +35,8 @@ public final class SessionResult {
   private final String failure;
   private final boolean reusedConnection;
   private final int messagesOnConnection;
+  private final boolean startTlsOffered;
+  private final List<X509Certificate> presentedChain;
 
   private SessionResult(Builder b) {
     this.phase = Objects.requireNonNull(b.phase, "phase");
@@ -44,6 +53,8 @@ public final class SessionResult {
     this.failure = b.failure;
     this.reusedConnection = b.reusedConnection;
     this.messagesOnConnection = b.messagesOnConnection;
+    this.startTlsOffered = b.startTlsOffered;
+    this.presentedChain = b.presentedChain;
     if (authenticated && !tls) {
       throw new IllegalArgumentException("authenticated without TLS");
     }
@@ -127,6 +138,22 @@ public final class SessionResult {
     return messagesOnConnection;
   }
 
+  /**
+   * Whether the server listed STARTTLS in its reply to the first EHLO (RFC 3207 §4); false when the session
+   * ended before that reply.
+   */
+  public boolean startTlsOffered() {
+    return startTlsOffered;
+  }
+
+  /**
+   * The certificate chain the server presented in the TLS handshake, leaf first, as the route's trust
+   * manager recorded it (also when the handshake failed); empty when no handshake got that far. Unmodifiable.
+   */
+  public List<X509Certificate> presentedChain() {
+    return presentedChain;
+  }
+
   @Override
   public String toString() {
     return "SessionResult[" + phase + (connected ? "" : " not connected") + (tls ? " tls" : "")
@@ -151,6 +178,8 @@ public final class SessionResult {
     private String failure;
     private boolean reusedConnection;
     private int messagesOnConnection = 1;
+    private boolean startTlsOffered;
+    private List<X509Certificate> presentedChain = List.of();
 
     private Builder() {}
 
@@ -210,6 +239,18 @@ public final class SessionResult {
     public Builder reused(int messagesOnConnection) {
       this.reusedConnection = messagesOnConnection > 1;
       this.messagesOnConnection = messagesOnConnection;
+      return this;
+    }
+
+    /** The server listed STARTTLS in its reply to the first EHLO. */
+    public Builder startTlsOffered() {
+      this.startTlsOffered = true;
+      return this;
+    }
+
+    /** The chain the server presented in the handshake, leaf first (copied; null counts as none). */
+    public Builder presentedChain(List<X509Certificate> chain) {
+      this.presentedChain = chain == null ? List.of() : List.copyOf(chain);
       return this;
     }
 

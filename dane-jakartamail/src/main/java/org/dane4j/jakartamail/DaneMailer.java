@@ -269,6 +269,7 @@ public final class DaneMailer implements AutoCloseable {
     private Duration connectTimeout = Duration.ofSeconds(30);
     private Duration readTimeout = Duration.ofMinutes(5);
     private Duration replyTimeout = SmtpLimits.DEFAULT_REPLY_TIMEOUT;
+    private Duration handshakeTimeout = SmtpLimits.DEFAULT_HANDSHAKE_TIMEOUT;
 
     private Builder() {}
 
@@ -328,6 +329,16 @@ public final class DaneMailer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The longest the TLS handshake after STARTTLS may take in all, however slowly the server answers
+     * (1 s..10 min; default {@link SmtpLimits#DEFAULT_HANDSHAKE_TIMEOUT}, 30 s). Checklist TLS-7; a crossed
+     * deadline ends the attempt with a reason naming {@code handshakeTimeout}.
+     */
+    public Builder handshakeTimeout(Duration timeout) {
+      this.handshakeTimeout = checked("handshakeTimeout", timeout, Duration.ofMinutes(10));
+      return this;
+    }
+
     /** The longest planning of one domain may take (1 s..5 min; default 60 s). */
     public Builder planTimeout(Duration timeout) {
       this.planTimeout = checked("planTimeout", timeout, Duration.ofMinutes(5));
@@ -374,6 +385,7 @@ public final class DaneMailer implements AutoCloseable {
       p.setProperty("mail.smtp.timeout", Long.toString(readTimeout.toMillis()));
       p.setProperty("mail.smtp.writetimeout", Long.toString(readTimeout.toMillis()));
       p.setProperty(DaneSettings.REPLY_TIMEOUT, Long.toString(replyTimeout.toSeconds()));
+      p.setProperty(DaneSettings.HANDSHAKE_TIMEOUT, Long.toString(handshakeTimeout.toSeconds()));
       p.setProperty("mail.smtp.sendpartial", "true");
       p.setProperty("mail.smtp.quitwait", "false");
       p.remove("mail.smtp.ssl.enable");

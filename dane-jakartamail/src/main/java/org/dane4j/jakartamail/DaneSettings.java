@@ -29,10 +29,15 @@ final class DaneSettings {
   static final String DNS_TIMEOUT = PREFIX + "dns-timeout";
   /** Seconds one SMTP reply may take, however it is trickled (TLS-7); SmtpLimits.DEFAULT_REPLY_TIMEOUT. */
   static final String REPLY_TIMEOUT = PREFIX + "reply-timeout";
+  /**
+   * Seconds the TLS handshake after STARTTLS may take in all (TLS-7);
+   * {@link SmtpLimits#DEFAULT_HANDSHAKE_TIMEOUT} (30 s) by default, 1..600.
+   */
+  static final String HANDSHAKE_TIMEOUT = PREFIX + "handshake-timeout";
   /** Opt-in: AUTH may be sent without TLS when the server offers no STARTTLS (TLS-8); false by default. */
   static final String ALLOW_CLEARTEXT_AUTH = PREFIX + "allow-cleartext-auth";
   private static final Set<String> KNOWN = Set.of(MODE, RESOLVER, TRUST_ANCHORS, TRUST_AD, DNS_TIMEOUT,
-      REPLY_TIMEOUT, ALLOW_CLEARTEXT_AUTH);
+      REPLY_TIMEOUT, HANDSHAKE_TIMEOUT, ALLOW_CLEARTEXT_AUTH);
   /** An IPv4 or IPv6 address with an optional port: 127.0.0.1, 127.0.0.1:5353, [::1]:53, ::1. */
   private static final Pattern SERVER = Pattern.compile("^\\[([0-9a-fA-F:.]+)\\](?::(\\d{1,5}))?$"
       + "|^([0-9.]+)(?::(\\d{1,5}))?$|^([0-9a-fA-F]*:[0-9a-fA-F:]*)$");
@@ -43,6 +48,7 @@ final class DaneSettings {
   final boolean trustAd;
   final Duration dnsTimeout;
   final SmtpLimits limits;
+  final Duration handshakeTimeout;
   final boolean allowCleartextAuth;
 
   private DaneSettings(Properties p) throws MessagingException {
@@ -63,6 +69,8 @@ final class DaneSettings {
     this.dnsTimeout = seconds(DNS_TIMEOUT, p.getProperty(DNS_TIMEOUT, "5"), 60);
     this.limits = SmtpLimits.DEFAULTS.withReplyTimeout(seconds(REPLY_TIMEOUT,
         p.getProperty(REPLY_TIMEOUT, Long.toString(SmtpLimits.DEFAULT_REPLY_TIMEOUT.toSeconds())), 3600));
+    this.handshakeTimeout = seconds(HANDSHAKE_TIMEOUT, p.getProperty(HANDSHAKE_TIMEOUT,
+        Long.toString(SmtpLimits.DEFAULT_HANDSHAKE_TIMEOUT.toSeconds())), 600);
     this.allowCleartextAuth = bool(p, ALLOW_CLEARTEXT_AUTH);
   }
 

@@ -60,6 +60,7 @@ import org.slf4j.LoggerFactory;
  * mail.smtp.dane.trust-anchors=/etc/dane/root.key   # optional: DS/DNSKEY anchors instead of IANA's
  * mail.smtp.dane.dns-timeout=5             # optional: seconds per DNS query
  * mail.smtp.dane.reply-timeout=300         # optional: seconds one reply may take, however trickled
+ * mail.smtp.dane.handshake-timeout=30      # optional: seconds the TLS handshake may take in all
  * mail.smtp.dane.allow-cleartext-auth=false # optional: AUTH without TLS when the relay offers none
  * </pre>
  * Unknown or malformed {@code mail.smtp.dane.*} values fail at {@code connect} with the property named.
@@ -82,8 +83,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every reply is bounded (TLS-7; {@link SmtpLimits}): {@value SmtpLimits#DEFAULT_MAX_REPLY_LINE_LENGTH}
  * bytes per line, {@value SmtpLimits#DEFAULT_MAX_REPLY_LINES} lines per reply, {@code reply-timeout} per
- * reply however slowly it is trickled (at least 10 min for the reply to the end of the message), 30 s for the TLS
- * handshake; a connect timeout the application did not set is 30 s. A crossed limit ends the connection
+ * reply however slowly it is trickled (at least 10 min for the reply to the end of the message),
+ * {@code handshake-timeout} (default 30 s) for the TLS handshake; a connect timeout the application did not
+ * set is 30 s. A crossed limit ends the connection
  * with an error naming it.
  *
  * <p>The same session code carries {@link DaneMailer}'s deliveries (direct mode), one session per address the
@@ -249,7 +251,7 @@ public class DaneSmtpTransport extends SMTPTransport {
   private boolean connectTo(MxRoute route, InetAddress address, String user, String password, boolean tls,
       DaneSettings settings, boolean tlsRequired) throws MessagingException {
     RouteSocketFactory.Connection connection = new RouteSocketFactory.Connection(route, settings.limits,
-        tlsRequired, settings.allowCleartextAuth);
+        settings.handshakeTimeout, tlsRequired, settings.allowCleartextAuth);
     tlsFactory.use(connection);
     facts = new Facts();
     setStartTLS(tls);
@@ -317,6 +319,16 @@ public class DaneSmtpTransport extends SMTPTransport {
     refuseWithoutTls("AUTH");
     facts.sent("AUTH", null, request);
     return super.simpleCommand(cmd);
+  }
+
+  /** EHLO as Angus sends it; records whether the reply offered STARTTLS (the session's result says so). */
+  @Override
+  protected boolean ehlo(String domain) throws MessagingException {
+    boolean ok = super.ehlo(domain);
+    if (ok && supportsExtension("STARTTLS")) {
+      facts.startTlsOffered = true;
+    }
+    return ok;
   }
 
   /** Each reply, kept for the session's result (MAIL, RCPT, DATA). */
@@ -427,6 +439,7 @@ public class DaneSmtpTransport extends SMTPTransport {
   private static final class Facts {
     SessionPhase phase = SessionPhase.CONNECT;
     boolean connected = true;
+    boolean startTlsOffered;
     FailureType failureType;
     String failure;
     SmtpReply mail;
@@ -543,8 +556,14 @@ public class DaneSmtpTransport extends SMTPTransport {
       if (connected && c != null && c.plain != null) {
         b.connected();
       }
+      if (startTlsOffered) {
+        b.startTlsOffered();
+      }
       if (c != null) {
         c.trustManager.verification().ifPresent(b::verification);
+        if (c.socket != null) { // a handshake was started on this connection: what the server presented
+          b.presentedChain(c.trustManager.presentedChain());
+        }
         if (c.tlsEstablished()) {
           SSLSession s = c.socket.getSession();
           b.tls(s.getProtocol(), s.getCipherSuite(), c.trustManager.authenticated());

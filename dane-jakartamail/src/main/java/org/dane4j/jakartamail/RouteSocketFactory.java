@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -24,7 +25,8 @@ import org.dane4j.smtp.SmtpReplyGuard.GuardedSocket;
  *
  * <p>Every reply Angus reads goes through an {@link SmtpReplyGuard} (checklist TLS-7): {@link #plain()} is the
  * plain socket factory of the same connections, whose sockets read through a guard; after STARTTLS the
- * handshake has its deadline ({@link SmtpLimits#DEFAULT_HANDSHAKE_TIMEOUT}) and the TLS socket handed back
+ * handshake has its deadline ({@code mail.smtp.dane.handshake-timeout}, by default
+ * {@link SmtpLimits#DEFAULT_HANDSHAKE_TIMEOUT}) and the TLS socket handed back
  * to Angus reads through a second guard. That TLS socket is not an {@code SSLSocket}, so Angus does not
  * touch its TLS settings: the handshake is done here.
  *
@@ -37,6 +39,8 @@ final class RouteSocketFactory extends SSLSocketFactory {
     final TlsRecipe recipe;
     final RouteTrustManager trustManager;
     final SmtpLimits limits;
+    /** The deadline of the whole TLS handshake after STARTTLS's 220 (TLS-7). */
+    final Duration handshakeTimeout;
     /** TLS is mandatory on this connection: the route's requirement or the application's floor (TLS-8). */
     final boolean tlsRequired;
     /** AUTH may be sent without TLS (the application opted in). */
@@ -45,11 +49,13 @@ final class RouteSocketFactory extends SSLSocketFactory {
     volatile SSLSocket socket;
     volatile GuardedSocket tls;
 
-    Connection(MxRoute route, SmtpLimits limits, boolean tlsRequired, boolean cleartextAuthAllowed) {
+    Connection(MxRoute route, SmtpLimits limits, Duration handshakeTimeout, boolean tlsRequired,
+        boolean cleartextAuthAllowed) {
       this.route = route;
       this.recipe = route.tlsRecipe(); // TLS-4, TLS-5: SNI, protocols, parameters, trust manager, from core
       this.trustManager = recipe.trustManager();
       this.limits = limits;
+      this.handshakeTimeout = handshakeTimeout;
       this.tlsRequired = tlsRequired;
       this.cleartextAuthAllowed = cleartextAuthAllowed;
     }
@@ -136,7 +142,7 @@ final class RouteSocketFactory extends SSLSocketFactory {
           c.recipe.sniName().orElse(c.route.host()), port, autoClose);
       ssl.setSSLParameters(c.recipe.applyTo(ssl.getSSLParameters()));
       c.socket = ssl;
-      guarded.guard().startTls(SmtpLimits.DEFAULT_HANDSHAKE_TIMEOUT); // TLS-3: refuses bytes after the 220
+      guarded.guard().startTls(c.handshakeTimeout); // TLS-3: refuses bytes after the 220
       try {
         ssl.startHandshake();
       } catch (IOException | RuntimeException e) {

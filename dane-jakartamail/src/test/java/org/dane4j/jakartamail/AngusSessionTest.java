@@ -166,4 +166,68 @@ class AngusSessionTest {
       assertThat(r.failure()).isPresent();
     }
   }
+
+  @Test
+  @DisplayName("#12: a probe's result says STARTTLS was offered and carries the chain the server presented")
+  void probeReportsStartTlsOfferedAndThePresentedChain() throws Exception {
+    try (MailLab lab = new MailLab(); DaneMailer mailer = lab.mailer()) {
+      MintedCertificate leaf = lab.leaf("mx.example.test");
+      lab.mx("mx.example.test", 2, leaf, b -> b);
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ee311(leaf));
+      MxRoute route = route(lab);
+      SessionResult r = mailer.probe(route, route.addresses().get(0)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(r.startTlsOffered()).as("%s", r).isTrue();
+      assertThat(r.presentedChain()).isNotEmpty();
+      assertThat(r.presentedChain().get(0)).isEqualTo(leaf.certificate());
+      assertThat(r.presentedChain()).isUnmodifiable();
+    }
+  }
+
+  @Test
+  @DisplayName("#12: a probe of a server without STARTTLS: not offered, no chain, cleartext without failure "
+      + "(OPPORTUNISTIC)")
+  void probeWithoutStartTls() throws Exception {
+    try (MailLab lab = new MailLab(); DaneMailer mailer = lab.mailer()) {
+      opportunistic(lab, SmtpFault.NO_STARTTLS);
+      MxRoute route = route(lab);
+      SessionResult r = mailer.probe(route, route.addresses().get(0)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(r.phase()).as("%s", r).isEqualTo(SessionPhase.COMPLETE);
+      assertThat(r.startTlsOffered()).isFalse();
+      assertThat(r.tls()).isFalse();
+      assertThat(r.presentedChain()).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("#12: a DANE mismatch still reports the chain the server presented, and that STARTTLS was offered")
+  void failedHandshakeKeepsThePresentedChain() throws Exception {
+    try (MailLab lab = new MailLab(); DaneMailer mailer = lab.mailer()) {
+      MintedCertificate leaf = lab.leaf("mx.example.test");
+      lab.mx("mx.example.test", 2, leaf, b -> b);
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ee311(lab.leaf("other.example.test")));
+      MxRoute route = route(lab);
+      SessionResult r = mailer.probe(route, route.addresses().get(0)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(r.phase()).as("%s", r).isEqualTo(SessionPhase.TLS_HANDSHAKE);
+      assertThat(r.startTlsOffered()).isTrue();
+      assertThat(r.presentedChain()).isNotEmpty();
+      assertThat(r.presentedChain().get(0)).isEqualTo(leaf.certificate());
+    }
+  }
+
+  @Test
+  @DisplayName("TLS-7: the handshake deadline is a setting (handshakeTimeout), named when crossed")
+  void tls7_handshakeTimeoutIsASetting() throws Exception {
+    try (MailLab lab = new MailLab(); DaneMailer mailer = DaneMailer.builder().resolver(lab.resolver())
+        .ehloName("sender.example.org").mxPort(lab.port() == 0 ? 25 : lab.port())
+        .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(20))
+        .handshakeTimeout(Duration.ofSeconds(2)).build()) {
+      dane(lab, SmtpFault.STALL_HANDSHAKE);
+      MxRoute route = route(lab);
+      SessionResult r = mailer.probe(route, route.addresses().get(0)).get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(r.phase()).as("%s", r).isEqualTo(SessionPhase.TLS_HANDSHAKE);
+      assertThat(r.failure()).hasValueSatisfying(f -> assertThat(f).contains("limit handshakeTimeout 2 s"));
+    }
+  }
 }

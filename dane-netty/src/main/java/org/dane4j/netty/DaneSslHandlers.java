@@ -148,6 +148,11 @@ public final class DaneSslHandlers {
       return trustManager instanceof DaneTrustManager d ? d.lastVerification() : Optional.empty();
     }
 
+    /** The chain the server presented, leaf first, once the route's trust manager ran; else empty. */
+    java.util.List<java.security.cert.X509Certificate> presentedChain() {
+      return trustManager instanceof RouteTrustManager r ? r.presentedChain() : java.util.List.of();
+    }
+
     /** Whether the server was authenticated by DANE during the handshake. */
     public boolean authenticated() {
       if (trustManager instanceof RouteTrustManager r) {

@@ -59,6 +59,7 @@ final class RouteConnection {
   private final Instant opened;
   private Channel channel;
   private SmtpResponse lastEhlo;
+  private boolean startTlsOffered; // in the reply to the first EHLO
   private boolean connected;
   private boolean mandatory; // TLS-1, TLS-8: set by open, from the request that opened the connection
   private SessionPhase phase = SessionPhase.CONNECT;
@@ -117,7 +118,10 @@ final class RouteConnection {
     }).thenCompose(greeting -> {
       expect(greeting, "greeting");
       return ehlo();
-    }).thenCompose(ehlo -> startTls ? startTls(ehlo) : CompletableFuture.completedFuture(null)).thenRun(() -> {
+    }).thenCompose(ehlo -> {
+      startTlsOffered = offers(ehlo, "STARTTLS");
+      return startTls ? startTls(ehlo) : CompletableFuture.<Void>completedFuture(null);
+    }).thenRun(() -> {
       if (mandatory && !upgrade.secured()) { // TLS-1, TLS-8: never MAIL in cleartext
         phase = SessionPhase.STARTTLS;
         throw new CompletionException(new SessionFailure(FailureType.STARTTLS_NOT_SUPPORTED,
@@ -304,15 +308,20 @@ final class RouteConnection {
   }
 
   /**
-   * Records what the connection has: whether it connected, the TLS protocol, cipher suite and whether DANE
-   * authenticated the server, and the DANE verification (matched or not).
+   * Records what the connection has: whether it connected, whether the first EHLO offered STARTTLS, the TLS
+   * protocol, cipher suite and whether DANE authenticated the server, the DANE verification (matched or not)
+   * and the chain the server presented.
    */
   SessionResult.Builder facts(SessionResult.Builder out) {
     if (connected) {
       out.connected();
     }
+    if (startTlsOffered) {
+      out.startTlsOffered();
+    }
     DaneSslHandlers.RouteTls t = upgrade.routeTls();
     out.verification(t == null ? null : t.verification().orElse(null));
+    out.presentedChain(t == null ? null : t.presentedChain());
     if (upgrade.secured()) {
       SSLSession session = t.handler().engine().getSession();
       out.tls(session.getProtocol(), session.getCipherSuite(), t.authenticated());

@@ -213,6 +213,63 @@ class NettyEngineTest {
   }
 
   @Test
+  @DisplayName("#12: a probe's result says STARTTLS was offered and carries the chain the server presented")
+  void probeReportsStartTlsOfferedAndThePresentedChain() throws Exception {
+    try (NettyLab lab = new NettyLab()) {
+      MintedCertificate leaf = lab.leaf("mx.example.test");
+      lab.mx("mx.example.test", 2, leaf, b -> b);
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ee311(leaf));
+      MxRoute route = firstRoute(lab, "example.test");
+      try (DaneSmtpClient client = lab.client()) {
+        SessionResult r = client.session().run(SessionRequest.probe(route, route.addresses().get(0)))
+            .get(NO_HANG_SECONDS, TimeUnit.SECONDS);
+        assertThat(r.startTlsOffered()).as("%s", r).isTrue();
+        assertThat(r.presentedChain()).isNotEmpty().isUnmodifiable();
+        assertThat(r.presentedChain().get(0)).isEqualTo(leaf.certificate());
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("#12: a DANE mismatch still reports the chain the server presented, and that STARTTLS was offered")
+  void failedHandshakeKeepsThePresentedChain() throws Exception {
+    try (NettyLab lab = new NettyLab()) {
+      MintedCertificate leaf = lab.leaf("mx.example.test");
+      lab.mx("mx.example.test", 2, leaf, b -> b);
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ee311(lab.leaf("other.example.test")));
+      MxRoute route = firstRoute(lab, "example.test");
+      try (DaneSmtpClient client = lab.client()) {
+        SessionResult r = client.session().run(SessionRequest.probe(route, route.addresses().get(0)))
+            .get(NO_HANG_SECONDS, TimeUnit.SECONDS);
+        assertThat(r.phase()).as("%s", r).isEqualTo(SessionPhase.TLS_HANDSHAKE);
+        assertThat(r.startTlsOffered()).isTrue();
+        assertThat(r.presentedChain()).isNotEmpty();
+        assertThat(r.presentedChain().get(0)).isEqualTo(leaf.certificate());
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("#12: a probe of a server without STARTTLS (OPPORTUNISTIC): not offered, no chain, no failure")
+  void probeWithoutStartTls() throws Exception {
+    try (NettyLab lab = new NettyLab()) {
+      lab.mx("mx.example.test", 2, lab.leaf("mx.example.test"), b -> b.fault(SmtpFault.NO_STARTTLS));
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+      MxRoute route = firstRoute(lab, "example.test");
+      try (DaneSmtpClient client = lab.client()) {
+        SessionResult r = client.session().run(SessionRequest.probe(route, route.addresses().get(0)))
+            .get(NO_HANG_SECONDS, TimeUnit.SECONDS);
+        assertThat(r.phase()).as("%s", r).isEqualTo(SessionPhase.COMPLETE);
+        assertThat(r.startTlsOffered()).isFalse();
+        assertThat(r.tls()).isFalse();
+        assertThat(r.presentedChain()).isEmpty();
+      }
+    }
+  }
+
+  @Test
   @DisplayName("Session contract: a cleartext request (startTls false) on an OPPORTUNISTIC route never sends STARTTLS")
   void cleartextRequestSendsNoStartTls() throws Exception {
     try (NettyLab lab = new NettyLab()) {

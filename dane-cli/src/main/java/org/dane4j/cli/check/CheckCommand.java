@@ -21,6 +21,7 @@ import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.OneLineErrors;
 import org.dane4j.cli.Json;
 import org.dane4j.cli.Progress;
+import org.dane4j.cli.RouteProbe;
 import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.cli.Table;
 import org.dane4j.cli.WarnDays;
@@ -138,6 +139,13 @@ public final class CheckCommand implements Callable<Integer> {
    */
   public static Outcome check(DaneResolver resolver, Destination destination, String ehlo, Duration timeout,
       int warnDays, Progress progress) {
+    try (RouteProbe probe = RouteProbe.open(resolver, ehlo, timeout.multipliedBy(6))) {
+      return check(resolver, destination, probe, timeout, warnDays, progress);
+    }
+  }
+
+  private static Outcome check(DaneResolver resolver, Destination destination, RouteProbe probe, Duration timeout,
+      int warnDays, Progress progress) {
     Map<String, Object> doc = new LinkedHashMap<>();
     List<Map<String, Object>> hosts = new ArrayList<>();
     String name = destination.name();
@@ -152,7 +160,7 @@ public final class CheckCommand implements Callable<Integer> {
     doc.put("dnssec_validation_detail", plan.dnssec().explanation());
     doc.put("plan_failure", plan.failure().map(f -> f.reason()).orElse(null));
     for (MxRoute route : plan.routes()) {
-      hosts.addAll(check(resolver, route, ehlo, timeout, warnDays, progress));
+      hosts.addAll(check(resolver, route, probe, timeout, warnDays, progress));
     }
     long working = hosts.stream().filter(h -> !"failed".equals(h.get("verdict"))).count();
     int exit = plan.failure().isPresent() || working == 0 ? 2 : working < hosts.size() ? 1 : 0;
@@ -177,7 +185,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
   }
 
-  private static List<Map<String, Object>> check(DaneResolver resolver, MxRoute route, String ehlo,
+  private static List<Map<String, Object>> check(DaneResolver resolver, MxRoute route, RouteProbe probe,
       Duration timeout, int warnDays, Progress progress) {
     List<Map<String, Object>> out = new ArrayList<>();
     String tlsaOwner = "_" + route.port() + "._tcp." + route.tlsaBaseDomain();
@@ -197,7 +205,7 @@ public final class CheckCommand implements Callable<Integer> {
     for (InetAddress address : addresses) {
       Map<String, Object> h = host(route, address, tlsaStatus, addressStatus);
       progress.step("connecting " + route.mxHost() + "[" + address.getHostAddress() + "]:" + route.port());
-      StartTlsProbe.Result r = StartTlsProbe.probe(route, address, ehlo, timeout.multipliedBy(6));
+      RouteProbe.Result r = probe.probe(route, address);
       h.put("starttls", r.starttls());
       h.put("tls_protocol", r.protocol());
       h.put("cipher_suite", r.cipher());

@@ -13,6 +13,7 @@ import java.util.Map;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
+import org.dane4j.cli.RouteProbe;
 import org.dane4j.cli.WarnDays;
 import org.dane4j.cli.WarningCode;
 import org.dane4j.cli.send.Reports;
@@ -57,7 +58,7 @@ final class CheckWarnings {
    * @param tlsaStatus the DNSSEC status word of the host's TLSA lookup
    * @param warnDays warn when the certificate expires within this many days
    */
-  static List<Object> of(MxRoute route, StartTlsProbe.Result r, String addressStatus, String tlsaStatus,
+  static List<Object> of(MxRoute route, RouteProbe.Result r, String addressStatus, String tlsaStatus,
       int warnDays) {
     List<Object> w = new ArrayList<>();
     List<TlsaRecord> tlsa = route.tlsa();

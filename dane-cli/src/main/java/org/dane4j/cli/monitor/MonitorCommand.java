@@ -25,7 +25,7 @@ import org.dane4j.cli.WarnDays;
 import org.dane4j.cli.WarningCode;
 import org.dane4j.cli.Json;
 import org.dane4j.cli.OneLineErrors;
-import org.dane4j.cli.check.StartTlsProbe;
+import org.dane4j.cli.RouteProbe;
 import org.dane4j.cli.send.Reports;
 import org.dane4j.cli.tlsa.CertificateFile;
 import org.dane4j.dns.DaneResolver;
@@ -133,6 +133,8 @@ public final class MonitorCommand implements Callable<Integer> {
   @Option(names = "--ehlo", paramLabel = "NAME", defaultValue = "dane4j-monitor.invalid",
       description = "The EHLO name of the probe (default: ${DEFAULT-VALUE}).")
   private String ehlo;
+  /** The probes of this run: 6 x --timeout per reply and for the handshake; open while the resolver is. */
+  private RouteProbe probe;
 
   @Option(names = "--port", hidden = true, defaultValue = "25",
       description = "Port of the MX hosts, for test networks; TLSA is looked up at this port.")
@@ -191,7 +193,9 @@ public final class MonitorCommand implements Callable<Integer> {
     List<DeliveryPlan> plans = new ArrayList<>();
     List<java.net.InetSocketAddress> servers;
     org.dane4j.dns.DnssecProbe dnssec;
-    try (DaneResolver resolver = resolver()) {
+    try (DaneResolver resolver = resolver();
+        RouteProbe routeProbe = RouteProbe.open(resolver, ehlo, common.timeout().multipliedBy(6))) {
+      probe = routeProbe;
       servers = resolver.servers();
       for (Destination d : destinations) {
         plans.add(plan(resolver, d));
@@ -368,7 +372,7 @@ public final class MonitorCommand implements Callable<Integer> {
   private Map<String, Object> address(MxRoute route, InetAddress address, List<Problem> problems, Instant now) {
     String where = route.mxHost() + "[" + address.getHostAddress() + "]";
     progress().step("connecting " + where + ":" + route.port());
-    StartTlsProbe.Result r = StartTlsProbe.probe(route, address, ehlo, common.timeout().multipliedBy(6));
+    RouteProbe.Result r = probe.probe(route, address);
     Map<String, Object> a = new LinkedHashMap<>();
     a.put("address", address.getHostAddress());
     a.put("verdict", Reports.word(r.verdict()));

@@ -22,7 +22,7 @@ import org.dane4j.cli.OneLineErrors;
 import org.dane4j.cli.Json;
 import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.cli.Table;
-import org.dane4j.cli.check.StartTlsProbe;
+import org.dane4j.cli.RouteProbe;
 import org.dane4j.cli.send.Reports;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.smtp.DeliveryPlan;
@@ -81,6 +81,8 @@ public final class TlsaVerifyCommand implements Callable<Integer> {
   @Option(names = "--ehlo", paramLabel = "NAME", defaultValue = "dane4j-verify.invalid",
       description = "The EHLO name of the probe (default: ${DEFAULT-VALUE}).")
   private String ehlo;
+  /** The probes of this run: 6 x --timeout per reply and for the handshake; open while the resolver is. */
+  private RouteProbe probe;
 
   @Mixin
   private CommonOptions common;
@@ -103,7 +105,9 @@ public final class TlsaVerifyCommand implements Callable<Integer> {
     MxRoute route;
     DeliveryPlan plan;
     List<java.net.InetSocketAddress> servers;
-    try (DaneResolver resolver = common.resolver()) {
+    try (DaneResolver resolver = common.resolver();
+        RouteProbe routeProbe = RouteProbe.open(resolver, ehlo, common.timeout().multipliedBy(6))) {
+      probe = routeProbe;
       servers = resolver.servers();
       plan = plan(resolver, destination);
       route = plan.routes().get(0);
@@ -169,7 +173,7 @@ public final class TlsaVerifyCommand implements Callable<Integer> {
   private Map<String, Object> address(MxRoute route, InetAddress address, Instant now) {
     common.progress(spec.commandLine().getErr()).step("connecting " + route.host() + "["
         + address.getHostAddress() + "]:" + route.port());
-    StartTlsProbe.Result r = StartTlsProbe.probe(route, address, ehlo, common.timeout().multipliedBy(6));
+    RouteProbe.Result r = probe.probe(route, address);
     boolean verified = r.verification().map(DaneVerification::verified).orElse(false)
         && route.requirement() == TlsRequirement.DANE;
     Map<String, Object> a = new LinkedHashMap<>();

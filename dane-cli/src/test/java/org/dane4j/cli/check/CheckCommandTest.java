@@ -44,6 +44,7 @@ class CheckCommandTest {
   private static final String FLOOD = "flood." + DemoLab.SIGNED;
   private static final String SLOWLORIS = "slowloris." + DemoLab.SIGNED;
   private static final String WRONG_NAME = "wrong-name." + DemoLab.SIGNED;
+  private static final String STALLED = "stalled." + DemoLab.SIGNED;
 
   private static DemoLab lab;
   private static MintedCertificate goodLeaf;
@@ -102,6 +103,10 @@ class CheckCommandTest {
     // DANE-TA only, and a certificate for another name: fails with a long reason
     lab.mx(WRONG_NAME, "mx." + WRONG_NAME, lab.leaf("mx.some-other-name.example"), b -> b);
     lab.tlsa("mx." + WRONG_NAME, DemoLab.ta211(lab.issuer()).toString());
+    // a server that answers STARTTLS with 220 and then never answers the ClientHello
+    MintedCertificate stalledLeaf = lab.leaf("mx." + STALLED);
+    lab.mx(STALLED, "mx." + STALLED, stalledLeaf, b -> b.fault(SmtpFault.STALL_HANDSHAKE));
+    lab.tlsa("mx." + STALLED, DemoLab.ee311(stalledLeaf).toString());
     anchor = Files.writeString(dir.resolve("root.ds"), lab.trustAnchor());
   }
 
@@ -183,6 +188,39 @@ class CheckCommandTest {
 
     assertThat(onlyHost(run)).containsEntry("verdict", "failed");
     assertThat((String) onlyHost(run).get("detail")).contains("limit replyTimeout 6 s");
+  }
+
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang fails, not blocks
+  @DisplayName("TLS-7: the probe's handshake has the deadline 6 x --timeout, named when crossed")
+  void tls7_aStalledHandshakeEndsAtSixTimesTheTimeout() {
+    CliRun run = CliRun.of("check", "--resolver", "127.0.0.1:" + lab.dns().address().getPort(), "--trust-anchor",
+        anchor.toString(), "--timeout", "1", "--port", Integer.toString(lab.port()), STALLED, "--json");
+
+    assertThat(onlyHost(run)).containsEntry("verdict", "failed").containsEntry("starttls", true)
+        .containsEntry("failure_type", "validation-failure");
+    assertThat((String) onlyHost(run).get("detail")).contains("limit handshakeTimeout 6 s");
+  }
+
+  @Test
+  @DisplayName("#12: the probe is the sending session: EHLO again under TLS, then QUIT, never MAIL")
+  void theProbeRunsTheSendingSession() throws Exception {
+    int before = good.connections().size();
+    CliRun run = check(GOOD, "--json");
+
+    assertThat(run.exitCode()).isZero();
+    good.awaitConnectionsClosed(before + 1, Duration.ofSeconds(10));
+    assertThat(good.connections().get(before).commandsInTls()).containsExactly("EHLO dane4j-check.invalid", "QUIT");
+    assertThat(good.connections().get(before).commands()).noneMatch(c -> c.startsWith("MAIL"));
+  }
+
+  @Test
+  @DisplayName("#12: an --ehlo that is no host name is a usage error, before any connection")
+  void badEhloIsAUsageError() {
+    CliRun run = check(GOOD, "--ehlo", "not a name");
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).startsWith("dane4j check: --ehlo: 'not a name'").hasLineCount(1);
   }
 
   @Test
