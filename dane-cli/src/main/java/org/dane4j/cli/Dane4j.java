@@ -1,5 +1,8 @@
 package org.dane4j.cli;
 
+import java.time.Clock;
+import java.util.Objects;
+
 import java.util.concurrent.Callable;
 import org.dane4j.cli.check.CheckCommand;
 import org.dane4j.cli.demo.DemoCommand;
@@ -47,16 +50,33 @@ public final class Dane4j implements Callable<Integer> {
     System.exit(commandLine().execute(args));
   }
 
+  /** The clock every command reads time from (certificate expiry, monitor's rollover advice). */
+  private final Clock clock;
+
+  private Dane4j(Clock clock) {
+    this.clock = clock;
+  }
+
   /** The command line, ready to {@link CommandLine#execute execute}, with one-line error reporting. */
   public static CommandLine commandLine() {
+    return commandLine(Clock.systemUTC());
+  }
+
+  /** As {@link #commandLine()}, with every command reading time from {@code clock} (tests drive it). */
+  public static CommandLine commandLine(Clock clock) {
     OneLineErrors errors = new OneLineErrors();
-    CommandLine cmd = new CommandLine(new Dane4j())
+    CommandLine cmd = new CommandLine(new Dane4j(Objects.requireNonNull(clock, "clock")))
         .setParameterExceptionHandler(errors)
         .setExecutionExceptionHandler(errors);
     // picocli's own help command cannot be annotated; it follows the scheme of every other command
     cmd.getSubcommands().get("help").getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE)
         .exitCodeOnExecutionException(ExitCodes.SOFTWARE);
     return cmd;
+  }
+
+  /** The clock of the command line that {@code spec} belongs to. */
+  public static Clock clock(CommandLine.Model.CommandSpec spec) {
+    return ((Dane4j) spec.root().userObject()).clock;
   }
 
   /** Without a subcommand: the usage on stderr and exit 64, as for any other incomplete command line. */

@@ -15,9 +15,14 @@ import picocli.CommandLine;
 public record CliRun(int exitCode, String out, String err) {
   /** Runs {@code dane4j args...}. */
   public static CliRun of(String... args) {
+    return at(java.time.Clock.systemUTC(), args);
+  }
+
+  /** As {@link #of}, with the command line reading time from {@code clock}. */
+  public static CliRun at(java.time.Clock clock, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cmd = Dane4j.commandLine();
+    CommandLine cmd = Dane4j.commandLine(clock);
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
     int exitCode = cmd.execute(args);

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import org.dane4j.cli.CommandException;
 import org.dane4j.cli.Colors;
 import org.dane4j.cli.CommonOptions;
+import org.dane4j.cli.Dane4j;
 import org.dane4j.cli.DnssecTrouble;
 import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.OneLineErrors;
@@ -99,7 +101,7 @@ public final class CheckCommand implements Callable<Integer> {
     List<java.net.InetSocketAddress> servers;
     try (DaneResolver resolver = common.resolver()) {
       servers = resolver.servers();
-      outcome = check(resolver, destination, ehlo, common.timeout(), days,
+      outcome = check(resolver, destination, ehlo, common.timeout(), days, Dane4j.clock(spec).instant(),
           common.progress(spec.commandLine().getErr()));
     }
     print(outcome);
@@ -135,17 +137,18 @@ public final class CheckCommand implements Callable<Integer> {
    *
    * @param timeout the DNS timeout unit; SMTP waits are 6 times it
    * @param warnDays warn when a certificate expires within this many days (see {@link WarnDays})
+   * @param now the instant certificates are judged at
    * @throws CommandException (exit 69) when the plan cannot be made
    */
   public static Outcome check(DaneResolver resolver, Destination destination, String ehlo, Duration timeout,
-      int warnDays, Progress progress) {
+      int warnDays, Instant now, Progress progress) {
     try (RouteProbe probe = RouteProbe.open(resolver, ehlo, timeout.multipliedBy(6))) {
-      return check(resolver, destination, probe, timeout, warnDays, progress);
+      return check(resolver, destination, probe, timeout, warnDays, now, progress);
     }
   }
 
   private static Outcome check(DaneResolver resolver, Destination destination, RouteProbe probe, Duration timeout,
-      int warnDays, Progress progress) {
+      int warnDays, Instant now, Progress progress) {
     Map<String, Object> doc = new LinkedHashMap<>();
     List<Map<String, Object>> hosts = new ArrayList<>();
     String name = destination.name();
@@ -160,7 +163,7 @@ public final class CheckCommand implements Callable<Integer> {
     doc.put("dnssec_validation_detail", plan.dnssec().explanation());
     doc.put("plan_failure", plan.failure().map(f -> f.reason()).orElse(null));
     for (MxRoute route : plan.routes()) {
-      hosts.addAll(check(resolver, route, probe, timeout, warnDays, progress));
+      hosts.addAll(check(resolver, route, probe, timeout, warnDays, now, progress));
     }
     long working = hosts.stream().filter(h -> !"failed".equals(h.get("verdict"))).count();
     int exit = plan.failure().isPresent() || working == 0 ? 2 : working < hosts.size() ? 1 : 0;
@@ -186,7 +189,7 @@ public final class CheckCommand implements Callable<Integer> {
   }
 
   private static List<Map<String, Object>> check(DaneResolver resolver, MxRoute route, RouteProbe probe,
-      Duration timeout, int warnDays, Progress progress) {
+      Duration timeout, int warnDays, Instant now, Progress progress) {
     List<Map<String, Object>> out = new ArrayList<>();
     String tlsaOwner = "_" + route.port() + "._tcp." + route.tlsaBaseDomain();
     progress.step("looking up " + route.host() + " and " + tlsaOwner);
@@ -198,7 +201,7 @@ public final class CheckCommand implements Callable<Integer> {
       h.put("verdict", "failed");
       h.put("failure_type", route.failureType().map(f -> f.resultType()).orElse(null));
       h.put("detail", route.reason());
-      h.put("warnings", CheckWarnings.of(route, null, addressStatus, tlsaStatus, warnDays));
+      h.put("warnings", CheckWarnings.of(route, null, addressStatus, tlsaStatus, warnDays, now));
       out.add(h);
       return out;
     }
@@ -220,7 +223,7 @@ public final class CheckCommand implements Callable<Integer> {
           .orElse(null));
       h.put("failure_type", r.failureType() == null ? null : r.failureType().resultType());
       h.put("detail", r.detail());
-      h.put("warnings", CheckWarnings.of(route, r, addressStatus, tlsaStatus, warnDays));
+      h.put("warnings", CheckWarnings.of(route, r, addressStatus, tlsaStatus, warnDays, now));
       out.add(h);
     }
     return out;

@@ -59,7 +59,7 @@ final class CheckWarnings {
    * @param warnDays warn when the certificate expires within this many days
    */
   static List<Object> of(MxRoute route, RouteProbe.Result r, String addressStatus, String tlsaStatus,
-      int warnDays) {
+      int warnDays, Instant now) {
     List<Object> w = new ArrayList<>();
     List<TlsaRecord> tlsa = route.tlsa();
     List<X509Certificate> chain = r == null ? List.of() : r.chain();
@@ -128,7 +128,6 @@ final class CheckWarnings {
           + " and publish its DS record in the parent zone (or use an MX host in a signed zone)"));
     }
     if (!chain.isEmpty()) {
-      Instant now = Instant.now();
       X509Certificate leaf = chain.get(0);
       WarnDays.problem(leaf, now, warnDays).ifPresent(p -> w.add(warning(
           leaf.getNotAfter().toInstant().isBefore(now) ? WarningCode.CERT_EXPIRED : WarningCode.CERT_EXPIRING,

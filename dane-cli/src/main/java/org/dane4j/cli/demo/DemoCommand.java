@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import org.dane4j.cli.Dane4j;
 import org.dane4j.cli.Colors;
 import org.dane4j.cli.CommandException;
 import org.dane4j.cli.ExitCodes;
@@ -173,7 +174,7 @@ public final class DemoCommand implements Callable<Integer> {
           RecipientResult r = send(mailer, "postmaster@" + s.domain());
           List<String> problems = check(s, d.server, r);
           CheckCommand.Outcome checked = CheckCommand.check(resolver, Destination.domain(s.domain(), lab.port()),
-              "dane4j-check.invalid", CHECK_TIMEOUT, WarnDays.DEFAULT, Progress.SILENT);
+              "dane4j-check.invalid", CHECK_TIMEOUT, WarnDays.DEFAULT, Dane4j.clock(spec).instant(), Progress.SILENT);
           if (!checked.verdict().equals(s.check())) {
             problems.add("check verdict " + checked.verdict() + ", expected " + s.check());
           }

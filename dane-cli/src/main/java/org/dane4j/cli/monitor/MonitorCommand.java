@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import org.dane4j.cli.CommandException;
 import org.dane4j.cli.Colors;
 import org.dane4j.cli.CommonOptions;
+import org.dane4j.cli.Dane4j;
 import org.dane4j.cli.DnssecTrouble;
 import org.dane4j.cli.Progress;
 import org.dane4j.cli.ResolverTrouble;
@@ -188,7 +189,7 @@ public final class MonitorCommand implements Callable<Integer> {
         throw new CommandException(UNKNOWN, "--next-certificate: " + e.getMessage(), e);
       }
     }
-    Instant now = Instant.now();
+    Instant now = Dane4j.clock(spec).instant();
     List<Object> domainDocs = new ArrayList<>();
     List<DeliveryPlan> plans = new ArrayList<>();
     List<java.net.InetSocketAddress> servers;

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import org.dane4j.cli.CommandException;
 import org.dane4j.cli.Colors;
 import org.dane4j.cli.CommonOptions;
+import org.dane4j.cli.Dane4j;
 import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.OneLineErrors;
 import org.dane4j.cli.Json;
@@ -96,7 +97,7 @@ public final class TlsaVerifyCommand implements Callable<Integer> {
       throw new CommandException(ExitCodes.USAGE, "not a host name: '" + OneLineErrors.echo(host) + "': "
           + OneLineErrors.echoWithin(e.getMessage(), host), e);
     }
-    Instant now = Instant.now();
+    Instant now = Dane4j.clock(spec).instant();
     Map<String, Object> doc = new LinkedHashMap<>();
     List<Object> addresses = new ArrayList<>();
     int exit;

@@ -115,6 +115,17 @@ class CheckCommandTest {
     lab.close();
   }
 
+  @Test
+  @DisplayName("#12: check judges certificates at the command line's injected clock, not the JVM's")
+  void checkReadsTheInjectedClock() {
+    List<String> args = new ArrayList<>(List.of("check", "--resolver",
+        "127.0.0.1:" + lab.dns().address().getPort(), "--trust-anchor", anchor.toString(), "--timeout", "2",
+        "--port", Integer.toString(lab.port()), "--json", GOOD));
+    assertThat(codes(CliRun.of(args.toArray(String[]::new)))).doesNotContain("CERT_EXPIRING", "CERT_EXPIRED");
+    java.time.Clock inTwoYears = java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofDays(730));
+    assertThat(codes(CliRun.at(inTwoYears, args.toArray(String[]::new)))).contains("CERT_EXPIRED");
+  }
+
   private static CliRun check(String... extra) {
     List<String> args = new ArrayList<>(List.of("check", "--resolver",
         "127.0.0.1:" + lab.dns().address().getPort(), "--trust-anchor", anchor.toString(), "--timeout", "2",
