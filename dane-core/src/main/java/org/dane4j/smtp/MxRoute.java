@@ -18,7 +18,7 @@ import org.dane4j.tlsa.TlsaRecord;
  * <ul>
  *   <li>{@link #addresses()}: the validated addresses to connect to; each {@link InetAddress} carries the
  *       host name, so connecting to it does not resolve the name again (ADDR-3).</li>
- *   <li>{@link #requirement()}: DANE, ENCRYPT, OPPORTUNISTIC or UNUSABLE; for UNUSABLE the
+ *   <li>{@link #requirement()}: DANE, ENCRYPT, STS, OPPORTUNISTIC or UNUSABLE; for UNUSABLE the
  *       {@link #reason()} and {@link #failureType()} say why.</li>
  *   <li>{@link #tlsaBaseDomain()}: the SNI name and first reference identifier (TLSA-4).</li>
  *   <li>{@link #mxSecure()}: whether the MX RRset was secure; a verified session to a host found through

@@ -22,7 +22,6 @@ import org.dane4j.smtp.PolicyType;
 import org.dane4j.smtp.RecipientResult;
 import org.dane4j.smtp.RecipientResult.Status;
 import org.dane4j.smtp.RouteTrustManager;
-import org.dane4j.smtp.StsCertificateException;
 import org.dane4j.smtp.TlsRequirement;
 import org.dane4j.smtp.TlsVerdict;
 import org.dane4j.sts.MtaSts;
@@ -56,6 +55,7 @@ class StsDeliveryTest {
   private static DaneResolver resolver;
   private static StsPolicyServer danePolicy;
   private static StsPolicyServer stsPolicy;
+  private static StsPolicyServer testingPolicy;
   private static MtaSts sts;
 
   @BeforeAll
@@ -67,13 +67,18 @@ class StsDeliveryTest {
         "mx.dane.example.test. 300 IN A 127.0.0.1",
         "_25._tcp.mx.dane.example.test. 300 IN TLSA 3 1 1 " + "ab".repeat(32),
         "sts.example.test. 300 IN MX 10 mx.sts.example.test.",
-        "mx.sts.example.test. 300 IN A 127.0.0.2", "mx.sts.example.test. 300 IN A 127.0.0.3");
+        "mx.sts.example.test. 300 IN A 127.0.0.2", "mx.sts.example.test. 300 IN A 127.0.0.3",
+        "testing.example.test. 300 IN MX 10 mx.testing.example.test.",
+        "mx.testing.example.test. 300 IN A 127.0.0.4");
     danePolicy = StsPolicyServer.builder("dane.example.test").issuer(CA).address("127.0.0.5")
         .policy(StsPolicyServer.policyText("enforce", 86400, "mx.dane.example.test")).start();
     danePolicy.publish(example, "d1");
     stsPolicy = StsPolicyServer.builder("sts.example.test").issuer(CA).address("127.0.0.5")
         .policy(StsPolicyServer.policyText("enforce", 86400, "mx.sts.example.test")).start();
     stsPolicy.publish(example, "s1");
+    testingPolicy = StsPolicyServer.builder("testing.example.test").issuer(CA).address("127.0.0.5")
+        .policy(StsPolicyServer.policyText("testing", 86400, "mx.testing.example.test")).start();
+    testingPolicy.publish(example, "t1");
     server = world.start();
     resolver = DaneResolver.builder().servers(server.address()).trustAnchors(world.trustAnchor()).clock(CLOCK)
         .timeout(Duration.ofSeconds(3)).retries(1).build();
@@ -88,6 +93,7 @@ class StsDeliveryTest {
     server.close();
     danePolicy.close();
     stsPolicy.close();
+    testingPolicy.close();
   }
 
   private static RecipientResult send(ScriptedSession session, String recipient, StsPolicyServer policyServer) {
@@ -115,9 +121,18 @@ class StsDeliveryTest {
       } catch (CertificateException e) {
         SessionResult.Builder b = SessionResult.builder().connected().phase(SessionPhase.TLS_HANDSHAKE);
         tm.verification().ifPresent(b::verification);
-        return b.failure(e instanceof StsCertificateException s ? s.failureType() : null, e.getMessage()).build();
+        // as an adapter does: the trust manager's STS failure goes into the result, the engine types the attempt
+        return b.stsFailure(tm.stsFailure().orElse(null)).failure(null, e.getMessage()).build();
       }
-      return transaction(tm.authenticated(), x -> 250, 250).apply(req);
+      SessionResult done = transaction(tm.authenticated(), x -> 250, 250).apply(req);
+      if (tm.stsFailure().isEmpty()) {
+        return done;
+      }
+      SessionResult.Builder b = SessionResult.builder().connected().phase(SessionPhase.COMPLETE)
+          .tls("TLSv1.3", "TLS_AES_128_GCM_SHA256", tm.authenticated()).stsFailure(tm.stsFailure().get())
+          .mailReply(done.mailReply().orElseThrow()).dataReply(done.dataReply().orElseThrow());
+      done.rcptReplies().forEach(b::rcptReply);
+      return b.build();
     };
   }
 
@@ -188,5 +203,23 @@ class StsDeliveryTest {
     assertThat(r.reportedFailureType()).contains(FailureType.STARTTLS_NOT_SUPPORTED);
     assertThat(s.requests).allSatisfy(q -> assertThat(q.tlsMandatory()).isTrue())
         .allSatisfy(q -> assertThat(q.startTls()).isTrue());
+  }
+
+  @Test
+  @DisplayName("STS-2: under testing an untrusted certificate is delivered to as without STS, the attempt says "
+      + "what enforce would have refused")
+  void sts2_testingDeliversAndReports() {
+    MintedCertificate rogue = CertificateMinter.certificate().commonName("rogue CA").ca().mint();
+    X509Certificate[] untrusted = CertificateMinter.certificate().dnsNames("mx.testing.example.test").issuer(rogue)
+        .mint().chain().toArray(new X509Certificate[0]);
+    ScriptedSession s = new ScriptedSession().at("127.0.0.4", presenting(untrusted));
+    RecipientResult r = send(s, "f@testing.example.test", testingPolicy);
+    assertThat(r.status()).isEqualTo(Status.DELIVERED);
+    DeliveryAttempt a = r.lastAttempt().orElseThrow();
+    assertThat(a.route().requirement()).isEqualTo(TlsRequirement.OPPORTUNISTIC);
+    assertThat(a.route().stsMode()).contains(StsMode.TESTING);
+    assertThat(a.route().policyType()).isEqualTo(PolicyType.STS);
+    assertThat(a.verdict()).isEqualTo(TlsVerdict.OPPORTUNISTIC);
+    assertThat(a.detail()).contains("MTA-STS testing: enforce would have refused", "certificate-not-trusted");
   }
 }
