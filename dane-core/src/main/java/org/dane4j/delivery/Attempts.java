@@ -3,6 +3,7 @@ package org.dane4j.delivery;
 import java.net.InetAddress;
 import org.dane4j.smtp.DeliveryAttempt;
 import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.TlsRequirement;
 import org.dane4j.smtp.TlsVerdict;
 import org.dane4j.tlsa.DaneVerification;
 import org.dane4j.tlsa.FailureType;
@@ -31,6 +32,9 @@ final class Attempts {
       if (v != null && !v.verified()) {
         type = v.failureType().orElse(FailureType.VALIDATION_FAILURE);
         detail = v.reason();
+      } else if (r.stsFailure().isPresent() && route.requirement() == TlsRequirement.STS) {
+        type = r.stsFailure().get().failureType(); // STS-2: the RFC 8460 type of the refused certificate
+        detail = r.stsFailure().get().getMessage();
       }
       String where = r.mailReply().isPresent() ? "connection lost during the transaction at " + r.phase() + ": "
           : "";
@@ -40,6 +44,9 @@ final class Attempts {
     String tls = !r.tls() ? "cleartext: the server did not offer STARTTLS"
         : r.authenticated() ? (v != null ? v.reason() : "authenticated") : "TLS without authentication";
     String last = r.dataReply().or(r::mailReply).map(SmtpReply::toString).orElse("QUIT");
+    if (r.stsFailure().isPresent() && route.requirement() != TlsRequirement.STS) {
+      tls += "; MTA-STS testing: enforce would have refused this session: " + r.stsFailure().get().getMessage();
+    }
     return new DeliveryAttempt(route, address, route.verdict(r.tls(), r.authenticated()), v, protocol, cipher,
         null, false, tls + reuse(r) + "; " + last, r.reusedConnection());
   }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.dane4j.smtp.StsCertificateException;
 import org.dane4j.tlsa.DaneVerification;
 import org.dane4j.tlsa.FailureType;
 
@@ -37,6 +38,7 @@ public final class SessionResult {
   private final int messagesOnConnection;
   private final boolean startTlsOffered;
   private final List<X509Certificate> presentedChain;
+  private final StsCertificateException stsFailure;
 
   private SessionResult(Builder b) {
     this.phase = Objects.requireNonNull(b.phase, "phase");
@@ -55,6 +57,7 @@ public final class SessionResult {
     this.messagesOnConnection = b.messagesOnConnection;
     this.startTlsOffered = b.startTlsOffered;
     this.presentedChain = b.presentedChain;
+    this.stsFailure = b.stsFailure;
     if (authenticated && !tls) {
       throw new IllegalArgumentException("authenticated without TLS");
     }
@@ -154,6 +157,16 @@ public final class SessionResult {
     return presentedChain;
   }
 
+  /**
+   * The MTA-STS certificate check's failure the route's trust manager recorded
+   * ({@link org.dane4j.smtp.RouteTrustManager#stsFailure()}): on an STS route why the handshake failed (the
+   * engine reports its RFC 8460 type), under an MTA-STS {@code testing} policy what {@code enforce} would have
+   * refused (the engine adds it to the attempt's detail).
+   */
+  public Optional<StsCertificateException> stsFailure() {
+    return Optional.ofNullable(stsFailure);
+  }
+
   @Override
   public String toString() {
     return "SessionResult[" + phase + (connected ? "" : " not connected") + (tls ? " tls" : "")
@@ -180,6 +193,7 @@ public final class SessionResult {
     private int messagesOnConnection = 1;
     private boolean startTlsOffered;
     private List<X509Certificate> presentedChain = List.of();
+    private StsCertificateException stsFailure;
 
     private Builder() {}
 
@@ -251,6 +265,15 @@ public final class SessionResult {
     /** The chain the server presented in the handshake, leaf first (copied; null counts as none). */
     public Builder presentedChain(List<X509Certificate> chain) {
       this.presentedChain = chain == null ? List.of() : List.copyOf(chain);
+      return this;
+    }
+
+    /**
+     * The MTA-STS check's failure the route's trust manager recorded; pass
+     * {@code trustManager.stsFailure().orElse(null)} (null counts as none).
+     */
+    public Builder stsFailure(StsCertificateException failure) {
+      this.stsFailure = failure;
       return this;
     }
 

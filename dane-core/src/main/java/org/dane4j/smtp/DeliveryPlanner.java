@@ -15,6 +15,8 @@ import org.dane4j.dns.DnsAnswer;
 import org.dane4j.dns.DnsOutcome;
 import org.dane4j.dns.DnssecProbe;
 import org.dane4j.dns.DnssecStatus;
+import org.dane4j.sts.MtaSts;
+import org.dane4j.sts.StsLookup;
 import org.dane4j.tlsa.FailureType;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
@@ -36,6 +38,14 @@ import org.xbill.DNS.Type;
  * <p>Lookups of different hosts run concurrently; the routes keep the MX order. Hosts of equal
  * preference are shuffled; DANE never reorders hosts (MX-5). Every plan carries the resolver's DNSSEC probe
  * result (DNS-4); mode {@code dane-only} refuses to deliver over a resolver that does not validate.
+ *
+ * <p>With {@link Builder#mtaSts(MtaSts)} the recipient domain's MTA-STS policy (RFC 8461) is looked up beside the
+ * MX lookup and applied per MX host, DANE first (checklist POL-3, STS-2): a host with a secure TLSA RRset keeps
+ * DANE (a mismatch still defers); a host whose TLSA lookup failed stays unusable; a host without DANE under an
+ * {@code enforce} policy gets {@link TlsRequirement#STS} when it matches an {@code mx} pattern and is unusable
+ * otherwise; {@code testing} leaves the requirement and records the policy. A plan whose hosts all have DANE
+ * (or are unusable) does not wait for the MTA-STS lookup. Relays ({@code [host]}) never use MTA-STS. In mode
+ * {@code dane-only} hosts without DANE stay unusable.
  */
 public final class DeliveryPlanner {
   /** Default bound on the MX hosts considered, lowest preference first. */
@@ -47,6 +57,7 @@ public final class DeliveryPlanner {
   private final Random random;
   private final int maxMxHosts;
   private final HostPlanner hosts;
+  private final MtaSts mtaSts;
 
   private DeliveryPlanner(Builder b) {
     this.resolver = b.resolver;
@@ -55,6 +66,7 @@ public final class DeliveryPlanner {
     this.random = b.random;
     this.maxMxHosts = b.maxMxHosts;
     this.hosts = new HostPlanner(resolver, mode, clock);
+    this.mtaSts = b.mtaSts;
   }
 
   /** A planner in mode {@code dane} with the system clock. */
@@ -69,7 +81,11 @@ public final class DeliveryPlanner {
 
   /** This planner with another mode (POL-1), sharing the resolver and its cache. */
   public DeliveryPlanner withMode(DaneMode other) {
-    return builder(resolver).mode(other).clock(clock).random(random).maxMxHosts(maxMxHosts).build();
+    Builder b = builder(resolver).mode(other).clock(clock).random(random).maxMxHosts(maxMxHosts);
+    if (mtaSts != null) {
+      b.mtaSts(mtaSts);
+    }
+    return b.build();
   }
 
   /**
@@ -103,9 +119,22 @@ public final class DeliveryPlanner {
       planned = hosts.plan(destination.name(), 0, destination.port(), true, List.of(destination.name()))
           .thenApply(route -> finish(destination, DnssecStatus.SECURE, List.of(route)));
     } else {
-      planned = resolver.lookup(destination.name(), Type.MX).thenCompose(mx -> fromMx(destination, mx));
+      CompletableFuture<StsLookup> sts = stsLookup(destination);
+      planned = resolver.lookup(destination.name(), Type.MX).thenCompose(mx -> fromMx(destination, mx, sts));
     }
     return planned.thenCombine(probe, this::underProbe);
+  }
+
+  /** The MTA-STS lookup of the recipient domain, started now; null without MTA-STS or for a non-mail domain. */
+  private CompletableFuture<StsLookup> stsLookup(Destination destination) {
+    if (mtaSts == null) {
+      return null;
+    }
+    try {
+      return mtaSts.policy(destination.name());
+    } catch (IllegalArgumentException e) {
+      return null; // not a domain that can have a policy (e.g. a single label): as without MTA-STS
+    }
   }
 
   /** DNS-4: the plan carries the probe; {@code dane-only} refuses when DNSSEC validation does not work. */
@@ -122,7 +151,8 @@ public final class DeliveryPlanner {
         new DeliveryPlan.Failure(FailureType.DNSSEC_INVALID, true, reason), probe);
   }
 
-  private CompletableFuture<DeliveryPlan> fromMx(Destination destination, DnsAnswer mx) {
+  private CompletableFuture<DeliveryPlan> fromMx(Destination destination, DnsAnswer mx,
+      CompletableFuture<StsLookup> sts) {
     if (mx.failed()) { // MX-3
       return done(new DeliveryPlan(destination, mode, mx.status(), List.of(), new DeliveryPlan.Failure(
           HostPlanner.dnsFailureType(mx), true, "MX lookup failed: " + HostPlanner.describe(mx))));
@@ -155,8 +185,14 @@ public final class DeliveryPlanner {
         planned.add(hosts.plan(host, c.preference, destination.port(), mxSecure, nextHop));
       }
     }
-    return CompletableFuture.allOf(planned.toArray(new CompletableFuture<?>[0]))
-        .thenApply(x -> finish(destination, mx.status(), planned.stream().map(CompletableFuture::join).toList()));
+    return CompletableFuture.allOf(planned.toArray(new CompletableFuture<?>[0])).thenCompose(x -> {
+      List<MxRoute> routes = planned.stream().map(CompletableFuture::join).toList();
+      if (sts == null || routes.stream().noneMatch(StsRoutes::applies)) { // POL-3: DANE hosts never wait for STS
+        return done(finish(destination, mx.status(), routes));
+      }
+      return sts.thenApply(lookup -> finish(destination, mx.status(), routes.stream()
+          .map(r -> StsRoutes.apply(r, lookup, mtaSts.webPkiTrustManager())).toList()));
+    });
   }
 
   /** MX-5: by preference; equal preferences shuffled; the first {@code maxMxHosts}; no duplicates. */
@@ -202,6 +238,7 @@ public final class DeliveryPlanner {
     private Clock clock = Clock.systemUTC();
     private Random random = new Random();
     private int maxMxHosts = DEFAULT_MAX_MX_HOSTS;
+    private MtaSts mtaSts;
 
     private Builder(DaneResolver resolver) {
       this.resolver = Objects.requireNonNull(resolver, "resolver");
@@ -231,6 +268,15 @@ public final class DeliveryPlanner {
         throw new IllegalArgumentException("maxMxHosts must be 1..100, got " + max);
       }
       this.maxMxHosts = max;
+      return this;
+    }
+
+    /**
+     * Applies the recipient domain's MTA-STS policy (RFC 8461) per MX host, DANE first, as the class says
+     * (POL-3); none by default. The planner does not own {@code sts}: close it after the planner's last plan.
+     */
+    public Builder mtaSts(MtaSts sts) {
+      this.mtaSts = Objects.requireNonNull(sts, "sts");
       return this;
     }
 

@@ -5,6 +5,9 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.dane4j.sts.StsMode;
+import org.dane4j.sts.StsPolicy;
 import org.dane4j.tlsa.DaneTrustManager;
 import org.dane4j.tlsa.FailureType;
 import org.dane4j.tlsa.TlsaRecord;
@@ -15,11 +18,14 @@ import org.dane4j.tlsa.TlsaRecord;
  * <ul>
  *   <li>{@link #addresses()}: the validated addresses to connect to; each {@link InetAddress} carries the
  *       host name, so connecting to it does not resolve the name again (ADDR-3).</li>
- *   <li>{@link #requirement()}: DANE, ENCRYPT, OPPORTUNISTIC or UNUSABLE; for UNUSABLE the
+ *   <li>{@link #requirement()}: DANE, ENCRYPT, STS, OPPORTUNISTIC or UNUSABLE; for UNUSABLE the
  *       {@link #reason()} and {@link #failureType()} say why.</li>
  *   <li>{@link #tlsaBaseDomain()}: the SNI name and first reference identifier (TLSA-4).</li>
  *   <li>{@link #mxSecure()}: whether the MX RRset was secure; a verified session to a host found through
  *       an insecure MX RRset is reported as "trusted", not "verified" (MX-2).</li>
+ *   <li>{@link #policyType()}, {@link #stsMode()}, {@link #stsPolicy()}: which policy decided the requirement —
+ *       DANE ({@code tlsa}), MTA-STS ({@code sts}, with its mode) or neither ({@code no-policy-found}); checklist
+ *       POL-3, STS-2.</li>
  * </ul>
  */
 public final class MxRoute {
@@ -37,6 +43,8 @@ public final class MxRoute {
   private final boolean mxSecure;
   private final boolean noAddress;
   private final Clock clock;
+  private final StsPolicy stsPolicy;
+  private final X509ExtendedTrustManager webPki;
 
   MxRoute(Builder b) {
     this.mxHost = Objects.requireNonNull(b.mxHost, "mxHost");
@@ -53,6 +61,8 @@ public final class MxRoute {
     this.mxSecure = b.mxSecure;
     this.noAddress = b.noAddress;
     this.clock = b.clock;
+    this.stsPolicy = b.stsPolicy;
+    this.webPki = b.webPki;
   }
 
   /** The MX host name as published in the MX record (before CNAME expansion). */
@@ -116,9 +126,38 @@ public final class MxRoute {
   }
 
   /**
+   * Which policy decided the requirement (RFC 8460 {@code policy-type}): {@link PolicyType#TLSA} when the host
+   * has a DNSSEC-secure TLSA RRset, {@link PolicyType#STS} when the recipient domain's MTA-STS policy
+   * ({@code enforce} or {@code testing}) applied to this host, else {@link PolicyType#NO_POLICY_FOUND}.
+   */
+  public PolicyType policyType() {
+    if (!tlsa.isEmpty()) {
+      return PolicyType.TLSA;
+    }
+    return stsPolicy != null ? PolicyType.STS : PolicyType.NO_POLICY_FOUND;
+  }
+
+  /**
+   * The MTA-STS mode that applied to this host: {@code ENFORCE} (requirement {@link TlsRequirement#STS}, or
+   * UNUSABLE when the host matches no {@code mx} pattern) or {@code TESTING} (the requirement is as without
+   * MTA-STS; the report says what would have failed); empty when MTA-STS did not apply (DANE host, no policy,
+   * {@code mode: none}).
+   */
+  public Optional<StsMode> stsMode() {
+    return Optional.ofNullable(stsPolicy).map(StsPolicy::mode);
+  }
+
+  /** The MTA-STS policy that applied to this host (see {@link #stsMode()}), e.g. for its text in a TLS report. */
+  public Optional<StsPolicy> stsPolicy() {
+    return Optional.ofNullable(stsPolicy);
+  }
+
+  /**
    * A new trust manager for one connection on this route (see {@link RouteTrustManager}): DANE routes
    * authenticate the server by their TLSA records (with the planner's clock); ENCRYPT and OPPORTUNISTIC
-   * routes accept it unauthenticated, as RFC 7672 §3.1.3 and RFC 7435 prescribe. TLS 1.2 or newer only.
+   * routes accept it unauthenticated, as RFC 7672 §3.1.3 and RFC 7435 prescribe (under an MTA-STS
+   * {@code testing} policy they also run the STS check, report-only); STS routes validate the chain by WebPKI
+   * and the MX host name (RFC 8461 §4.2). TLS 1.2 or newer only.
    *
    * @throws IllegalStateException for an UNUSABLE route, which must not be connected to
    */
@@ -126,7 +165,10 @@ public final class MxRoute {
     return switch (requirement) {
       case DANE -> new RouteTrustManager(DaneTrustManager.builder().tlsa(tlsa)
           .referenceNames(referenceNames.toArray(new String[0])).clock(clock).build());
-      case ENCRYPT, OPPORTUNISTIC -> new RouteTrustManager(null);
+      case STS -> new RouteTrustManager(null, new StsCertificateCheck(webPki, mxHost), true);
+      case ENCRYPT, OPPORTUNISTIC -> webPki != null && stsPolicy != null && stsPolicy.mode() == StsMode.TESTING
+          ? new RouteTrustManager(null, new StsCertificateCheck(webPki, mxHost), false)
+          : new RouteTrustManager(null);
       case UNUSABLE -> throw new IllegalStateException("route " + mxHost + " is unusable: " + reason);
     };
   }
@@ -149,8 +191,16 @@ public final class MxRoute {
     return RouteKey.of(this, address);
   }
 
-  /** The verdict of a successful session on this route: authenticated or not, MX secure or not (MX-2). */
+  /**
+   * The verdict of a successful session on this route: authenticated or not, MX secure or not (MX-2). A session
+   * authenticated under MTA-STS {@code enforce} is {@link TlsVerdict#VERIFIED} whatever the MX RRset's DNSSEC
+   * status (the {@code mx} pattern, not DNSSEC, vouches for the host; RFC 8461 §4.1); {@link #policyType()}
+   * {@code sts} tells it from a DANE verification.
+   */
   public TlsVerdict verdict(boolean tls, boolean authenticated) {
+    if (authenticated && requirement == TlsRequirement.STS) {
+      return TlsVerdict.VERIFIED;
+    }
     if (authenticated) {
       return mxSecure ? TlsVerdict.VERIFIED : TlsVerdict.TRUSTED;
     }
@@ -191,12 +241,39 @@ public final class MxRoute {
     private List<String> referenceNames = List.of();
     private boolean mxSecure;
     private boolean noAddress;
+    private StsPolicy stsPolicy;
+    private X509ExtendedTrustManager webPki;
 
     private Builder(String mxHost, int preference, int port, Clock clock) {
       this.mxHost = mxHost;
       this.preference = preference;
       this.port = port;
       this.clock = clock;
+    }
+
+    /** A builder holding everything of {@code route}, to derive a route from it. */
+    static Builder from(MxRoute r) {
+      Builder b = new Builder(r.mxHost, r.preference, r.port, r.clock);
+      b.host = r.host;
+      b.addresses = r.addresses;
+      b.requirement = r.requirement;
+      b.reason = r.reason;
+      b.failureType = r.failureType;
+      b.tlsa = r.tlsa;
+      b.tlsaBaseDomain = r.tlsaBaseDomain;
+      b.referenceNames = r.referenceNames;
+      b.mxSecure = r.mxSecure;
+      b.noAddress = r.noAddress;
+      b.stsPolicy = r.stsPolicy;
+      b.webPki = r.webPki;
+      return b;
+    }
+
+    /** The MTA-STS policy that applies to the host and the WebPKI trust its checks use. */
+    Builder sts(StsPolicy policy, X509ExtendedTrustManager webPki) {
+      this.stsPolicy = policy;
+      this.webPki = webPki;
+      return this;
     }
 
     Builder host(String host) {

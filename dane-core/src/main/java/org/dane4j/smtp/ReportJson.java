@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.dane4j.sts.StsMode;
 import org.dane4j.tlsa.DaneVerification;
 import org.dane4j.tlsa.FailureType;
 import org.dane4j.tlsa.TlsaRecord;
@@ -88,7 +89,7 @@ import org.dane4j.tlsa.TlsaRecord;
  *   <tr><td>{@code address}</td><td>string</td><td>the IP address of the last attempt; null when no
  *       attempt was made or it connected to no address</td></tr>
  *   <tr><td>{@code requirement}</td><td>string</td><td>what DNS said of the last attempt's host:
- *       {@code dane}, {@code encrypt}, {@code opportunistic}, {@code unusable}; {@code unusable} when no
+ *       {@code dane}, {@code encrypt}, {@code sts}, {@code opportunistic}, {@code unusable}; {@code unusable} when no
  *       attempt was made; never null</td></tr>
  *   <tr><td>{@code verdict}</td><td>string</td><td>the last attempt's verdict: {@code verified},
  *       {@code trusted}, {@code encrypted}, {@code opportunistic}, {@code cleartext}, {@code failed};
@@ -103,6 +104,12 @@ import org.dane4j.tlsa.TlsaRecord;
  *       null</td></tr>
  *   <tr><td>{@code attempts}</td><td>array of objects</td><td>every attempt, in order, the last one decided
  *       the status; empty when none was made; never null</td></tr>
+ *   <tr><td>{@code policy_type}</td><td>string</td><td>the policy that decided the last attempt's route
+ *       (RFC 8460): {@code tlsa}, {@code sts}, {@code no-policy-found} ({@link MxRoute#policyType()});
+ *       {@code no-policy-found} when no attempt was made; never null</td></tr>
+ *   <tr><td>{@code sts_mode}</td><td>string</td><td>the MTA-STS mode that applied to the last attempt's
+ *       host: {@code enforce} or {@code testing} ({@link MxRoute#stsMode()}); null when MTA-STS did not apply
+ *       or no attempt was made</td></tr>
  *   </tbody>
  * </table>
  *
@@ -138,6 +145,11 @@ import org.dane4j.tlsa.TlsaRecord;
  *       kept from an earlier one (TLS-6), so it made no handshake; never null</td></tr>
  *   <tr><td>{@code reason}</td><td>string</td><td>what happened, in words: the server's reply, the
  *       error, the DANE reason ({@link DeliveryAttempt#detail()}); never null</td></tr>
+ *   <tr><td>{@code policy_type}</td><td>string</td><td>the policy that decided the route: {@code tlsa},
+ *       {@code sts}, {@code no-policy-found}; never null. A verdict {@code verified} with {@code sts} means
+ *       WebPKI-valid for the MX host name under MTA-STS {@code enforce} (RFC 8461 §4.2)</td></tr>
+ *   <tr><td>{@code sts_mode}</td><td>string</td><td>{@code enforce} or {@code testing}; null when MTA-STS
+ *       did not apply to the route</td></tr>
  *   </tbody>
  * </table>
  */
@@ -238,6 +250,8 @@ public final class ReportJson {
     List<Object> attempts = new ArrayList<>();
     r.attempts().forEach(a -> attempts.add(attempt(a)));
     m.put("attempts", attempts);
+    m.put("policy_type", last == null ? PolicyType.NO_POLICY_FOUND.word() : last.route().policyType().word());
+    m.put("sts_mode", last == null ? null : last.route().stsMode().map(StsMode::text).orElse(null));
     return m;
   }
 
@@ -258,6 +272,8 @@ public final class ReportJson {
     m.put("transient", a.failed() && a.transientFailure());
     m.put("reused_connection", a.reusedConnection());
     m.put("reason", a.detail());
+    m.put("policy_type", a.route().policyType().word());
+    m.put("sts_mode", a.route().stsMode().map(StsMode::text).orElse(null));
     return m;
   }
 

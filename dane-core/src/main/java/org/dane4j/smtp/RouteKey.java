@@ -24,6 +24,7 @@ public final class RouteKey {
   private final TlsRequirement requirement;
   private final List<TlsaRecord> tlsa;
   private final boolean mxSecure;
+  private final String stsName;
 
   private RouteKey(MxRoute route, InetAddress address) {
     this.address = Objects.requireNonNull(address, "address");
@@ -37,6 +38,8 @@ public final class RouteKey {
     this.requirement = route.requirement();
     this.tlsa = route.tlsa();
     this.mxSecure = route.mxSecure();
+    // an STS route checks the certificate against the MX host name (RFC 8461 §4.2)
+    this.stsName = route.requirement() == TlsRequirement.STS ? route.mxHost() : null;
   }
 
   /** The key of {@code route} at one of its addresses (see {@link MxRoute#reuseKey(InetAddress)}). */
@@ -72,12 +75,13 @@ public final class RouteKey {
   public boolean equals(Object o) {
     return o instanceof RouteKey k && port == k.port && mxSecure == k.mxSecure && address.equals(k.address)
         && host.equals(k.host) && tlsaBaseDomain.equals(k.tlsaBaseDomain) && referenceNames.equals(k.referenceNames)
-        && requirement == k.requirement && tlsa.equals(k.tlsa);
+        && requirement == k.requirement && tlsa.equals(k.tlsa)
+        && Objects.equals(stsName, k.stsName);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(address, port, host, tlsaBaseDomain, referenceNames, requirement, tlsa, mxSecure);
+    return Objects.hash(address, port, host, tlsaBaseDomain, referenceNames, requirement, tlsa, mxSecure, stsName);
   }
 
   @Override

@@ -20,7 +20,12 @@ import org.dane4j.tlsa.DaneVerification;
  * checklist TLS-5), then: on a DANE route, authenticates the server with a {@link DaneTrustManager} and
  * fails the handshake on a mismatch (TLS-2); on an ENCRYPT or OPPORTUNISTIC route, accepts the server
  * without authentication, as RFC 7672 §3.1.3 (no usable TLSA record) and RFC 7435 (opportunistic security)
- * prescribe. It keeps the presented chain and the DANE verification for the delivery report (OUT-1).
+ * prescribe; on an STS route ({@link TlsRequirement#STS}, MTA-STS {@code enforce}: RFC 8461 §4.2), validates the
+ * chain by PKIX against the WebPKI trust and checks it is valid for the MX host name, failing the handshake
+ * with an {@link StsCertificateException} that carries the RFC 8460 type. On an OPPORTUNISTIC route under an
+ * MTA-STS {@code testing} policy it runs the same check but accepts the server anyway, keeping the failure for the
+ * report ({@link #stsFailure()}: what {@code enforce} would have refused). It keeps the presented chain and the
+ * DANE verification for the delivery report (OUT-1).
  *
  * <p><b>Warning:</b> it exists only for routes the planner made usable ({@link MxRoute#trustManager()});
  * an ENCRYPT/OPPORTUNISTIC one accepts any server chain by design, so never use it where DANE applies.
@@ -32,12 +37,29 @@ public final class RouteTrustManager extends X509ExtendedTrustManager {
   private static final X509Certificate[] NONE = new X509Certificate[0];
 
   private final DaneTrustManager dane;
+  private final StsCertificateCheck sts;
+  private final boolean stsEnforce;
+  private volatile StsCertificateException stsFailure;
+  private volatile boolean stsVerified;
   private volatile List<X509Certificate> presented = List.of();
   private volatile DaneVerification verification;
   private volatile boolean accepted;
 
   RouteTrustManager(DaneTrustManager dane) {
+    this(dane, null, false);
+  }
+
+  /**
+   * @param sts the MTA-STS check of an STS route or of an opportunistic route under a testing policy, or null
+   * @param stsEnforce whether a failed STS check fails the handshake (STS routes)
+   */
+  RouteTrustManager(DaneTrustManager dane, StsCertificateCheck sts, boolean stsEnforce) {
+    if (dane != null && sts != null) {
+      throw new IllegalArgumentException("DANE and MTA-STS never both apply to one route (RFC 8461 §2)");
+    }
     this.dane = dane;
+    this.sts = sts;
+    this.stsEnforce = stsEnforce;
   }
 
   /** The DANE trust manager of a DANE route; empty for ENCRYPT and OPPORTUNISTIC routes. */
@@ -55,10 +77,25 @@ public final class RouteTrustManager extends X509ExtendedTrustManager {
     return accepted;
   }
 
-  /** Whether the server was authenticated by TLSA in the latest handshake. */
+  /**
+   * Whether the server was authenticated in the latest handshake: by TLSA on a DANE route, by WebPKI and the MX
+   * host name on an STS route (MTA-STS {@code enforce}).
+   */
   public boolean authenticated() {
+    if (sts != null) {
+      return accepted && stsEnforce && stsVerified;
+    }
     DaneVerification v = verification;
     return accepted && v != null && v.verified();
+  }
+
+  /**
+   * The MTA-STS certificate check's failure in the latest handshake: on an STS route the reason the handshake
+   * failed; on an opportunistic route under a {@code testing} policy what {@code enforce} would have refused.
+   * Empty when the check passed or does not apply.
+   */
+  public Optional<StsCertificateException> stsFailure() {
+    return Optional.ofNullable(stsFailure);
   }
 
   /** The chain the server presented in the latest handshake. */
@@ -72,7 +109,7 @@ public final class RouteTrustManager extends X509ExtendedTrustManager {
     if (socket instanceof SSLSocket ssl) {
       checkProtocol(ssl.getHandshakeSession());
     }
-    decide(chain, () -> dane.checkServerTrusted(chain, authType, socket));
+    decide(chain, authType, () -> dane.checkServerTrusted(chain, authType, socket));
   }
 
   @Override
@@ -81,12 +118,12 @@ public final class RouteTrustManager extends X509ExtendedTrustManager {
     if (engine != null) {
       checkProtocol(engine.getHandshakeSession());
     }
-    decide(chain, () -> dane.checkServerTrusted(chain, authType, engine));
+    decide(chain, authType, () -> dane.checkServerTrusted(chain, authType, engine));
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-    decide(chain, () -> dane.checkServerTrusted(chain, authType));
+    decide(chain, authType, () -> dane.checkServerTrusted(chain, authType));
   }
 
   @Override
@@ -115,8 +152,23 @@ public final class RouteTrustManager extends X509ExtendedTrustManager {
     void run() throws CertificateException;
   }
 
-  private void decide(X509Certificate[] chain, DaneCheck check) throws CertificateException {
+  private void decide(X509Certificate[] chain, String authType, DaneCheck check) throws CertificateException {
     presented = chain == null ? List.of() : List.of(chain.clone());
+    if (sts != null) {
+      try {
+        sts.check(chain, authType);
+        stsVerified = true;
+        stsFailure = null;
+      } catch (StsCertificateException e) {
+        stsVerified = false;
+        stsFailure = e;
+        if (stsEnforce) {
+          throw e;
+        }
+      }
+      accepted = true;
+      return;
+    }
     if (dane == null) {
       accepted = true; // ENCRYPT / OPPORTUNISTIC: encryption without authentication
       return;

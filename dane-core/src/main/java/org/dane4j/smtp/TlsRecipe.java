@@ -10,7 +10,8 @@ import javax.net.ssl.SSLParameters;
  * checklist TLS-2, TLS-4, TLS-5), made by {@link MxRoute#tlsRecipe()}:
  *
  * <ul>
- *   <li>{@link #sniName()}: the TLSA base domain without a trailing dot (TLSA-4, TLS-4), or none when the
+ *   <li>{@link #sniName()}: the TLSA base domain without a trailing dot (TLSA-4, TLS-4; on an STS route the MX
+ *       host name, RFC 8461 §4.2), or none when the
  *       route's name is an IP address literal (RFC 6066 §3 allows no literal in SNI);</li>
  *   <li>{@link #protocols()}: TLSv1.3 and TLSv1.2 only (TLS-5; the trust manager refuses older ones inside
  *       the handshake as well);</li>
@@ -32,7 +33,8 @@ public final class TlsRecipe {
   private final RouteTrustManager trustManager;
 
   private TlsRecipe(MxRoute route) {
-    String base = route.tlsaBaseDomain();
+    // an STS route's certificate is checked against the MX host name (RFC 8461 §4.2): ask for that one
+    String base = route.requirement() == TlsRequirement.STS ? route.mxHost() : route.tlsaBaseDomain();
     if (base.endsWith(".")) {
       base = base.substring(0, base.length() - 1);
     }

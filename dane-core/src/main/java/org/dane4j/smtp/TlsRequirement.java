@@ -1,7 +1,7 @@
 package org.dane4j.smtp;
 
 /**
- * What a route demands of the TLS session (RFC 7672 §2.2; checklist TLSA-3, USE-5).
+ * What a route demands of the TLS session (RFC 7672 §2.2, RFC 8461 §4; checklist TLSA-3, USE-5, POL-3, STS-2).
  */
 public enum TlsRequirement {
   /** Secure TLSA RRset with a usable record: STARTTLS mandatory, the server authenticated by TLSA. */
@@ -10,11 +10,18 @@ public enum TlsRequirement {
   ENCRYPT,
   /** No DANE for this host (insecure data, or a secure denial of TLSA): STARTTLS if offered. */
   OPPORTUNISTIC,
+  /**
+   * No DANE for this host, and the recipient domain's MTA-STS policy is {@code enforce} and names it (RFC 8461
+   * §4.1, §5): STARTTLS mandatory, the certificate WebPKI-valid (the JDK's trust store plus the MTA-STS extra
+   * anchors) and valid for the MX host name (§4.2). Never chosen for a host with a usable secure TLSA RRset
+   * (RFC 8461 §2: DANE takes precedence; POL-3).
+   */
+  STS,
   /** A lookup for this host failed or was bogus, or policy forbids it: do not connect. */
   UNUSABLE;
 
   /** Whether a session on this route must never carry mail in cleartext. */
   public boolean tlsMandatory() {
-    return this == DANE || this == ENCRYPT;
+    return this == DANE || this == ENCRYPT || this == STS;
   }
 }

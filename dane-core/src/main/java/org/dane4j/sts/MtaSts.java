@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.dns.DnsAnswer;
 import org.dane4j.dns.DnsOutcome;
@@ -103,6 +104,7 @@ public final class MtaSts implements AutoCloseable {
   private final Executor executor;
   private final ExecutorService ownedExecutor;
   private final DowngradeLog downgradeLog;
+  private final X509ExtendedTrustManager webPki;
   private final Map<String, CompletableFuture<StsLookup>> inflight = new ConcurrentHashMap<>();
   private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
 
@@ -121,6 +123,7 @@ public final class MtaSts implements AutoCloseable {
     SSLSocketFactory tls = WebPkiTrust.context(b.extraAnchors).getSocketFactory();
     this.fetcher = new PolicyFetcher(tls, b.policyPort, b.fetchTimeout, b.maxPolicyBytes, b.lenientContentType);
     this.downgradeLog = b.downgradeLog;
+    this.webPki = WebPkiTrust.trustManager(b.extraAnchors);
     if (b.executor != null) {
       this.executor = b.executor;
       this.ownedExecutor = null;
@@ -318,6 +321,16 @@ public final class MtaSts implements AutoCloseable {
       throw new IllegalArgumentException("domain too long for an MTA-STS policy host: \"" + domain + "\"");
     }
     return text;
+  }
+
+  /**
+   * The WebPKI trust of this instance for SMTP sessions under an {@code enforce} policy (RFC 8461 §4.2): the
+   * JDK's PKIX trust manager over the default trust store plus the {@linkplain Builder#extraTrustAnchors extra
+   * anchors}. It checks no host name: the delivery planner's STS routes check the MX host name themselves
+   * ({@code org.dane4j.smtp.RouteTrustManager}). Built once; shared by every route.
+   */
+  public X509ExtendedTrustManager webPkiTrustManager() {
+    return webPki;
   }
 
   /** Stops the fetch threads this object created, if any. */

@@ -16,6 +16,7 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -47,6 +48,29 @@ final class WebPkiTrust {
   /** A TLS context trusting the JDK default anchors and {@code extra}. */
   static SSLContext context(List<X509Certificate> extra) {
     try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, managers(extra), null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot set up the WebPKI trust for MTA-STS policy fetches", e);
+    }
+  }
+
+  /**
+   * The JDK's PKIX trust manager over the default anchors and {@code extra}, without a host-name check of its
+   * own (the caller checks the name it expects).
+   */
+  static X509ExtendedTrustManager trustManager(List<X509Certificate> extra) {
+    for (TrustManager m : managers(extra)) {
+      if (m instanceof X509ExtendedTrustManager x) {
+        return x;
+      }
+    }
+    throw new IllegalStateException("the JDK offers no X509ExtendedTrustManager");
+  }
+
+  private static TrustManager[] managers(List<X509Certificate> extra) {
+    try {
       TrustManagerFactory jdk = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       jdk.init((KeyStore) null);
       TrustManager[] managers = jdk.getTrustManagers();
@@ -68,9 +92,7 @@ final class WebPkiTrust {
         combined.init(anchors);
         managers = combined.getTrustManagers();
       }
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, managers, null);
-      return context;
+      return managers;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot set up the WebPKI trust for MTA-STS policy fetches", e);
     }

@@ -13,14 +13,14 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
 /**
- * The DANE-TA name check (RFC 7672 §3.2.3, RFC 6125 §6.4; checklist TA-3, TA-4): DNS-ID subject
+ * The host-name check of the library: for DANE-TA (RFC 7672 §3.2.3, RFC 6125 §6.4; checklist TA-3, TA-4) and MTA-STS (RFC 8461 §4.2): DNS-ID subject
  * alternative names when there are any, otherwise the most specific subject common name; a wildcard is
  * accepted only as the whole left-most label and stands for exactly one label; comparison is
  * case-insensitive on A-labels, byte for byte in ASCII, and ignores a trailing dot. A presented name that
  * is not ASCII host syntax (a U-label, an ideographic full stop U+3002, fullwidth letters) matches nothing,
  * as in OpenSSL: converting it with IDNA would let look-alike names match (RFC 6125 §6.4.2).
  */
-final class NameMatcher {
+public final class NameMatcher {
   private static final int DNS_NAME = 2;
   /** Dot-separated labels of 1..63 letters, digits, '-', '_' (service labels) or '*' (wildcards). */
   private static final Pattern LABELS =
@@ -50,6 +50,15 @@ final class NameMatcher {
       }
     }
     return names;
+  }
+
+  /**
+   * Whether {@code certificate} is valid for the host name {@code referenceName} by the rules above (DNS-ID
+   * SANs, else the last CN; a wildcard only as the whole left-most label, one label). The one host-name check
+   * of the library, used for DANE-TA (RFC 7672 §3.2.3) and for MTA-STS (RFC 8461 §4.2, RFC 6125).
+   */
+  public static boolean matches(X509Certificate certificate, String referenceName) {
+    return firstMatch(certificate, List.of(referenceName)) != null;
   }
 
   /** The reference name the certificate matches, or null. */

@@ -41,10 +41,11 @@ class ReportJsonTest {
   private static final List<String> SUMMARY_KEYS = List.of("recipients", "delivered", "deferred", "failed",
       "attempts", "handshakes", "reused_connections");
   private static final List<String> RECIPIENT_KEYS = List.of("recipient", "domain", "status", "mx_host", "address",
-      "requirement", "verdict", "tlsa_match", "failure_type", "transient", "reason", "attempts");
+      "requirement", "verdict", "tlsa_match", "failure_type", "transient", "reason", "attempts", "policy_type",
+      "sts_mode");
   private static final List<String> ATTEMPT_KEYS = List.of("mx_host", "host", "address", "port", "requirement",
       "verdict", "tlsa_match", "match_depth", "tls_protocol", "cipher_suite", "failure_type", "transient",
-      "reused_connection", "reason");
+      "reused_connection", "reason", "policy_type", "sts_mode");
 
   private static DaneVerification verify(TlsaRecord record) {
     return DaneVerifier.defaults().verify(LEAF.chain(), List.of(record), List.of("mx.example.test"), Instant.now());
@@ -182,7 +183,9 @@ class ReportJsonTest {
               "failure_type": null,
               "transient": false,
               "reason": "address literal refused",
-              "attempts": []
+              "attempts": [],
+              "policy_type": "no-policy-found",
+              "sts_mode": null
             }
           ]
         }""");
@@ -335,5 +338,31 @@ class ReportJsonTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'status'");
     assertThatThrownBy(() -> ReportJson.write(empty, Map.of("when", Instant.EPOCH)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'when'");
+  }
+
+  @Test
+  @DisplayName("POL-3: each recipient and attempt says which policy applied (policy_type, sts_mode); STS verified")
+  void pol3_reportSaysWhichPolicyApplied() {
+    org.dane4j.sts.StsPolicy enforce = org.dane4j.sts.StsPolicy.parse(
+        "version: STSv1\nmode: enforce\nmx: mx.sts.test\nmax_age: 86400\n");
+    MxRoute sts = MxRoute.builder("mx.sts.test", 10, 25, Clock.systemUTC()).sts(enforce, null)
+        .require(TlsRequirement.STS, "test route");
+    DeliveryAttempt stsVerified = new DeliveryAttempt(sts, ip("mx.sts.test", 7), sts.verdict(true, true), null,
+        "TLSv1.3", "TLS_AES_128_GCM_SHA256", null, false, "250 ok");
+    RecipientResult dave = new RecipientResult("dave@sts.test", Status.DELIVERED,
+        List.of(daneFailed(), stsVerified), "delivered", null);
+    RecipientResult carol = new RecipientResult("carol@plain.test", Status.DELIVERED, List.of(cleartext()),
+        "delivered", null);
+    RecipientResult erin = new RecipientResult("erin@none.test", Status.DEFERRED, List.of(), "MX lookup failed",
+        null);
+    Map<String, Object> doc = parse(ReportJson.write(new DeliveryReport(List.of(dave, carol, erin))));
+    Map<String, Object> r = recipients(doc).get(0);
+    assertThat(r).containsEntry("requirement", "sts").containsEntry("verdict", "verified")
+        .containsEntry("policy_type", "sts").containsEntry("sts_mode", "enforce");
+    assertThat(attempts(r).get(0)).containsEntry("policy_type", "tlsa").containsEntry("sts_mode", null);
+    assertThat(attempts(r).get(1)).containsEntry("requirement", "sts").containsEntry("verdict", "verified")
+        .containsEntry("policy_type", "sts").containsEntry("sts_mode", "enforce");
+    assertThat(recipients(doc).get(1)).containsEntry("policy_type", "no-policy-found").containsEntry("sts_mode", null);
+    assertThat(recipients(doc).get(2)).containsEntry("policy_type", "no-policy-found").containsEntry("sts_mode", null);
   }
 }
