@@ -547,7 +547,8 @@ public class DaneSmtpTransport extends SMTPTransport {
       boolean authenticated = c.trustManager.authenticated();
       return new DeliveryAttempt(route, address, route.verdict(tls, authenticated), v,
           s == null ? null : s.getProtocol(), s == null ? null : s.getCipherSuite(), null, false,
-          tls ? (authenticated ? v.reason() : "TLS without authentication")
+          tls ? (authenticated ? (v != null ? v.reason() : "authenticated (" + route.policyType() + ")")
+              : "TLS without authentication")
               : "cleartext: the server did not offer STARTTLS");
     }
 
@@ -561,6 +562,7 @@ public class DaneSmtpTransport extends SMTPTransport {
       }
       if (c != null) {
         c.trustManager.verification().ifPresent(b::verification);
+        c.trustManager.stsFailure().ifPresent(b::stsFailure); // STS-2: its RFC 8460 type for the report
         if (c.socket != null) { // a handshake was started on this connection: what the server presented
           b.presentedChain(c.trustManager.presentedChain());
         }

@@ -153,6 +153,11 @@ public final class DaneSslHandlers {
       return trustManager instanceof RouteTrustManager r ? r.presentedChain() : java.util.List.of();
     }
 
+    /** What an MTA-STS route's certificate check refused (report-only under {@code testing}), if anything. */
+    java.util.Optional<org.dane4j.smtp.StsCertificateException> stsFailure() {
+      return trustManager instanceof RouteTrustManager r ? r.stsFailure() : java.util.Optional.empty();
+    }
+
     /** Whether the server was authenticated by DANE during the handshake. */
     public boolean authenticated() {
       if (trustManager instanceof RouteTrustManager r) {

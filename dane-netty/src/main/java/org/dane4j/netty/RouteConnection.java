@@ -322,6 +322,7 @@ final class RouteConnection {
     DaneSslHandlers.RouteTls t = upgrade.routeTls();
     out.verification(t == null ? null : t.verification().orElse(null));
     out.presentedChain(t == null ? null : t.presentedChain());
+    out.stsFailure(t == null ? null : t.stsFailure().orElse(null)); // STS-2: its RFC 8460 type for the report
     if (upgrade.secured()) {
       SSLSession session = t.handler().engine().getSession();
       out.tls(session.getProtocol(), session.getCipherSuite(), t.authenticated());
