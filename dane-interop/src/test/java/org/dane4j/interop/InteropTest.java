@@ -407,6 +407,7 @@ class InteropTest {
       case ENCRYPT -> "encrypt";
       case OPPORTUNISTIC -> "opportunistic";
       case UNUSABLE -> "unusable";
+      case STS -> throw new AssertionError("the lab has no MTA-STS scenario yet: " + s);
     };
   }
 
