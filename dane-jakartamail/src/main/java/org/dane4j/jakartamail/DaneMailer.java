@@ -84,15 +84,11 @@ public final class DaneMailer implements AutoCloseable {
     this.resolver = b.resolver != null ? b.resolver : DaneResolver.builder().build();
     DeliveryPlanner planner = DeliveryPlanner.builder(resolver).mode(b.mode).clock(b.clock).build();
     Properties properties = b.properties();
-    // TLS-8, as relay mode decides it: the application's floor, or credentials unless cleartext AUTH was
-    // allowed explicitly; credentials never go through a cleartext retry either way.
-    boolean credentials = flag(properties, "mail.smtp.auth");
-    boolean floor = flag(properties, "mail.smtp.starttls.required")
-        || (credentials && !flag(properties, DaneSettings.ALLOW_CLEARTEXT_AUTH));
+    DaneSettings.AppTls app = DaneSettings.AppTls.of(properties, false);
     this.executor = executor(b.threads);
     this.sessions = new AngusSession(Session.getInstance(properties), executor);
     this.engine = DeliveryEngine.builder(planner, sessions)
-        .mxPort(b.mxPort).planTimeout(b.planTimeout).tlsFloor(floor).cleartextRetry(!floor && !credentials)
+        .mxPort(b.mxPort).planTimeout(b.planTimeout).tlsFloor(app.floor()).cleartextRetry(app.cleartextRetry())
         .listener(b.listener).build();
   }
 
@@ -246,14 +242,6 @@ public final class DaneMailer implements AutoCloseable {
   }
 
   /** A boolean property, read as Angus reads it (a Boolean or "true"). */
-  private static boolean flag(Properties p, String name) {
-    Object v = p.get(name);
-    if (v instanceof Boolean b) {
-      return b;
-    }
-    String text = p.getProperty(name);
-    return text != null && text.strip().equalsIgnoreCase("true");
-  }
 
   /** Settings of a {@link DaneMailer}; each is checked when set. */
   public static final class Builder {

@@ -119,6 +119,39 @@ final class DaneSettings {
     return out;
   }
 
+  /**
+   * The application's own demand for TLS (checklist TLS-8), read from Jakarta Mail's properties in this one
+   * place for relay mode and {@code DaneMailer}: {@code mail.smtp.starttls.required=true} is a floor, and so
+   * are credentials ({@code mail.smtp.auth=true}, or a user and password given to {@code connect}) unless
+   * {@value #ALLOW_CLEARTEXT_AUTH} is true; credentials are never retried in cleartext either way.
+   *
+   * @param floor TLS mandatory on every route
+   * @param credentials the session may send AUTH
+   */
+  record AppTls(boolean floor, boolean credentials) {
+    /** @param passwordGiven a user and a password were passed to {@code connect} */
+    static AppTls of(Properties p, boolean passwordGiven) {
+      boolean credentials = flag(p, "mail.smtp.auth") || passwordGiven;
+      return new AppTls(flag(p, "mail.smtp.starttls.required") || (credentials && !flag(p, ALLOW_CLEARTEXT_AUTH)),
+          credentials);
+    }
+
+    /** Whether an OPPORTUNISTIC route whose handshake failed may be tried again in cleartext. */
+    boolean cleartextRetry() {
+      return !floor && !credentials;
+    }
+  }
+
+  /** A boolean property as Jakarta Mail reads one: a Boolean object, or the text "true" in any case. */
+  static boolean flag(Properties p, String name) {
+    Object v = p.get(name);
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    String text = p.getProperty(name);
+    return text != null && text.strip().equalsIgnoreCase("true");
+  }
+
   private static boolean bool(Properties p, String name) throws MessagingException {
     String v = p.getProperty(name, "false").strip();
     if (!v.equals("true") && !v.equals("false")) {

@@ -203,9 +203,8 @@ public class DaneSmtpTransport extends SMTPTransport {
       throw new DaneMessagingException("DANE: not connecting to " + route.mxHost() + ": " + route.reason(),
           attempts.get(0));
     }
-    boolean credentials = flag("mail.smtp.auth") || (user != null && password != null);
-    boolean tlsRequired = route.requirement().tlsMandatory() || flag("mail.smtp.starttls.required")
-        || (credentials && !settings.allowCleartextAuth);
+    DaneSettings.AppTls app = DaneSettings.AppTls.of(session.getProperties(), user != null && password != null);
+    boolean tlsRequired = route.requirement().tlsMandatory() || app.floor();
     setRequireStartTLS(tlsRequired);
     MessagingException last = null;
     // Relay mode connects before it knows the message (Transport.connect, then sendMessage), so this walk of
@@ -217,7 +216,7 @@ public class DaneSmtpTransport extends SMTPTransport {
         return relayConnect(route, address, user, password, true, settings, tlsRequired);
       } catch (MessagingException e) {
         last = e;
-        if (!tlsRequired && !credentials && facts.phase == SessionPhase.TLS_HANDSHAKE) {
+        if (!tlsRequired && app.cleartextRetry() && facts.phase == SessionPhase.TLS_HANDSHAKE) {
           try {
             return relayConnect(route, address, user, password, false, settings, false);
           } catch (MessagingException clear) {
@@ -266,14 +265,6 @@ public class DaneSmtpTransport extends SMTPTransport {
   }
 
   /** A boolean property of the application's session, read as Angus reads it (a Boolean or "true"). */
-  private boolean flag(String name) {
-    Object v = session.getProperties().get(name);
-    if (v instanceof Boolean b) {
-      return b;
-    }
-    String text = session.getProperty(name);
-    return text != null && text.strip().equalsIgnoreCase("true");
-  }
 
   /**
    * Refuses every command but EHLO, HELO, STARTTLS, RSET, NOOP and QUIT on a session without TLS where TLS
