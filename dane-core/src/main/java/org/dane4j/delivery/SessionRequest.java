@@ -90,8 +90,23 @@ public record SessionRequest(MxRoute route, InetAddress address, String sender, 
    * @param requireTlsOffered whether the EHLO reply after STARTTLS listed {@code REQUIRETLS}
    */
   public java.util.Optional<String> mailRefusal(boolean authenticated, boolean requireTlsOffered) {
-    if (requireTls != MailRequireTls.ENFORCE) {
+    return requireTlsRefusal(route, requireTls, authenticated, requireTlsOffered);
+  }
+
+  /**
+   * The rule of {@link #mailRefusal} for one route (RFC 8689 §4.2.1; RTLS-1), for a session that has no
+   * request (Jakarta relay mode, which connects before it knows the message): empty unless {@code mode} is
+   * {@link MailRequireTls#ENFORCE}; then the route must {@linkplain MxRoute#requireTlsProblem() qualify}, the
+   * session be TLS-authenticated, and the server have listed REQUIRETLS after STARTTLS.
+   */
+  public static java.util.Optional<String> requireTlsRefusal(MxRoute route, MailRequireTls mode,
+      boolean authenticated, boolean requireTlsOffered) {
+    if (mode != MailRequireTls.ENFORCE) {
       return java.util.Optional.empty();
+    }
+    java.util.Optional<String> problem = route.requireTlsProblem();
+    if (problem.isPresent()) {
+      return problem;
     }
     if (!authenticated) {
       return java.util.Optional.of("REQUIRETLS: the session to " + route.mxHost()
