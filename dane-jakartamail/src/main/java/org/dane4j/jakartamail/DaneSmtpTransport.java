@@ -227,8 +227,9 @@ public class DaneSmtpTransport extends SMTPTransport {
         facts.requireTlsOffered);
     if (refusal.isPresent()) {
       LOG.warn("REQUIRETLS: message not sent via {}: {}", relayRoute.mxHost(), refusal.get());
-      throw new SendFailedException("5.7.30 REQUIRETLS support required: " + refusal.get(), null, new Address[0],
-          new Address[0], addresses);
+      throw new org.eclipse.angus.mail.smtp.SMTPSendFailedException("MAIL", 554,
+          "554 5.7.30 (local) REQUIRETLS support required: " + refusal.get(), null, new Address[0], new Address[0],
+          addresses);
     }
     extraMailParameters = mode == SessionRequest.MailRequireTls.NONE ? List.of()
         : facts.requireTlsOffered ? List.of(RequireTls.KEYWORD) : List.of();
