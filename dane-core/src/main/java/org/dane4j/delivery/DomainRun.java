@@ -106,7 +106,7 @@ final class DomainRun {
       }
       if (e == null && requireTls == SessionRequest.MailRequireTls.ENFORCE && !requireTlsSkips.isEmpty()
           && !otherFailure) { // RTLS-1: no host qualified, and nothing else stood in the way
-        String reason = "5.7.30 REQUIRETLS support required: no route to the destination qualified (RFC 8689 §5): "
+        String reason = "5.7.30 REQUIRETLS support required: no route to the destination qualified (RFC 8689 §4.2.1): "
             + String.join("; ", requireTlsSkips);
         List.copyOf(pending).forEach(r -> finish(r, Status.FAILED, reason, null));
       }
@@ -189,8 +189,8 @@ final class DomainRun {
   }
 
   private boolean retryInCleartext(MxRoute route, SessionResult result) {
-    return requireTls != SessionRequest.MailRequireTls.ENFORCE && cleartextRetry && !tlsFloor && route.requirement() == TlsRequirement.OPPORTUNISTIC
-        && result.phase() == SessionPhase.TLS_HANDSHAKE;
+    return requireTls != SessionRequest.MailRequireTls.ENFORCE && cleartextRetry && !tlsFloor
+        && route.requirement() == TlsRequirement.OPPORTUNISTIC && result.phase() == SessionPhase.TLS_HANDSHAKE;
   }
 
   private CompletableFuture<SessionResult> session(MxRoute route, InetAddress address, boolean startTls) {
