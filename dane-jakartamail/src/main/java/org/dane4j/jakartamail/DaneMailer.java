@@ -79,7 +79,7 @@ public final class DaneMailer implements AutoCloseable {
   private final ExecutorService executor;
   private final AngusSession sessions;
   private final DeliveryEngine engine;
-  /** The requirement of every message from {@value RequireTlsSettings#REQUIRE_TLS}; NONE by default. */
+  /** The requirement of every message from {@code mail.smtp.dane.requiretls}; NONE by default. */
   private final RequireTls sessionRequireTls;
   private volatile boolean closed;
 
@@ -181,7 +181,7 @@ public final class DaneMailer implements AutoCloseable {
    * RTLS-1, RTLS-2): {@link RequireTls#REQUIRETLS} sends only over DANE-verified or MTA-STS-enforce routes to
    * servers that announce REQUIRETLS, else the recipient fails with {@code 5.7.30}. The message's own
    * {@code Require-TLS-ESMTP: Yes} and {@code TLS-Required: No} headers and
-   * {@value RequireTlsSettings#REQUIRE_TLS} count too; the strongest wins.
+   * {@code mail.smtp.dane.requiretls} count too; the strongest wins.
    */
   public DeliveryReport send(MimeMessage message, String envelopeFrom, List<String> recipients,
       RequireTls requireTls) throws MessagingException {
@@ -310,7 +310,7 @@ public final class DaneMailer implements AutoCloseable {
     /**
      * Whether a message's {@code TLS-Required: No} is honoured (RFC 8689 §5; RTLS-2,
      * {@link DeliveryEngine.Builder#honourTlsRequiredNo}); default true, or the property
-     * {@value RequireTlsSettings#HONOUR_TLS_REQUIRED_NO}.
+     * {@code mail.smtp.dane.honour-tls-required-no}.
      */
     public Builder honourTlsRequiredNo(boolean honour) {
       this.honourTlsRequiredNo = honour;

@@ -65,6 +65,8 @@ import org.slf4j.LoggerFactory;
  * mail.smtp.dane.reply-timeout=300         # optional: seconds one reply may take, however trickled
  * mail.smtp.dane.handshake-timeout=30      # optional: seconds the TLS handshake may take in all
  * mail.smtp.dane.allow-cleartext-auth=false # optional: AUTH without TLS when the relay offers none
+ * mail.smtp.dane.requiretls=false          # optional: every message requires REQUIRETLS (RFC 8689)
+ * mail.smtp.dane.requiretls-policy=enforce # optional: enforce | opportunistic for the relay hop
  * </pre>
  * Unknown or malformed {@code mail.smtp.dane.*} values fail at {@code connect} with the property named.
  *
@@ -205,8 +207,8 @@ public class DaneSmtpTransport extends SMTPTransport {
   /**
    * Relay mode: REQUIRETLS (RFC 8689; RTLS-1) for this message, decided by the core's rule
    * ({@link SessionRequest#requireTlsRefusal}). A message requires TLS when
-   * {@value RequireTlsSettings#REQUIRE_TLS} is true or it has {@code Require-TLS-ESMTP: Yes}; under
-   * {@value RequireTlsSettings#POLICY} {@code enforce} (the default) it is sent only over a DANE-verified relay
+   * {@code mail.smtp.dane.requiretls} is true or it has {@code Require-TLS-ESMTP: Yes}; under
+   * {@code mail.smtp.dane.requiretls-policy} {@code enforce} (the default) it is sent only over a DANE-verified relay
    * route to a relay that listed REQUIRETLS after STARTTLS, else refused with {@code 5.7.30} before MAIL;
    * MAIL FROM carries {@code REQUIRETLS} whenever the relay listed it.
    */
@@ -250,6 +252,7 @@ public class DaneSmtpTransport extends SMTPTransport {
           + "DANE upgrades with STARTTLS (RFC 7672 §2.2)");
     }
     DaneSettings settings = DaneSettings.of(session.getProperties());
+    RequireTlsSettings.of(session.getProperties()); // malformed REQUIRETLS properties fail here, named
     if (request != null) { // direct mode: the engine chose the address and decides what comes next
       setRequireStartTLS(request.tlsMandatory());
       return connectTo(request.route(), request.address(), user, password, request.startTls(), settings,
