@@ -29,6 +29,8 @@ import org.dane4j.smtp.DaneMode;
 import org.dane4j.smtp.DeliveryPlanner;
 import org.dane4j.smtp.DeliveryReport;
 import org.dane4j.smtp.Envelope;
+import org.dane4j.smtp.RequireTls;
+import org.dane4j.smtp.RequireTlsPolicy;
 import org.dane4j.smtp.MxRoute;
 import org.dane4j.smtp.TlsRequirement;
 import org.dane4j.smtp.SmtpLimits;
@@ -77,6 +79,8 @@ public final class DaneMailer implements AutoCloseable {
   private final ExecutorService executor;
   private final AngusSession sessions;
   private final DeliveryEngine engine;
+  /** The requirement of every message from {@code mail.smtp.dane.requiretls}; NONE by default. */
+  private final RequireTls sessionRequireTls;
   private volatile boolean closed;
 
   private DaneMailer(Builder b) {
@@ -87,9 +91,19 @@ public final class DaneMailer implements AutoCloseable {
     DaneSettings.AppTls app = DaneSettings.AppTls.of(properties, false);
     this.executor = executor(b.threads);
     this.sessions = new AngusSession(Session.getInstance(properties), executor);
-    this.engine = DeliveryEngine.builder(planner, sessions)
+    RequireTlsSettings rtls;
+    try {
+      rtls = RequireTlsSettings.of(properties);
+    } catch (MessagingException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    this.sessionRequireTls = rtls.sessionRequirement();
+    DeliveryEngine.Builder engineBuilder = DeliveryEngine.builder(planner, sessions)
         .mxPort(b.mxPort).planTimeout(b.planTimeout).tlsFloor(app.floor()).cleartextRetry(app.cleartextRetry())
-        .listener(b.listener).build();
+        .listener(b.listener).honourTlsRequiredNo(b.honourTlsRequiredNo != null ? b.honourTlsRequiredNo
+            : rtls.honourTlsRequiredNo());
+    b.requireTlsPolicies.forEach(engineBuilder::requireTlsPolicy);
+    this.engine = engineBuilder.build();
   }
 
   /** A builder; the EHLO name is required. */
@@ -159,11 +173,30 @@ public final class DaneMailer implements AutoCloseable {
    */
   public CompletableFuture<DeliveryReport> sendAsync(MimeMessage message, String envelopeFrom,
       List<String> recipients) throws MessagingException {
+    return sendAsync(message, envelopeFrom, recipients, RequireTls.NONE);
+  }
+
+  /**
+   * As {@link #send(MimeMessage, String, List)}, with a per-message TLS requirement (RFC 8689; checklist
+   * RTLS-1, RTLS-2): {@link RequireTls#REQUIRETLS} sends only over DANE-verified or MTA-STS-enforce routes to
+   * servers that announce REQUIRETLS, else the recipient fails with {@code 5.7.30}. The message's own
+   * {@code Require-TLS-ESMTP: Yes} and {@code TLS-Required: No} headers and
+   * {@code mail.smtp.dane.requiretls} count too; the strongest wins.
+   */
+  public DeliveryReport send(MimeMessage message, String envelopeFrom, List<String> recipients,
+      RequireTls requireTls) throws MessagingException {
+    return sendAsync(message, envelopeFrom, recipients, requireTls).join();
+  }
+
+  /** As {@link #send(MimeMessage, String, List, RequireTls)}, without blocking. */
+  public CompletableFuture<DeliveryReport> sendAsync(MimeMessage message, String envelopeFrom,
+      List<String> recipients, RequireTls requireTls) throws MessagingException {
     Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(requireTls, "requireTls");
     if (closed) {
       throw new IllegalStateException("this DaneMailer is closed");
     }
-    Envelope checked = Envelope.of(envelopeFrom, recipients);
+    Envelope checked = Envelope.of(envelopeFrom, recipients).withRequireTls(requireTls.and(sessionRequireTls));
     return engine.send(checked, bytes(message));
   }
 
@@ -258,8 +291,31 @@ public final class DaneMailer implements AutoCloseable {
     private Duration readTimeout = Duration.ofMinutes(5);
     private Duration replyTimeout = SmtpLimits.DEFAULT_REPLY_TIMEOUT;
     private Duration handshakeTimeout = SmtpLimits.DEFAULT_HANDSHAKE_TIMEOUT;
+    private Boolean honourTlsRequiredNo;
+    private final java.util.Map<String, RequireTlsPolicy> requireTlsPolicies = new java.util.LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * The REQUIRETLS policy of one recipient domain (RFC 8689 §4.2.1; RTLS-1): {@link RequireTlsPolicy#ENFORCE}
+     * for every domain not named; {@link RequireTlsPolicy#OPPORTUNISTIC} for internal hops
+     * ({@link DeliveryEngine.Builder#requireTlsPolicy}).
+     */
+    public Builder requireTlsPolicy(String domain, RequireTlsPolicy policy) {
+      Objects.requireNonNull(domain, "domain");
+      requireTlsPolicies.put(domain, Objects.requireNonNull(policy, "policy"));
+      return this;
+    }
+
+    /**
+     * Whether a message's {@code TLS-Required: No} is honoured (RFC 8689 §5; RTLS-2,
+     * {@link DeliveryEngine.Builder#honourTlsRequiredNo}); default true, or the property
+     * {@code mail.smtp.dane.honour-tls-required-no}.
+     */
+    public Builder honourTlsRequiredNo(boolean honour) {
+      this.honourTlsRequiredNo = honour;
+      return this;
+    }
 
     /** The resolver (shared, not closed by the mailer); by default one from /etc/resolv.conf, closed with it. */
     public Builder resolver(DaneResolver resolver) {

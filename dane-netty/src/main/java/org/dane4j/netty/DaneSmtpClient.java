@@ -16,6 +16,8 @@ import org.dane4j.dns.DaneResolver;
 import org.dane4j.smtp.DeliveryPlanner;
 import org.dane4j.smtp.DeliveryReport;
 import org.dane4j.smtp.Envelope;
+import org.dane4j.smtp.RequireTls;
+import org.dane4j.smtp.RequireTlsPolicy;
 import org.dane4j.smtp.RecipientResult;
 import org.dane4j.smtp.SmtpLimits;
 
@@ -142,9 +144,11 @@ public final class DaneSmtpClient implements AutoCloseable {
     this.domains = new DomainLimiter(b.maxDeliveriesPerDomain, b.domainSlotTimeout, group);
     this.sends = new SendLimiter(b.maxPendingSends, b.whenFull, b.pendingSendTimeout, group);
     this.session = new NettySession(settings, group, pool);
-    this.engine = DeliveryEngine.builder(planner, session).listener(b.listener)
+    DeliveryEngine.Builder engineBuilder = DeliveryEngine.builder(planner, session).listener(b.listener)
         .cleartextRetry(b.opportunisticCleartextRetry).tlsFloor(b.tlsFloor).domainGate(domains).mxPort(b.mxPort)
-        .planTimeout(b.planTimeout).build();
+        .planTimeout(b.planTimeout).honourTlsRequiredNo(b.honourTlsRequiredNo);
+    b.requireTlsPolicies.forEach(engineBuilder::requireTlsPolicy);
+    this.engine = engineBuilder.build();
   }
 
   /** A builder planning with {@code DeliveryPlanner.of(resolver)} (mode {@code dane}). */
@@ -178,8 +182,19 @@ public final class DaneSmtpClient implements AutoCloseable {
    * @throws IllegalArgumentException when there is no recipient (nothing is sent)
    */
   public CompletableFuture<DeliveryReport> send(String envelopeFrom, List<String> recipients, byte[] message) {
+    return send(envelopeFrom, recipients, message, RequireTls.NONE);
+  }
+
+  /**
+   * As {@link #send(String, List, byte[])}, with a per-message TLS requirement (RFC 8689; checklist RTLS-1,
+   * RTLS-2): {@link RequireTls#REQUIRETLS} when the application asks for it or when an MTA relays a message it
+   * received with the {@code REQUIRETLS} MAIL parameter; the message's own {@code Require-TLS-ESMTP: Yes} and
+   * {@code TLS-Required: No} headers count too, the strongest winning.
+   */
+  public CompletableFuture<DeliveryReport> send(String envelopeFrom, List<String> recipients, byte[] message,
+      RequireTls requireTls) {
     Objects.requireNonNull(message, "message");
-    Envelope envelope = Envelope.of(envelopeFrom, recipients);
+    Envelope envelope = Envelope.of(envelopeFrom, recipients).withRequireTls(requireTls);
     byte[] copy = message.clone();
     if (envelope.domains().isEmpty()) { // every recipient refused (IN-1): nothing to send, no room taken
       return engine.send(envelope, copy);
@@ -252,6 +267,29 @@ public final class DaneSmtpClient implements AutoCloseable {
     private WhenFull whenFull = WhenFull.FAIL_FAST;
     private Duration pendingSendTimeout = DEFAULT_QUEUE_TIMEOUT;
     private Duration planTimeout = DeliveryEngine.DEFAULT_PLAN_TIMEOUT;
+
+    private boolean honourTlsRequiredNo = true;
+    private final java.util.Map<String, RequireTlsPolicy> requireTlsPolicies = new java.util.LinkedHashMap<>();
+
+    /**
+     * The REQUIRETLS policy of one recipient domain (RFC 8689 §4.2.1; RTLS-1): {@link RequireTlsPolicy#ENFORCE}
+     * for every domain not named; {@link RequireTlsPolicy#OPPORTUNISTIC} for internal hops
+     * ({@link DeliveryEngine.Builder#requireTlsPolicy}).
+     */
+    public Builder requireTlsPolicy(String domain, RequireTlsPolicy policy) {
+      Objects.requireNonNull(domain, "domain");
+      requireTlsPolicies.put(domain, Objects.requireNonNull(policy, "policy"));
+      return this;
+    }
+
+    /**
+     * Whether a message's {@code TLS-Required: No} is honoured (RFC 8689 §5; RTLS-2,
+     * {@link DeliveryEngine.Builder#honourTlsRequiredNo}); default true.
+     */
+    public Builder honourTlsRequiredNo(boolean honour) {
+      this.honourTlsRequiredNo = honour;
+      return this;
+    }
 
     private Builder(DeliveryPlanner planner) {
       this.planner = planner;

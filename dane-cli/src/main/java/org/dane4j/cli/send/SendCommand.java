@@ -97,6 +97,9 @@ public final class SendCommand implements Callable<Integer> {
   @Mixin
   private CommonOptions common;
 
+  @Mixin
+  private RequireTlsOptions requireTls = new RequireTlsOptions();
+
   /** The message content: a body text or a whole message file. */
   static final class Content {
     @Option(names = "--body", paramLabel = "TEXT", description = "The body, plain text.")
@@ -134,8 +137,15 @@ public final class SendCommand implements Callable<Integer> {
       throw new CommandException(ExitCodes.USAGE, (ehlo == null ? "the domain of --from as " : "--ehlo: ")
           + e.getMessage(), e);
     }
-    Session session = Session.getInstance(sessionProperties(from, ehloName));
+    Properties properties = sessionProperties(from, ehloName);
+    requireTls.addTo(properties); // RTLS-1 in relay mode
+    Session session = Session.getInstance(properties);
     MimeMessage message = message(session, from, deliverable);
+    try {
+      requireTls.addTo(message); // RTLS-2: TLS-Required: No is a header of the message
+    } catch (MessagingException e) {
+      throw new CommandException(ExitCodes.NO_INPUT, "cannot make the message: " + e.getMessage(), e);
+    }
     DeliveryReport report;
     List<java.net.InetSocketAddress> servers;
     try (DaneResolver resolver = common.resolver()) {
@@ -168,7 +178,7 @@ public final class SendCommand implements Callable<Integer> {
       throw new CommandException(ExitCodes.USAGE, "--ehlo: " + OneLineErrors.echoWithin(e.getMessage(), ehloName), e);
     }
     try (mailer) {
-      return mailer.send(message, envelopeFrom, recipients);
+      return mailer.send(message, envelopeFrom, recipients, requireTls.requirement());
     } catch (MessagingException e) {
       throw new CommandException(ExitCodes.UNAVAILABLE, "the message could not be sent: " + e.getMessage(), e);
     }
@@ -272,6 +282,7 @@ public final class SendCommand implements Callable<Integer> {
       fields.put("command", "send");
       fields.put("mode", relay == null ? "direct" : "relay");
       fields.put("from", envelopeFrom);
+      fields.put("require_tls", requireTls.word()); // RFC 8689: the message's requirement
       fields.put("exit_code", Reports.exitCode(report));
       out.println(ReportJson.write(report, fields));
     } else {

@@ -83,6 +83,8 @@ public final class SmtpTestServer implements AutoCloseable {
   private final Duration trickleInterval;
   private final Duration idleTimeout;
   private final boolean smtputf8;
+  private final boolean requireTls;
+  private final List<String> mailCommands = new ArrayList<>();            // guarded by lock
   private final String[] tlsProtocols;
   private final MintedCertificate certificate;
   private final List<X509Certificate> chain;
@@ -109,6 +111,7 @@ public final class SmtpTestServer implements AutoCloseable {
     this.trickleInterval = builder.trickleInterval;
     this.idleTimeout = builder.idleTimeout;
     this.smtputf8 = builder.smtputf8;
+    this.requireTls = builder.requireTls;
     this.tlsProtocols = builder.tlsProtocols.clone();
     this.certificate = certificate;
     this.chain = List.copyOf(chain);
@@ -363,6 +366,27 @@ public final class SmtpTestServer implements AutoCloseable {
     return idleTimeout;
   }
 
+  boolean requireTls() {
+    return requireTls;
+  }
+
+  void mailCommandReceived(String line) {
+    synchronized (lock) {
+      mailCommands.add(line);
+    }
+  }
+
+  /**
+   * Every MAIL command the server received, on any connection, in order, whatever it replied: {@code MAIL }
+   * and its arguments as sent (e.g. {@code "MAIL FROM:<a@example.org> SIZE=12 REQUIRETLS"}). Empty when no
+   * client ever sent MAIL, so a test can prove that nothing of a message left.
+   */
+  public List<String> mailCommands() {
+    synchronized (lock) {
+      return List.copyOf(mailCommands);
+    }
+  }
+
   boolean smtputf8() {
     return smtputf8;
   }
@@ -536,6 +560,7 @@ public final class SmtpTestServer implements AutoCloseable {
     private String[] tlsProtocols = {"TLSv1.3", "TLSv1.2"};
     private Duration idleTimeout = Duration.ofSeconds(30);
     private boolean smtputf8;
+    private boolean requireTls;
 
     private Builder() {
       try {
@@ -744,6 +769,16 @@ public final class SmtpTestServer implements AutoCloseable {
      */
     public Builder smtputf8() {
       this.smtputf8 = true;
+      return this;
+    }
+
+    /**
+     * Offers REQUIRETLS (RFC 8689 §2) in the EHLO reply after STARTTLS (never in cleartext) and accepts its
+     * MAIL parameter there; without it, as by default, a {@code REQUIRETLS} parameter is refused (555) like any
+     * unknown one. {@link SmtpTestServer#mailCommands()} shows what MAIL carried.
+     */
+    public Builder requireTls() {
+      this.requireTls = true;
       return this;
     }
 
