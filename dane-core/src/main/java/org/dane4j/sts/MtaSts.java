@@ -80,7 +80,9 @@ import org.xbill.DNS.Type;
  * <p>Time for policy validity comes from the injected {@link Builder#clock(Clock) clock}; the fetch deadline is
  * measured on the monotonic timer. Fetches and cache access run on the {@linkplain Builder#executor executor}
  * (by default {@link #DEFAULT_FETCH_THREADS} daemon threads owned by this object, stopped by {@link #close()}),
- * never on the caller's thread; concurrent lookups of one domain share one fetch.
+ * never on the caller's thread; concurrent lookups of one domain share one fetch. The one exception is the warm
+ * path: with a {@linkplain StsPolicyCache#nonBlockingGet() non-blocking} cache, a current cached policy whose
+ * id the TXT record repeats is returned on the thread that completed the TXT lookup.
  *
  * <p><b>Beware:</b> the {@linkplain Builder#cache default cache} is in memory. RFC 8461 expects the cache to
  * survive restarts; give a sender {@link StsPolicyCache#file(Path)}.
@@ -201,9 +203,46 @@ public final class MtaSts implements AutoCloseable {
   }
 
   private CompletableFuture<StsLookup> lookup(String d, boolean refresh) {
+    if (!refresh && cache.nonBlockingGet()) { // the warm path: a current cached policy, no thread hop
+      return resolver.lookup("_mta-sts." + d, Type.TXT)
+          .thenCompose(txt -> {
+            StsLookup current = current(d, txt);
+            return current != null ? done(current) : CompletableFuture.supplyAsync(() -> decide(d, txt, false),
+                executor).thenCompose(f -> f);
+          })
+          .exceptionally(e -> StsLookup.temporaryFailure(d, "MTA-STS lookup of " + d + " failed: " + e));
+    }
     return resolver.lookup("_mta-sts." + d, Type.TXT)
         .thenComposeAsync(txt -> decide(d, txt, refresh), executor)
         .exceptionally(e -> StsLookup.temporaryFailure(d, "MTA-STS lookup of " + d + " failed: " + e));
+  }
+
+  /**
+   * The cached policy when it is unexpired and the TXT lookup succeeded with its {@code id}, or "no policy" when
+   * there is no TXT record and nothing is cached; null otherwise (then {@link #decide} takes every other case).
+   * The same answer {@link #decide} gives in those two cases.
+   */
+  private StsLookup current(String d, DnsAnswer txt) {
+    if (txt.failed()) {
+      return null;
+    }
+    Optional<CachedStsPolicy> held = cache.get(d);
+    if (txt.outcome() != DnsOutcome.DATA) { // no record: no policy, unless one is held (decide keeps or drops it)
+      return held.isEmpty() ? StsLookup.none(d, "_mta-sts." + d + ": " + txt.outcome(), null) : null;
+    }
+    Optional<CachedStsPolicy> valid = held.filter(e -> e.validAt(clock.instant()));
+    if (valid.isEmpty()) {
+      return null;
+    }
+    List<String> texts = new ArrayList<>();
+    for (TXTRecord r : txt.records(TXTRecord.class)) {
+      texts.add(String.join("", r.getStrings()));
+    }
+    try {
+      return valid.get().id().equals(StsRecord.id(texts)) ? StsLookup.cached(valid.get(), null, null) : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private CompletableFuture<StsLookup> decide(String d, DnsAnswer txt, boolean refresh) {
