@@ -400,7 +400,7 @@ public final class MtaSts implements AutoCloseable {
   /**
    * Refreshes, before they expire, the cached policies of the domains looked up through this instance (RFC 8461
    * §5.1: a sender should refresh a policy proactively, so that it never lapses): a policy is due from
-   * {@link #refreshDueAt} on, its expiry minus the {@linkplain Builder#refreshLead lead} (at most half its
+   * its expiry minus the {@linkplain Builder#refreshLead lead} (at most half its
    * {@code max_age}) minus a per-domain jitter of up to half the lead, so that policies fetched together are not
    * refreshed together. A due domain has its TXT record looked up and its policy fetched again even when the
    * {@code id} is unchanged (that extends its validity); at most {@link Builder#maxConcurrentRefreshes} run at
