@@ -11,6 +11,8 @@ import org.dane4j.delivery.SessionResult;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.jakartamail.DaneMailer;
 import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.StsCertificateException;
+import org.dane4j.smtp.TlsRequirement;
 import org.dane4j.smtp.TlsVerdict;
 import org.dane4j.tlsa.DaneVerification;
 import org.dane4j.tlsa.FailureType;
@@ -75,7 +77,9 @@ public final class RouteProbe implements AutoCloseable {
     String protocol = s.tlsProtocol().orElse(null);
     String cipher = s.cipherSuite().orElse(null);
     if (s.failure().isPresent()) {
-      FailureType type = s.failureType()
+      // STS-2: on an STS route the refused certificate's RFC 8460 type, as the engine types the attempt
+      FailureType type = s.stsFailure().filter(x -> route.requirement() == TlsRequirement.STS)
+          .map(StsCertificateException::failureType).or(s::failureType)
           .orElse(s.phase() == SessionPhase.TLS_HANDSHAKE ? FailureType.VALIDATION_FAILURE : null);
       return new Result(s.startTlsOffered(), protocol, cipher, s.presentedChain(), s.verification(),
           TlsVerdict.FAILED, type, s.failure().get());
@@ -84,7 +88,9 @@ public final class RouteProbe implements AutoCloseable {
       return new Result(s.startTlsOffered(), null, null, List.of(), Optional.empty(), TlsVerdict.CLEARTEXT, null,
           (s.startTlsOffered() ? "STARTTLS refused" : "STARTTLS not offered") + ": a sender would deliver in cleartext");
     }
-    String detail = s.verification().map(DaneVerification::reason).orElse("TLS without authentication");
+    String detail = s.verification().map(DaneVerification::reason).orElse("TLS without authentication")
+        + s.stsFailure().filter(x -> route.requirement() != TlsRequirement.STS)
+            .map(x -> "; MTA-STS testing: enforce would have refused this session: " + x.getMessage()).orElse("");
     return new Result(true, protocol, cipher, s.presentedChain(), s.verification(),
         route.verdict(true, s.authenticated()), null, detail);
   }

@@ -34,6 +34,7 @@ import org.dane4j.smtp.RequireTlsPolicy;
 import org.dane4j.smtp.MxRoute;
 import org.dane4j.smtp.TlsRequirement;
 import org.dane4j.smtp.SmtpLimits;
+import org.dane4j.sts.MtaSts;
 
 /**
  * Sends a message straight to the recipients' MX hosts with RFC 7672 DANE (direct mode), through the one
@@ -86,7 +87,11 @@ public final class DaneMailer implements AutoCloseable {
   private DaneMailer(Builder b) {
     this.ownsResolver = b.resolver == null;
     this.resolver = b.resolver != null ? b.resolver : DaneResolver.builder().build();
-    DeliveryPlanner planner = DeliveryPlanner.builder(resolver).mode(b.mode).clock(b.clock).build();
+    DeliveryPlanner.Builder plans = DeliveryPlanner.builder(resolver).mode(b.mode).clock(b.clock);
+    if (b.mtaSts != null) {
+      plans.mtaSts(b.mtaSts);
+    }
+    DeliveryPlanner planner = plans.build();
     Properties properties = b.properties();
     DaneSettings.AppTls app = DaneSettings.AppTls.of(properties, false);
     this.executor = executor(b.threads);
@@ -280,6 +285,7 @@ public final class DaneMailer implements AutoCloseable {
   public static final class Builder {
     private DaneResolver resolver;
     private DaneMode mode = DaneMode.DANE;
+    private MtaSts mtaSts;
     private Clock clock = Clock.systemUTC();
     private String ehloName;
     private final Properties extra = new Properties();
@@ -326,6 +332,17 @@ public final class DaneMailer implements AutoCloseable {
     /** The policy (POL-1); {@code dane} by default. */
     public Builder mode(DaneMode mode) {
       this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /**
+     * Applies each recipient domain's MTA-STS policy (RFC 8461) per MX host, DANE first (checklist POL-3, STS-2);
+     * off by default. The {@code MtaSts} (its policy cache, extra trust anchors) is the caller's: the mailer never
+     * closes it. Under {@code enforce} a host without DANE must match the policy's {@code mx} patterns and present
+     * a WebPKI-valid certificate for its MX name, or the attempt fails with no message byte sent.
+     */
+    public Builder mtaSts(MtaSts sts) {
+      this.mtaSts = Objects.requireNonNull(sts, "sts");
       return this;
     }
 

@@ -59,6 +59,11 @@ final class DaneSettings {
 
   private DaneSettings(Properties p) throws MessagingException {
     for (String name : p.stringPropertyNames()) {
+      if (name.startsWith(PREFIX + "mta-sts")) {
+        throw new MessagingException(name + ": MTA-STS (RFC 8461 §4) applies to the MX hosts of a recipient "
+            + "domain, never to a configured relay (mail.smtp.host); deliver to the MX hosts with "
+            + "DaneMailer.Builder.mtaSts(MtaSts) instead");
+      }
       if (name.startsWith(PREFIX) && !KNOWN.contains(name)) {
         throw new MessagingException("unknown property " + name + "; known: " + KNOWN);
       }

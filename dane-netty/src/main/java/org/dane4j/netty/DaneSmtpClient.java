@@ -20,6 +20,7 @@ import org.dane4j.smtp.RequireTls;
 import org.dane4j.smtp.RequireTlsPolicy;
 import org.dane4j.smtp.RecipientResult;
 import org.dane4j.smtp.SmtpLimits;
+import org.dane4j.sts.MtaSts;
 
 /**
  * An asynchronous SMTP client that delivers straight to the recipients' MX hosts with DANE (RFC 7672; RFC 5321
@@ -133,7 +134,7 @@ public final class DaneSmtpClient implements AutoCloseable {
   private final DeliveryEngine engine;
 
   private DaneSmtpClient(Builder b) {
-    this.planner = b.planner;
+    this.planner = b.mtaSts == null ? b.planner : b.planner.withMtaSts(b.mtaSts);
     this.ownsGroup = b.group == null;
     this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(b.threads, NioIoHandler.newFactory()) : b.group;
     this.settings = new ClientSettings(b.ehloName, b.mxPort, b.connectTimeout, b.greetingTimeout, b.commandTimeout,
@@ -238,6 +239,7 @@ public final class DaneSmtpClient implements AutoCloseable {
   /** Settings of a {@link DaneSmtpClient}; each is checked when set (RFC 5321 §4.5.3 for the limits). */
   public static final class Builder {
     private final DeliveryPlanner planner;
+    private MtaSts mtaSts;
     private EventLoopGroup group;
     private int threads = 1;
     private String ehloName;
@@ -496,6 +498,18 @@ public final class DaneSmtpClient implements AutoCloseable {
      */
     public Builder listener(DeliveryListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Applies each recipient domain's MTA-STS policy (RFC 8461) per MX host, DANE first (checklist POL-3, STS-2),
+     * as {@link DeliveryPlanner#withMtaSts(MtaSts)} plans it; off by default. The {@code MtaSts} (its policy cache,
+     * extra trust anchors) is the caller's: the client never closes it. Under {@code enforce} a host without DANE
+     * must match the policy's {@code mx} patterns and present a WebPKI-valid certificate for its MX name, or the
+     * attempt fails with no message byte sent.
+     */
+    public Builder mtaSts(MtaSts sts) {
+      this.mtaSts = Objects.requireNonNull(sts, "sts");
       return this;
     }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import org.dane4j.cli.CommandException;
 import org.dane4j.cli.Colors;
 import org.dane4j.cli.CommonOptions;
+import org.dane4j.cli.StsOptions;
 import org.dane4j.cli.Dane4j;
 import org.dane4j.cli.DnssecTrouble;
 import org.dane4j.cli.ExitCodes;
@@ -29,6 +30,7 @@ import org.dane4j.cli.Table;
 import org.dane4j.cli.WarnDays;
 import org.dane4j.cli.send.Reports;
 import org.dane4j.dns.DaneResolver;
+import org.dane4j.sts.MtaSts;
 import org.dane4j.dns.DnsAnswer;
 import org.dane4j.smtp.DeliveryPlan;
 import org.dane4j.smtp.DeliveryPlanner;
@@ -87,6 +89,9 @@ public final class CheckCommand implements Callable<Integer> {
   @Mixin
   private CommonOptions common;
 
+  @Mixin
+  private StsOptions sts;
+
   @Override
   public Integer call() {
     Destination destination;
@@ -99,9 +104,10 @@ public final class CheckCommand implements Callable<Integer> {
     int days = warnDays.days(ExitCodes.USAGE);
     Outcome outcome;
     List<java.net.InetSocketAddress> servers;
-    try (DaneResolver resolver = common.resolver()) {
+    try (DaneResolver resolver = common.resolver();
+        MtaSts policies = sts.open(resolver, common.timeout().multipliedBy(6))) {
       servers = resolver.servers();
-      outcome = check(resolver, destination, ehlo, common.timeout(), days, Dane4j.clock(spec).instant(),
+      outcome = check(resolver, policies, destination, ehlo, common.timeout(), days, Dane4j.clock(spec).instant(),
           common.progress(spec.commandLine().getErr()));
     }
     print(outcome);
@@ -142,18 +148,29 @@ public final class CheckCommand implements Callable<Integer> {
    */
   public static Outcome check(DaneResolver resolver, Destination destination, String ehlo, Duration timeout,
       int warnDays, Instant now, Progress progress) {
+    return check(resolver, null, destination, ehlo, timeout, warnDays, now, progress);
+  }
+
+  /**
+   * As {@link #check(DaneResolver, Destination, String, Duration, int, Instant, Progress)}, with MTA-STS
+   * ({@code sts}; null: without): the domain's policy is shown beside DANE ({@code mta_sts}) and applied per
+   * MX host as a sender applies it, DANE first ({@link StsCheck}).
+   */
+  public static Outcome check(DaneResolver resolver, MtaSts sts, Destination destination, String ehlo,
+      Duration timeout, int warnDays, Instant now, Progress progress) {
     try (RouteProbe probe = RouteProbe.open(resolver, ehlo, timeout.multipliedBy(6))) {
-      return check(resolver, destination, probe, timeout, warnDays, now, progress);
+      return check(resolver, sts, destination, probe, timeout, warnDays, now, progress);
     }
   }
 
-  private static Outcome check(DaneResolver resolver, Destination destination, RouteProbe probe, Duration timeout,
-      int warnDays, Instant now, Progress progress) {
+  private static Outcome check(DaneResolver resolver, MtaSts sts, Destination destination, RouteProbe probe,
+      Duration timeout, int warnDays, Instant now, Progress progress) {
     Map<String, Object> doc = new LinkedHashMap<>();
     List<Map<String, Object>> hosts = new ArrayList<>();
     String name = destination.name();
     progress.step("planning " + name);
-    DeliveryPlan plan = plan(resolver, destination, timeout);
+    StsCheck.Found found = StsCheck.lookup(resolver, sts, name, timeout);
+    DeliveryPlan plan = plan(resolver, sts, destination, timeout);
     doc.put("schema_version", SCHEMA_VERSION);
     doc.put("command", "check");
     doc.put("domain", name);
@@ -162,8 +179,11 @@ public final class CheckCommand implements Callable<Integer> {
     doc.put("dnssec_validation", plan.dnssec().state().word()); // DNS-4: the resolver's probe
     doc.put("dnssec_validation_detail", plan.dnssec().explanation());
     doc.put("plan_failure", plan.failure().map(f -> f.reason()).orElse(null));
+    doc.put("mta_sts", found.section());
     for (MxRoute route : plan.routes()) {
-      hosts.addAll(check(resolver, route, probe, timeout, warnDays, now, progress));
+      List<Map<String, Object>> mine = check(resolver, route, probe, timeout, warnDays, now, progress);
+      mine.forEach(h -> StsCheck.annotate(h, route, found));
+      hosts.addAll(mine);
     }
     long working = hosts.stream().filter(h -> !"failed".equals(h.get("verdict"))).count();
     int exit = plan.failure().isPresent() || working == 0 ? 2 : working < hosts.size() ? 1 : 0;
@@ -174,10 +194,10 @@ public final class CheckCommand implements Callable<Integer> {
     return new Outcome(doc, hosts, plan, verdict, exit);
   }
 
-  private static DeliveryPlan plan(DaneResolver resolver, Destination destination, Duration timeout) {
+  private static DeliveryPlan plan(DaneResolver resolver, MtaSts sts, Destination destination, Duration timeout) {
     String domain = destination.name();
     try {
-      return DeliveryPlanner.of(resolver).plan(destination).get(timeout.toSeconds() * 12, TimeUnit.SECONDS);
+      return StsCheck.planner(resolver, sts).plan(destination).get(timeout.toSeconds() * 12, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       throw new CommandException(ExitCodes.UNAVAILABLE, "DNS lookups for " + domain + " timed out", e);
     } catch (ExecutionException e) {
@@ -284,8 +304,11 @@ public final class CheckCommand implements Callable<Integer> {
     }
     out.println("MX RRset of " + domain + ": " + doc.get("mx_dnssec")
         + plan.failure().map(f -> " - " + f.reason()).orElse(""));
-    out.println();
     Colors colors = common.colors();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> stsSection = (Map<String, Object>) doc.get("mta_sts");
+    StsCheck.print(stsSection, out, colors);
+    out.println();
     Table t = new Table("MX HOST", "ADDRESS", "TLSA", "DNS SAYS", "TLS", "VERDICT", "TLSA MATCH")
         .colors(colors, 5);
     for (Map<String, Object> h : hosts) {

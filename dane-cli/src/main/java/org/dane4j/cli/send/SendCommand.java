@@ -25,6 +25,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.dane4j.cli.CommandException;
 import org.dane4j.cli.CommonOptions;
+import org.dane4j.cli.StsOptions;
 import org.dane4j.cli.DnssecTrouble;
 import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.OneLineErrors;
@@ -32,6 +33,7 @@ import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.jakartamail.DaneMailer;
 import org.dane4j.jakartamail.DaneSmtpTransport;
+import org.dane4j.sts.MtaSts;
 import org.dane4j.smtp.DeliveryAttempt;
 import org.dane4j.smtp.DeliveryReport;
 import org.dane4j.smtp.Envelope;
@@ -99,6 +101,9 @@ public final class SendCommand implements Callable<Integer> {
 
   @Mixin
   private RequireTlsOptions requireTls = new RequireTlsOptions();
+
+  @Mixin
+  private StsOptions sts;
 
   /** The message content: a body text or a whole message file. */
   static final class Content {
@@ -170,14 +175,19 @@ public final class SendCommand implements Callable<Integer> {
   private DeliveryReport direct(DaneResolver resolver, String ehloName, MimeMessage message, String envelopeFrom,
       List<String> recipients) {
     DaneMailer mailer;
+    MtaSts policies = sts.open(resolver, timeout(6, Duration.ofMinutes(10))); // null with --no-mta-sts
     try {
-      mailer = DaneMailer.builder().resolver(resolver).ehloName(ehloName).mxPort(mxPort)
+      DaneMailer.Builder b = DaneMailer.builder().resolver(resolver).ehloName(ehloName).mxPort(mxPort)
           .connectTimeout(timeout(6, Duration.ofMinutes(5))).readTimeout(timeout(12, Duration.ofMinutes(10)))
-          .planTimeout(timeout(12, Duration.ofMinutes(5))).build();
+          .planTimeout(timeout(12, Duration.ofMinutes(5)));
+      mailer = (policies == null ? b : b.mtaSts(policies)).build();
     } catch (IllegalArgumentException e) {
+      if (policies != null) {
+        policies.close();
+      }
       throw new CommandException(ExitCodes.USAGE, "--ehlo: " + OneLineErrors.echoWithin(e.getMessage(), ehloName), e);
     }
-    try (mailer) {
+    try (policies; mailer) {
       return mailer.send(message, envelopeFrom, recipients, requireTls.requirement());
     } catch (MessagingException e) {
       throw new CommandException(ExitCodes.UNAVAILABLE, "the message could not be sent: " + e.getMessage(), e);
