@@ -418,7 +418,7 @@ public class DaneSmtpTransport extends SMTPTransport {
       sharedResolver = !lease.owned();
     }
     DeliveryPlanner planner = DeliveryPlanner.builder(resolver).mode(settings.mode).clock(clock).build();
-    String destination = relay.toString();
+    String destination = relay.name();
     tell(l -> l.planStarted(destination));
     try {
       DeliveryPlan plan = planner.plan(relay).get(settings.dnsTimeout.toSeconds() * 8, TimeUnit.SECONDS);
