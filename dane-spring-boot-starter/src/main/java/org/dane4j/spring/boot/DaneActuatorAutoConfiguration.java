@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -36,9 +37,22 @@ public class DaneActuatorAutoConfiguration {
     }
   }
 
+  /** Health "dane4j" on Spring Boot 4 ({@code management.health.dane4j.enabled}, default true). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.health.contributor.AbstractHealthIndicator")
+  @ConditionalOnProperty(prefix = "management.health.dane4j", name = "enabled", matchIfMissing = true)
+  static class Boot4Health {
+    @Bean
+    @ConditionalOnMissingBean(name = "dane4jHealthIndicator")
+    DaneHealthIndicatorBoot4 dane4jHealthIndicator(DaneResolver resolver, DaneProperties properties) {
+      return new DaneHealthIndicatorBoot4(resolver, properties.getHealth().getTimeout());
+    }
+  }
+
   /** Health "dane4j" on Spring Boot 3.x ({@code management.health.dane4j.enabled}, default true). */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "org.springframework.boot.actuate.health.AbstractHealthIndicator")
+  @ConditionalOnMissingClass("org.springframework.boot.health.contributor.AbstractHealthIndicator")
   @ConditionalOnProperty(prefix = "management.health.dane4j", name = "enabled", matchIfMissing = true)
   static class Health {
     @Bean
