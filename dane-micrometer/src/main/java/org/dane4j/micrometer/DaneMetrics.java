@@ -1,6 +1,7 @@
 package org.dane4j.micrometer;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -27,7 +28,7 @@ import org.dane4j.tlsa.FailureType;
  *
  * <pre>{@code
  * DaneMetrics metrics = new DaneMetrics(registry);
- * DaneMetrics.monitorProbe(resolver, registry);
+ * DaneMetrics.monitorResolver(resolver, registry);
  * DaneMailer mailer = DaneMailer.builder().resolver(resolver).listener(metrics).build();
  * }</pre>
  *
@@ -45,7 +46,7 @@ import org.dane4j.tlsa.FailureType;
  *       type)</td><td>the DNS plan of one destination: MX, addresses, TLSA (RFC 7672 §2.2)</td></tr>
  *   <tr><td>{@value #PROBE}</td><td>gauge</td><td>{@code state} (validating, not-validating, unknown,
  *       not-probed)</td><td>1 for the resolver's current DNSSEC probe state, 0 for the others (RFC 7672 §2.1,
- *       checklist DNS-4); see {@link #monitorProbe}</td></tr>
+ *       checklist DNS-4); see {@link #monitorResolver}</td></tr>
  * </table>
  *
  * <p>No tag carries a domain, host or address: the tag values are bounded, so the number of time series is too.
@@ -60,6 +61,10 @@ public final class DaneMetrics implements DeliveryListener {
   public static final String PLAN = "dane4j.plan";
   /** The gauge of the DNSSEC probe's state. */
   public static final String PROBE = "dane4j.dnssec.probe";
+  /** The counter of the resolver's answer cache, by {@code result} (hit, miss). */
+  public static final String DNS_CACHE = "dane4j.dns.cache";
+  /** The gauge of the answers the resolver's cache holds. */
+  public static final String DNS_CACHE_SIZE = "dane4j.dns.cache.size";
   /**
    * The most plans whose start is remembered at once for {@value #PLAN} ({@code 10_000}); a plan that starts
    * beyond it is not timed (counted nowhere rather than holding memory without bound).
@@ -85,19 +90,28 @@ public final class DaneMetrics implements DeliveryListener {
   }
 
   /**
-   * Registers the {@value #PROBE} gauges of {@code resolver}'s DNSSEC probe (DNS-4): one per state, 1 for the
-   * state of {@link DaneResolver#lastProbe()}. Reading them starts no probe. The gauges hold the resolver
-   * weakly, as Micrometer's gauges do: keep it referenced (the mailer or client using it does).
+   * Registers the meters of {@code resolver}: the {@value #PROBE} gauges of its DNSSEC probe (DNS-4), one per
+   * state, 1 for the state of {@link DaneResolver#lastProbe()}; the {@value #DNS_CACHE} counters of its answer
+   * cache ({@link DaneResolver#cacheStats()}) and the {@value #DNS_CACHE_SIZE} gauge. Reading them starts no
+   * probe and no lookup. The meters hold the resolver weakly, as Micrometer's do: keep it referenced (the
+   * mailer or client using it does).
    */
-  public static void monitorProbe(DaneResolver resolver, MeterRegistry registry, Tag... commonTags) {
+  public static void monitorResolver(DaneResolver resolver, MeterRegistry registry, Tag... commonTags) {
     Objects.requireNonNull(resolver, "resolver");
     Objects.requireNonNull(registry, "registry");
+    Tags tags = Tags.of(commonTags);
     for (DnssecProbe.State state : DnssecProbe.State.values()) {
       Gauge.builder(PROBE, resolver, r -> r.lastProbe().state() == state ? 1 : 0)
           .description("1 for the DNSSEC probe's current state (RFC 7672 §2.1)")
-          .tags(Tags.of(commonTags).and("state", state.word()))
+          .tags(tags.and("state", state.word()))
           .register(registry);
     }
+    FunctionCounter.builder(DNS_CACHE, resolver, r -> r.cacheStats().hits())
+        .description("Lookups answered from the resolver's cache").tags(tags.and("result", "hit")).register(registry);
+    FunctionCounter.builder(DNS_CACHE, resolver, r -> r.cacheStats().misses())
+        .description("Lookups that asked DNS").tags(tags.and("result", "miss")).register(registry);
+    Gauge.builder(DNS_CACHE_SIZE, resolver, r -> r.cacheStats().size())
+        .description("Answers the resolver's cache holds").tags(tags).register(registry);
   }
 
   @Override

@@ -88,11 +88,27 @@ class DaneMetricsTest {
     try (MailWorld mail = new MailWorld(); DaneResolver resolver = DaneResolver.builder()
         .servers(mail.dns().address()).trustAnchors(mail.world().trustAnchor()).probeName("test.")
         .timeout(Duration.ofSeconds(2)).retries(0).build()) {
-      DaneMetrics.monitorProbe(resolver, registry);
+      DaneMetrics.monitorResolver(resolver, registry);
       assertThat(registry.get(DaneMetrics.PROBE).tag("state", "not-probed").gauge().value()).isEqualTo(1.0);
       assertThat(resolver.probe().get().state().word()).isEqualTo("validating");
       assertThat(registry.get(DaneMetrics.PROBE).tag("state", "validating").gauge().value()).isEqualTo(1.0);
       assertThat(registry.get(DaneMetrics.PROBE).tag("state", "not-probed").gauge().value()).isEqualTo(0.0);
+    }
+  }
+
+  @Test
+  @DisplayName("DNS cache: a second identical lookup is a hit, the first a miss; the counters and the size say so")
+  void dnsCacheHitsAndMisses() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (MailWorld mail = new MailWorld(); DaneResolver resolver = resolver(mail)) {
+      mail.mx(MX, 2, mail.leaf(MX));
+      DaneMetrics.monitorResolver(resolver, registry);
+      resolver.lookup(MX, org.xbill.DNS.Type.A).get();
+      resolver.lookup(MX, org.xbill.DNS.Type.A).get();
+      assertThat(resolver.cacheStats().hits()).isEqualTo(1);
+      assertThat(registry.get(DaneMetrics.DNS_CACHE).tag("result", "hit").functionCounter().count()).isEqualTo(1.0);
+      assertThat(registry.get(DaneMetrics.DNS_CACHE).tag("result", "miss").functionCounter().count()).isEqualTo(1.0);
+      assertThat(registry.get(DaneMetrics.DNS_CACHE_SIZE).gauge().value()).isEqualTo(1.0);
     }
   }
 }

@@ -32,7 +32,7 @@ public class DaneActuatorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     DaneMetrics daneMetrics(MeterRegistry registry, DaneResolver resolver) {
-      DaneMetrics.monitorProbe(resolver, registry);
+      DaneMetrics.monitorResolver(resolver, registry);
       return new DaneMetrics(registry);
     }
   }

@@ -17,7 +17,7 @@ public final class Notifier implements AutoCloseable {
 
   /** Sends as {@code ehloName} with {@code resolver}; {@code mxPort} is 25 but in tests. */
   public Notifier(DaneResolver resolver, String ehloName, int mxPort, MeterRegistry registry) {
-    DaneMetrics.monitorProbe(resolver, registry);
+    DaneMetrics.monitorResolver(resolver, registry);
     this.mailer = DaneMailer.builder().resolver(resolver).ehloName(ehloName).mxPort(mxPort)
         .listener(new DaneMetrics(registry)).build();
   }
