@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
+import org.dane4j.delivery.DeliveryListener;
 import org.dane4j.delivery.SessionPhase;
 import org.dane4j.delivery.SessionRequest;
 import org.dane4j.delivery.SessionResult;
@@ -113,6 +114,7 @@ public class DaneSmtpTransport extends SMTPTransport {
   private boolean ownsResolver;
   private boolean sharedResolver;
   private Clock clock = Clock.systemUTC();
+  private DeliveryListener listener = DeliveryListener.none();
   /** Direct mode: the one address of one route this transport connects to, and what it saw. */
   private SessionRequest request;
   private Facts facts = new Facts();
@@ -132,6 +134,27 @@ public class DaneSmtpTransport extends SMTPTransport {
     this.resolver = Objects.requireNonNull(resolver, "resolver");
     this.ownsResolver = false;
     this.sharedResolver = false;
+  }
+
+  /**
+   * Relay mode: tells this listener each step of a connect (shared, never closed by the transport), as
+   * {@code DaneMailer} and {@code DaneSmtpClient} tell theirs: {@code planStarted} and {@code planFinished} for
+   * the relay's plan, {@code sessionStarted} for each address tried, and {@code attemptFinished} with the
+   * attempt the transport records (its {@code session} argument is null here: relay mode does not keep the
+   * engine's session facts). Recipients are Jakarta Mail's business in relay mode, so
+   * {@code recipientFinished} is not called. Direct mode ({@code DaneMailer}) uses the mailer's listener.
+   * A listener that throws is logged and ignored.
+   */
+  public synchronized void setListener(DeliveryListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  private void tell(java.util.function.Consumer<DeliveryListener> step) {
+    try {
+      step.accept(listener);
+    } catch (RuntimeException e) {
+      LOG.warn("DeliveryListener threw; ignored", e);
+    }
   }
 
   /**
@@ -263,6 +286,7 @@ public class DaneSmtpTransport extends SMTPTransport {
       attempts.add(new DeliveryAttempt(route, null, TlsVerdict.FAILED, null, null, null,
           route.failureType().orElse(FailureType.VALIDATION_FAILURE), true, route.reason()));
       LOG.warn("DANE route unusable: {}", attempts.get(0));
+      tell(l -> l.attemptFinished(attempts.get(0), null));
       throw new DaneMessagingException("DANE: not connecting to " + route.mxHost() + ": " + route.reason(),
           attempts.get(0));
     }
@@ -294,18 +318,21 @@ public class DaneSmtpTransport extends SMTPTransport {
   /** Relay mode: one address, reported as an attempt and logged (direct mode's engine does both itself). */
   private boolean relayConnect(MxRoute route, InetAddress address, String user, String password, boolean tls,
       DaneSettings settings, boolean tlsRequired) throws MessagingException {
+    tell(l -> l.sessionStarted(route, address));
     try {
       boolean connected = connectTo(route, address, user, password, tls, settings, tlsRequired);
       relayRoute = route;
       DeliveryAttempt attempt = facts.attempt(route, address, tlsFactory.current());
       attempts.add(attempt);
       LOG.info("DANE connected: {}", attempt);
+      tell(l -> l.attemptFinished(attempt, null));
       return connected;
     } catch (MessagingException e) {
       facts.fail(e, tlsFactory.current());
       DeliveryAttempt failed = facts.attempt(route, address, tlsFactory.current());
       attempts.add(failed);
       LOG.warn("DANE attempt failed: {}", failed);
+      tell(l -> l.attemptFinished(failed, null));
       throw new DaneMessagingException("DANE: " + failed, failed, e);
     }
   }
@@ -462,8 +489,11 @@ public class DaneSmtpTransport extends SMTPTransport {
       sharedResolver = !lease.owned();
     }
     DeliveryPlanner planner = DeliveryPlanner.builder(resolver).mode(settings.mode).clock(clock).build();
+    String destination = relay.name();
+    tell(l -> l.planStarted(destination));
     try {
       DeliveryPlan plan = planner.plan(relay).get(settings.dnsTimeout.toSeconds() * 8, TimeUnit.SECONDS);
+      tell(l -> l.planFinished(plan));
       return plan.routes().get(0);
     } catch (TimeoutException e) {
       throw new MessagingException("DANE: planning " + relay + " took longer than "

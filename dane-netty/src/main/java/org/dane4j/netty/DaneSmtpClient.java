@@ -1,8 +1,6 @@
 package org.dane4j.netty;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.time.Clock;
@@ -136,7 +134,7 @@ public final class DaneSmtpClient implements AutoCloseable {
   private DaneSmtpClient(Builder b) {
     this.planner = b.mtaSts == null ? b.planner : b.planner.withMtaSts(b.mtaSts);
     this.ownsGroup = b.group == null;
-    this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(b.threads, NioIoHandler.newFactory()) : b.group;
+    this.group = ownsGroup ? EventLoops.nio(b.threads) : b.group;
     this.settings = new ClientSettings(b.ehloName, b.mxPort, b.connectTimeout, b.greetingTimeout, b.commandTimeout,
         b.dataInitiationTimeout, b.dataTerminationTimeout, b.handshakeTimeout, b.startTlsTimeout, b.maxReplyLineLength,
         b.maxReplyLines, b.idleConnectionTime, b.maxMessagesPerConnection, b.connectionReuseTimeLimit,
