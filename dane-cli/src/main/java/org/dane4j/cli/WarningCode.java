@@ -50,5 +50,15 @@ public enum WarningCode {
   /** The host or domain cannot be delivered to for another reason (e.g. a null MX, no address). */
   UNDELIVERABLE,
   /** The resolver does not validate DNSSEC, so no DNSSEC status can be trusted (checklist DNS-4). */
-  DNSSEC_NOT_VALIDATING
+  DNSSEC_NOT_VALIDATING,
+  /**
+   * The server holds certificates of several key types (RSA, ECDSA) and no TLSA record authenticates one of
+   * them: senders that get that one defer mail (RFC 7671 §5.1; see {@link KeyTypes}).
+   */
+  KEY_TYPE_NOT_COVERED,
+  /**
+   * A DANE-TA (2 x x) record pins one intermediate of a CA that issues from several (see {@link CaWatchlist}):
+   * the next renewal may come from another one, which no record then matches.
+   */
+  TA_PINS_ONE_INTERMEDIATE
 }

@@ -22,6 +22,7 @@ import org.dane4j.cli.DnssecTrouble;
 import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.OneLineErrors;
 import org.dane4j.cli.Json;
+import org.dane4j.cli.KeyTypes;
 import org.dane4j.cli.Progress;
 import org.dane4j.cli.RouteProbe;
 import org.dane4j.cli.ResolverTrouble;
@@ -223,7 +224,11 @@ public final class CheckCommand implements Callable<Integer> {
           .orElse(null));
       h.put("failure_type", r.failureType() == null ? null : r.failureType().resultType());
       h.put("detail", r.detail());
-      h.put("warnings", CheckWarnings.of(route, r, addressStatus, tlsaStatus, warnDays, now));
+      List<KeyTypes.Entry> keyTypes = KeyTypes.probe(probe, route, address, r);
+      h.put("key_types", new ArrayList<>(keyTypes.stream().map(KeyTypes.Entry::json).toList()));
+      List<Object> warnings = CheckWarnings.of(route, r, addressStatus, tlsaStatus, warnDays, now);
+      KeyTypes.findings(keyTypes).forEach(f -> warnings.add(f.warning()));
+      h.put("warnings", warnings);
       out.add(h);
     }
     return out;
@@ -299,6 +304,20 @@ public final class CheckCommand implements Callable<Integer> {
         note.append("\n    chain ").append(c.get("depth")).append(": ").append(c.get("subject"))
             .append("\n      SHA-256 cert ").append(c.get("sha256_cert"))
             .append("\n      SHA-256 SPKI ").append(c.get("sha256_spki"));
+      }
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> keyTypes = (List<Map<String, Object>>) h.getOrDefault("key_types", List.of());
+      for (Map<String, Object> k : keyTypes) {
+        note.append("\n    key ").append(k.get("key_type")).append(": ");
+        if (!Boolean.TRUE.equals(k.get("offered"))) {
+          note.append("not offered");
+        } else {
+          String m = (String) k.get("tlsa_match");
+          note.append(Boolean.TRUE.equals(k.get("verified"))
+              ? "verified by " + (m == null ? "a TLSA record" : Reports.abbreviate(TlsaRecord.parse(m)))
+              : colors.red("NOT covered by any TLSA record"))
+              .append(", SPKI ").append(((String) k.get("sha256_spki")).substring(0, 16)).append("...");
+        }
       }
       @SuppressWarnings("unchecked")
       List<Object> warnings = (List<Object>) h.get("warnings");

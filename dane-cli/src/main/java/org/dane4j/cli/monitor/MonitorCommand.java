@@ -25,6 +25,7 @@ import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.cli.WarnDays;
 import org.dane4j.cli.WarningCode;
 import org.dane4j.cli.Json;
+import org.dane4j.cli.KeyTypes;
 import org.dane4j.cli.OneLineErrors;
 import org.dane4j.cli.RouteProbe;
 import org.dane4j.cli.send.Reports;
@@ -382,6 +383,11 @@ public final class MonitorCommand implements Callable<Integer> {
         .map(TlsaRecord::toString).orElse(null));
     a.put("failure_type", r.failureType() == null ? null : r.failureType().resultType());
     a.put("detail", r.detail());
+    List<KeyTypes.Entry> keyTypes = KeyTypes.probe(probe, route, address, r);
+    a.put("key_types", new ArrayList<>(keyTypes.stream().map(KeyTypes.Entry::json).toList()));
+    // CRITICAL: every sender whose handshake lands on the uncovered certificate defers mail to this host
+    KeyTypes.findings(keyTypes).forEach(f -> problems.add(new Problem(State.CRITICAL, f.code(), where + ": "
+        + f.message() + " Fix: " + f.fix())));
     if (r.verdict() == TlsVerdict.FAILED) {
       problems.add(new Problem(State.CRITICAL, WarningCode.DANE_FAILED, where + ": DANE fails: " + Reports.shorten(r.detail(), 200)
           + (r.failureType() == null ? "" : " [" + r.failureType().resultType() + "]")));
@@ -591,6 +597,11 @@ public final class MonitorCommand implements Callable<Integer> {
               + (a.get("tls_protocol") == null ? "" : ", " + a.get("tls_protocol"))
               + (a.get("not_after") == null ? "" : ", certificate expires " + a.get("not_after") + " ("
                   + a.get("days_left") + " days)"));
+          for (Object ko : (List<?>) a.get("key_types")) {
+            Map<?, ?> k = (Map<?, ?>) ko;
+            out.println("      key " + k.get("key_type") + ": " + (!Boolean.TRUE.equals(k.get("offered")) ? "not offered"
+                : Boolean.TRUE.equals(k.get("verified")) ? colors.word("verified") : colors.red("NOT covered")));
+          }
           for (Object ro : (List<?>) a.get("records")) {
             Map<?, ?> rec = (Map<?, ?>) ro;
             Object valid = rec.get("valid");
