@@ -27,6 +27,7 @@ import org.dane4j.cli.Progress;
 import org.dane4j.cli.RouteProbe;
 import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.cli.Table;
+import org.dane4j.cli.Target;
 import org.dane4j.cli.WarnDays;
 import org.dane4j.cli.send.Reports;
 import org.dane4j.dns.DaneResolver;
@@ -71,16 +72,18 @@ public final class CheckCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Parameters(paramLabel = "DOMAIN", description = "The recipient domain, e.g. example.nl.")
+  @Parameters(paramLabel = "TARGET", description = {"A mail domain (example.nl, example.nl:587: its MX hosts)"
+      + " or one host ([mx.example.nl], [mx.example.nl]:587: no MX lookup), as Postfix writes next hops."})
   private String domain;
 
   @Option(names = "--ehlo", paramLabel = "NAME", defaultValue = "dane4j-check.invalid",
       description = "The EHLO name of the probe (default: ${DEFAULT-VALUE}).")
   private String ehlo;
 
-  @Option(names = "--port", hidden = true, defaultValue = "25",
-      description = "Port of the MX hosts, for test networks; TLSA is looked up at this port.")
-  private int port = 25;
+  @Option(names = "--port", paramLabel = "N",
+      description = "SMTP port of the hosts (default: 25, or the target's :PORT); TLSA is looked up at"
+          + " _N._tcp.")
+  private Integer port;
 
   @Mixin
   private WarnDays warnDays;
@@ -92,10 +95,9 @@ public final class CheckCommand implements Callable<Integer> {
   public Integer call() {
     Destination destination;
     try {
-      destination = Destination.domain(domain, port);
+      destination = Target.parse(domain, port);
     } catch (IllegalArgumentException e) {
-      throw new CommandException(ExitCodes.USAGE, "not a mail domain: '" + OneLineErrors.echo(domain) + "': "
-          + OneLineErrors.echoWithin(e.getMessage(), domain), e);
+      throw new CommandException(ExitCodes.USAGE, e.getMessage(), e);
     }
     int days = warnDays.days(ExitCodes.USAGE);
     Outcome outcome;
@@ -287,7 +289,8 @@ public final class CheckCommand implements Callable<Integer> {
       out.flush();
       return;
     }
-    out.println("MX RRset of " + domain + ": " + doc.get("mx_dnssec")
+    out.println((plan.destination().relay() ? "Host " + plan.destination() + " (no MX lookup): MX RRset "
+        : "MX RRset of " + domain + ": ") + doc.get("mx_dnssec")
         + plan.failure().map(f -> " - " + f.reason()).orElse(""));
     out.println();
     Colors colors = common.colors();

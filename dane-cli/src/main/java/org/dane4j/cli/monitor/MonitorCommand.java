@@ -21,6 +21,7 @@ import org.dane4j.cli.CommonOptions;
 import org.dane4j.cli.Dane4j;
 import org.dane4j.cli.DnssecTrouble;
 import org.dane4j.cli.Progress;
+import org.dane4j.cli.Target;
 import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.cli.WarnDays;
 import org.dane4j.cli.WarningCode;
@@ -117,7 +118,8 @@ public final class MonitorCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "DOMAIN", description = "The mail domains to monitor, e.g. example.nl.")
+  @Parameters(arity = "1..*", paramLabel = "TARGET", description = {"Mail domains (example.nl, example.nl:587)"
+      + " or hosts ([mx.example.nl]:587: no MX lookup) to monitor, as Postfix writes next hops."})
   private List<String> domains;
 
   @Mixin
@@ -138,9 +140,10 @@ public final class MonitorCommand implements Callable<Integer> {
   /** The probes of this run: 6 x --timeout per reply and for the handshake; open while the resolver is. */
   private RouteProbe probe;
 
-  @Option(names = "--port", hidden = true, defaultValue = "25",
-      description = "Port of the MX hosts, for test networks; TLSA is looked up at this port.")
-  private int port = 25;
+  @Option(names = "--port", paramLabel = "N",
+      description = "SMTP port of the hosts (default: 25, or the target's :PORT); TLSA is looked up at"
+          + " _N._tcp.")
+  private Integer port;
 
   @Mixin
   private CommonOptions common;
@@ -176,10 +179,9 @@ public final class MonitorCommand implements Callable<Integer> {
     List<Destination> destinations = new ArrayList<>();
     for (String d : domains) {
       try {
-        destinations.add(Destination.domain(d, port));
+        destinations.add(Target.parse(d, port));
       } catch (IllegalArgumentException e) {
-        throw new CommandException(UNKNOWN, "not a mail domain: '" + OneLineErrors.echo(d) + "': "
-            + OneLineErrors.echoWithin(e.getMessage(), d), e);
+        throw new CommandException(UNKNOWN, e.getMessage(), e);
       }
     }
     Map<Path, List<X509Certificate>> next = new LinkedHashMap<>();

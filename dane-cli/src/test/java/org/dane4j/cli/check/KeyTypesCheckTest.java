@@ -149,4 +149,19 @@ class KeyTypesCheckTest {
         .contains("key ECDSA: verified");
     assertThat(json.out()).contains("KEY_TYPE_NOT_COVERED");
   }
+
+  @Test
+  @DisplayName("POL-2, #16: check [host]:port probes that host without an MX lookup")
+  void pol2_checkBracketedHostWithPort() {
+    List<String> args = new ArrayList<>(List.of("check", "--resolver", "127.0.0.1:" + lab.dns().address().getPort(),
+        "--trust-anchor", anchor.toString(), "--timeout", "2", "--json", "[mx." + BOTH + "]:" + lab.port()));
+    CliRun run = CliRun.of(args.toArray(new String[0]));
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(onlyHost(run)).containsEntry("mx_host", "mx." + BOTH).containsEntry("verdict", "verified")
+        .containsEntry("port", (long) lab.port());
+    CliRun literal = CliRun.of("check", "[127.0.0.2]:" + lab.port());
+    assertThat(literal.exitCode()).isEqualTo(64);
+    assertThat(literal.err()).contains("is an IP address: TLSA records are published under a host name");
+  }
 }
