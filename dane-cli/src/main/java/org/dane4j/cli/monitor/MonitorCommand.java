@@ -145,6 +145,12 @@ public final class MonitorCommand implements Callable<Integer> {
           + " _N._tcp.")
   private Integer port;
 
+  @Option(names = "--openmetrics", description = {"Print OpenMetrics (Prometheus text format, ending with"
+      + " # EOF) instead of the Nagios text: per-host gauges of the state, the last verdict, valid TLSA"
+      + " records, certificate days left, key types covered, problems by code, and the probe's time. Not"
+      + " with --json. The exit code is still the Nagios state."})
+  private boolean openMetrics;
+
   @Mixin
   private CommonOptions common;
 
@@ -166,7 +172,10 @@ public final class MonitorCommand implements Callable<Integer> {
     try {
       return run();
     } catch (CommandException e) {
-      if (!common.json()) {
+      if (openMetrics && !common.json()) { // a scraper still reads a valid exposition that says UNKNOWN
+        spec.commandLine().getOut().print(OpenMetrics.unknown());
+        spec.commandLine().getOut().flush();
+      } else if (!common.json()) {
         spec.commandLine().getOut().println("DANE UNKNOWN - " + OneLineErrors.line(e.getMessage()));
         spec.commandLine().getOut().flush();
       }
@@ -175,6 +184,9 @@ public final class MonitorCommand implements Callable<Integer> {
   }
 
   private int run() {
+    if (openMetrics && common.json()) {
+      throw new CommandException(UNKNOWN, "--openmetrics and --json cannot be combined: choose one output", null);
+    }
     warnDays = warnDaysOption.days(UNKNOWN);
     List<Destination> destinations = new ArrayList<>();
     for (String d : domains) {
@@ -216,7 +228,11 @@ public final class MonitorCommand implements Callable<Integer> {
         monitoredNames.add(r.mxHost());
       }));
       for (DeliveryPlan plan : plans) {
-        domainDocs.add(domain(resolver, plan, next, monitoredNames, now));
+        long started = System.nanoTime();
+        Map<String, Object> d = domain(resolver, plan, next, monitoredNames, now);
+        d.put("probed_at", now.toString());
+        d.put("probe_seconds", Math.round((System.nanoTime() - started) / 1e6) / 1e3);
+        domainDocs.add(d);
       }
     }
     State state = State.OK;
@@ -578,6 +594,11 @@ public final class MonitorCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (common.json()) {
       out.println(Json.write(doc));
+      out.flush();
+      return;
+    }
+    if (openMetrics) {
+      out.print(OpenMetrics.write(doc));
       out.flush();
       return;
     }
