@@ -23,6 +23,7 @@ import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.OneLineErrors;
 import org.dane4j.cli.Json;
 import org.dane4j.cli.KeyTypes;
+import org.dane4j.cli.CaWatchlist;
 import org.dane4j.cli.Progress;
 import org.dane4j.cli.RouteProbe;
 import org.dane4j.cli.ResolverTrouble;
@@ -85,6 +86,11 @@ public final class CheckCommand implements Callable<Integer> {
           + " _N._tcp.")
   private Integer port;
 
+  @Option(names = "--ca-watchlist", paramLabel = "FILE",
+      description = "CA intermediates to warn about when a 2 x x record pins only some of them (default: the"
+          + " bundled list of Let's Encrypt's; format in the README).")
+  private java.nio.file.Path caWatchlist;
+
   @Mixin
   private WarnDays warnDays;
 
@@ -100,12 +106,13 @@ public final class CheckCommand implements Callable<Integer> {
       throw new CommandException(ExitCodes.USAGE, e.getMessage(), e);
     }
     int days = warnDays.days(ExitCodes.USAGE);
+    CaWatchlist watchlist = CaWatchlist.load(caWatchlist, ExitCodes.NO_INPUT);
     Outcome outcome;
     List<java.net.InetSocketAddress> servers;
     try (DaneResolver resolver = common.resolver()) {
       servers = resolver.servers();
       outcome = check(resolver, destination, ehlo, common.timeout(), days, Dane4j.clock(spec).instant(),
-          common.progress(spec.commandLine().getErr()));
+          common.progress(spec.commandLine().getErr()), watchlist);
     }
     print(outcome);
     DnssecTrouble.report(spec, outcome.plan().dnssec());
@@ -145,13 +152,19 @@ public final class CheckCommand implements Callable<Integer> {
    */
   public static Outcome check(DaneResolver resolver, Destination destination, String ehlo, Duration timeout,
       int warnDays, Instant now, Progress progress) {
+    return check(resolver, destination, ehlo, timeout, warnDays, now, progress, CaWatchlist.bundled());
+  }
+
+  /** As above, with the CA-pin watchlist to judge DANE-TA records by ({@code --ca-watchlist}). */
+  public static Outcome check(DaneResolver resolver, Destination destination, String ehlo, Duration timeout,
+      int warnDays, Instant now, Progress progress, CaWatchlist watchlist) {
     try (RouteProbe probe = RouteProbe.open(resolver, ehlo, timeout.multipliedBy(6))) {
-      return check(resolver, destination, probe, timeout, warnDays, now, progress);
+      return check(resolver, destination, probe, timeout, warnDays, now, progress, watchlist);
     }
   }
 
   private static Outcome check(DaneResolver resolver, Destination destination, RouteProbe probe, Duration timeout,
-      int warnDays, Instant now, Progress progress) {
+      int warnDays, Instant now, Progress progress, CaWatchlist watchlist) {
     Map<String, Object> doc = new LinkedHashMap<>();
     List<Map<String, Object>> hosts = new ArrayList<>();
     String name = destination.name();
@@ -166,7 +179,7 @@ public final class CheckCommand implements Callable<Integer> {
     doc.put("dnssec_validation_detail", plan.dnssec().explanation());
     doc.put("plan_failure", plan.failure().map(f -> f.reason()).orElse(null));
     for (MxRoute route : plan.routes()) {
-      hosts.addAll(check(resolver, route, probe, timeout, warnDays, now, progress));
+      hosts.addAll(check(resolver, route, probe, timeout, warnDays, now, progress, watchlist));
     }
     long working = hosts.stream().filter(h -> !"failed".equals(h.get("verdict"))).count();
     int exit = plan.failure().isPresent() || working == 0 ? 2 : working < hosts.size() ? 1 : 0;
@@ -192,7 +205,7 @@ public final class CheckCommand implements Callable<Integer> {
   }
 
   private static List<Map<String, Object>> check(DaneResolver resolver, MxRoute route, RouteProbe probe,
-      Duration timeout, int warnDays, Instant now, Progress progress) {
+      Duration timeout, int warnDays, Instant now, Progress progress, CaWatchlist watchlist) {
     List<Map<String, Object>> out = new ArrayList<>();
     String tlsaOwner = "_" + route.port() + "._tcp." + route.tlsaBaseDomain();
     progress.step("looking up " + route.host() + " and " + tlsaOwner);
@@ -230,6 +243,9 @@ public final class CheckCommand implements Callable<Integer> {
       h.put("key_types", new ArrayList<>(keyTypes.stream().map(KeyTypes.Entry::json).toList()));
       List<Object> warnings = CheckWarnings.of(route, r, addressStatus, tlsaStatus, warnDays, now);
       KeyTypes.findings(keyTypes).forEach(f -> warnings.add(f.warning()));
+      if (route.requirement() == TlsRequirement.DANE) {
+        watchlist.findings(route.tlsa(), r.chain()).forEach(f -> warnings.add(f.warning()));
+      }
       h.put("warnings", warnings);
       out.add(h);
     }

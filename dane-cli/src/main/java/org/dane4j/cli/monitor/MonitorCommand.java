@@ -27,6 +27,7 @@ import org.dane4j.cli.WarnDays;
 import org.dane4j.cli.WarningCode;
 import org.dane4j.cli.Json;
 import org.dane4j.cli.KeyTypes;
+import org.dane4j.cli.CaWatchlist;
 import org.dane4j.cli.OneLineErrors;
 import org.dane4j.cli.RouteProbe;
 import org.dane4j.cli.send.Reports;
@@ -145,6 +146,12 @@ public final class MonitorCommand implements Callable<Integer> {
           + " _N._tcp.")
   private Integer port;
 
+  @Option(names = "--ca-watchlist", paramLabel = "FILE",
+      description = "CA intermediates to warn about when a 2 x x record pins only some of them (default: the"
+          + " bundled list of Let's Encrypt's; format in the README).")
+  private Path caWatchlist;
+  private CaWatchlist watchlist;
+
   @Option(names = "--openmetrics", description = {"Print OpenMetrics (Prometheus text format, ending with"
       + " # EOF) instead of the Nagios text: per-host gauges of the state, the last verdict, valid TLSA"
       + " records, certificate days left, key types covered, problems by code, and the probe's time. Not"
@@ -188,6 +195,7 @@ public final class MonitorCommand implements Callable<Integer> {
       throw new CommandException(UNKNOWN, "--openmetrics and --json cannot be combined: choose one output", null);
     }
     warnDays = warnDaysOption.days(UNKNOWN);
+    watchlist = CaWatchlist.load(caWatchlist, UNKNOWN);
     List<Destination> destinations = new ArrayList<>();
     for (String d : domains) {
       try {
@@ -231,7 +239,7 @@ public final class MonitorCommand implements Callable<Integer> {
         long started = System.nanoTime();
         Map<String, Object> d = domain(resolver, plan, next, monitoredNames, now);
         d.put("probed_at", now.toString());
-        d.put("probe_seconds", Math.round((System.nanoTime() - started) / 1e6) / 1e3);
+        d.put("probe_ms", (System.nanoTime() - started) / 1_000_000); // a long: the JSON writer has no floats
         domainDocs.add(d);
       }
     }
@@ -406,6 +414,8 @@ public final class MonitorCommand implements Callable<Integer> {
     // CRITICAL: every sender whose handshake lands on the uncovered certificate defers mail to this host
     KeyTypes.findings(keyTypes).forEach(f -> problems.add(new Problem(State.CRITICAL, f.code(), where + ": "
         + f.message() + " Fix: " + f.fix())));
+    watchlist.findings(route.tlsa(), r.chain()).forEach(f -> problems.add(new Problem(State.WARNING, f.code(),
+        where + ": " + f.message() + " Fix: " + f.fix())));
     if (r.verdict() == TlsVerdict.FAILED) {
       problems.add(new Problem(State.CRITICAL, WarningCode.DANE_FAILED, where + ": DANE fails: " + Reports.shorten(r.detail(), 200)
           + (r.failureType() == null ? "" : " [" + r.failureType().resultType() + "]")));

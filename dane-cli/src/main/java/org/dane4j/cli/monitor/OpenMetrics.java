@@ -112,8 +112,8 @@ final class OpenMetrics {
         m.sample("dane4j_probe_timestamp_seconds", labels("domain", domain),
             Instant.parse(String.valueOf(d.get("probed_at"))).getEpochSecond());
       }
-      if (d.get("probe_seconds") instanceof Number n) {
-        m.sample("dane4j_probe_duration_seconds", labels("domain", domain), n.doubleValue());
+      if (d.get("probe_ms") instanceof Number n) {
+        m.sample("dane4j_probe_duration_seconds", labels("domain", domain), n.longValue() / 1000.0);
       }
     }
     return m.text();
