@@ -73,12 +73,13 @@ public final class CheckCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Parameters(paramLabel = "TARGET", description = {"A mail domain (example.nl, example.nl:587: its MX hosts)"
-      + " or one host ([mx.example.nl], [mx.example.nl]:587: no MX lookup), as Postfix writes next hops."})
+  @Parameters(paramLabel = "TARGET", description = {"A mail domain, whose MX hosts are checked:",
+      "  example.nl, or example.nl:587 for port 587;", "or one host, without an MX lookup:",
+      "  [mx.example.nl] or [mx.example.nl]:587", "(Postfix next-hop syntax)."})
   private String domain;
 
   @Option(names = "--ehlo", paramLabel = "NAME", defaultValue = "dane4j-check.invalid",
-      description = "The EHLO name of the probe (default: ${DEFAULT-VALUE}).")
+      description = "The EHLO name (default: ${DEFAULT-VALUE}).")
   private String ehlo;
 
   @Option(names = "--port", paramLabel = "N",

@@ -119,8 +119,9 @@ public final class MonitorCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "TARGET", description = {"Mail domains (example.nl, example.nl:587)"
-      + " or hosts ([mx.example.nl]:587: no MX lookup) to monitor, as Postfix writes next hops."})
+  @Parameters(arity = "1..*", paramLabel = "TARGET", description = {"Mail domains, whose MX hosts are checked:",
+      "  example.nl, or example.nl:587 for port 587;", "or hosts, without an MX lookup:",
+      "  [mx.example.nl] or [mx.example.nl]:587", "(Postfix next-hop syntax)."})
   private List<String> domains;
 
   @Mixin
@@ -136,7 +137,7 @@ public final class MonitorCommand implements Callable<Integer> {
   private List<Path> nextCertificates = new ArrayList<>();
 
   @Option(names = "--ehlo", paramLabel = "NAME", defaultValue = "dane4j-monitor.invalid",
-      description = "The EHLO name of the probe (default: ${DEFAULT-VALUE}).")
+      description = "The EHLO name (default: ${DEFAULT-VALUE}).")
   private String ehlo;
   /** The probes of this run: 6 x --timeout per reply and for the handshake; open while the resolver is. */
   private RouteProbe probe;
