@@ -83,6 +83,11 @@ class KeyTypesCheckTest {
     return (List<Map<String, Object>>) host.get("key_types");
   }
 
+  /** The key types the server offered (on Java 19+ an Ed25519 probe is "not offered" here). */
+  private static List<Map<String, Object>> offered(Map<String, Object> host) {
+    return keyTypes(host).stream().filter(k -> Boolean.TRUE.equals(k.get("offered"))).toList();
+  }
+
   @SuppressWarnings("unchecked")
   private static List<Object> codes(Map<String, Object> host) {
     return ((List<Map<String, Object>>) host.get("warnings")).stream().map(w -> w.get("code")).toList();
@@ -95,7 +100,7 @@ class KeyTypesCheckTest {
 
     Map<String, Object> h = onlyHost(run);
     assertThat(h).containsEntry("verdict", "verified"); // the default handshake gets the covered ECDSA one
-    assertThat(keyTypes(h)).extracting(k -> k.get("key_type"), k -> k.get("offered"), k -> k.get("verified"))
+    assertThat(offered(h)).extracting(k -> k.get("key_type"), k -> k.get("offered"), k -> k.get("verified"))
         .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("ECDSA", true, true),
             org.assertj.core.groups.Tuple.tuple("RSA", true, false));
     assertThat(codes(h)).contains("KEY_TYPE_NOT_COVERED");
@@ -121,7 +126,7 @@ class KeyTypesCheckTest {
     CliRun run = run("check", "--json", BOTH);
 
     Map<String, Object> h = onlyHost(run);
-    assertThat(keyTypes(h)).hasSize(2).allSatisfy(k -> assertThat(k).containsEntry("verified", true));
+    assertThat(offered(h)).hasSize(2).allSatisfy(k -> assertThat(k).containsEntry("verified", true));
     assertThat(codes(h)).doesNotContain("KEY_TYPE_NOT_COVERED");
     assertThat(run.exitCode()).isZero();
   }
