@@ -72,7 +72,8 @@ public final class Target {
       }
       if (isAddress(host)) {
         throw new Syntax("[" + OneLineErrors.echo(host) + "] is an IP address: TLSA records"
-            + " are published under a host name (_25._tcp.HOST, RFC 7672 §2.2.3), so an address has no DANE"
+            + " are published under a host name (_" + (portText != null && PORT.matcher(portText).matches()
+                ? portText : "25") + "._tcp.HOST, RFC 7672 §2.2.3), so an address has no DANE"
             + " to check; give the host name, e.g. [mx.example.com]" + (portText == null ? "" : ":" + portText));
       }
     } else {

@@ -24,7 +24,7 @@ class TargetTest {
   @DisplayName("#16: an IP literal is refused with the reason: TLSA records live under host names")
   void ipLiteralsAreExplained() {
     assertThatThrownBy(() -> Target.parse("[192.0.2.1]:587", null)).hasMessageContaining("is an IP address")
-        .hasMessageContaining("_25._tcp.HOST").hasMessageContaining("[mx.example.com]:587");
+        .hasMessageContaining("_587._tcp.HOST").hasMessageContaining("[mx.example.com]:587");
     assertThatThrownBy(() -> Target.parse("[2001:db8::1]", null)).hasMessageContaining("is an IP address");
     assertThatThrownBy(() -> Target.parse("[ipv6:2001:db8::1]", null)).hasMessageContaining("is an IP address");
     assertThatThrownBy(() -> Target.parse("192.0.2.1", null)).hasMessageContaining("is an IP address");

@@ -174,6 +174,7 @@ public final class CheckCommand implements Callable<Integer> {
     doc.put("schema_version", SCHEMA_VERSION);
     doc.put("command", "check");
     doc.put("domain", name);
+    doc.put("target", destination.toString()); // [host]:port for a host checked without MX lookup
     doc.put("warn_days", warnDays);
     doc.put("mx_dnssec", Reports.word(plan.mxStatus()));
     doc.put("dnssec_validation", plan.dnssec().state().word()); // DNS-4: the resolver's probe
@@ -306,8 +307,10 @@ public final class CheckCommand implements Callable<Integer> {
       out.flush();
       return;
     }
-    out.println((plan.destination().relay() ? "Host " + plan.destination() + " (no MX lookup): MX RRset "
-        : "MX RRset of " + domain + ": ") + doc.get("mx_dnssec")
+    Destination d = plan.destination();
+    out.println((d.relay() ? "Host " + d + ": no MX lookup, the host is checked as named"
+        : "MX RRset of " + d.name() + (d.port() == 25 ? "" : " (port " + d.port() + ")") + ": "
+            + doc.get("mx_dnssec"))
         + plan.failure().map(f -> " - " + f.reason()).orElse(""));
     out.println();
     Colors colors = common.colors();

@@ -165,6 +165,10 @@ class KeyTypesCheckTest {
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(onlyHost(run)).containsEntry("mx_host", "mx." + BOTH).containsEntry("verdict", "verified")
         .containsEntry("port", (long) lab.port());
+    List<String> text = new ArrayList<>(args);
+    text.remove("--json");
+    assertThat(CliRun.of(text.toArray(new String[0])).out())
+        .startsWith("Host [mx." + BOTH + "]:" + lab.port() + ": no MX lookup, the host is checked as named");
     CliRun literal = CliRun.of("check", "[127.0.0.2]:" + lab.port());
     assertThat(literal.exitCode()).isEqualTo(64);
     assertThat(literal.err()).contains("is an IP address: TLSA records are published under a host name");
