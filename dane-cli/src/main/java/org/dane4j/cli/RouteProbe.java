@@ -13,6 +13,7 @@ import org.dane4j.jakartamail.DaneMailer;
 import org.dane4j.smtp.MxRoute;
 import org.dane4j.smtp.StsCertificateException;
 import org.dane4j.smtp.TlsRequirement;
+import org.dane4j.smtp.ServerKeyType;
 import org.dane4j.smtp.TlsVerdict;
 import org.dane4j.tlsa.DaneVerification;
 import org.dane4j.tlsa.FailureType;
@@ -73,7 +74,19 @@ public final class RouteProbe implements AutoCloseable {
 
   /** One probe of {@code address} on {@code route} (a usable route); never throws for what the server does. */
   public Result probe(MxRoute route, InetAddress address) {
-    SessionResult s = mailer.probe(route, address).join(); // bounded by the limits above; never exceptional
+    return result(route, mailer.probe(route, address).join()); // bounded by the limits above; never exceptional
+  }
+
+  /**
+   * One probe of {@code address} on {@code route} that asks the server for a certificate of {@code keyType}
+   * only ({@link DaneMailer#probe(MxRoute, InetAddress, ServerKeyType)}; what each JDK allows is in
+   * {@link ServerKeyType}). A server without such a certificate fails the handshake.
+   */
+  public Result probe(MxRoute route, InetAddress address, ServerKeyType keyType) {
+    return result(route, mailer.probe(route, address, keyType).join());
+  }
+
+  private static Result result(MxRoute route, SessionResult s) {
     String protocol = s.tlsProtocol().orElse(null);
     String cipher = s.cipherSuite().orElse(null);
     if (s.failure().isPresent()) {

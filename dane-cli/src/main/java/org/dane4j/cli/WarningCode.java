@@ -75,5 +75,15 @@ public enum WarningCode {
    * DANE and MTA-STS disagree on a host with TLSA records: DANE fails there while the domain's policy is
    * {@code enforce}; DANE senders defer (DANE takes precedence, POL-3), MTA-STS-only senders may deliver.
    */
-  STS_DANE_MISMATCH
+  STS_DANE_MISMATCH,
+  /**
+   * The server holds certificates of several key types (RSA, ECDSA) and no TLSA record authenticates one of
+   * them: senders that get that one defer mail (RFC 7671 §5.1; see {@link KeyTypes}).
+   */
+  KEY_TYPE_NOT_COVERED,
+  /**
+   * A DANE-TA (2 x x) record pins one intermediate of a CA that issues from several (see {@link CaWatchlist}):
+   * the next renewal may come from another one, which no record then matches.
+   */
+  TA_PINS_ONE_INTERMEDIATE
 }

@@ -32,6 +32,7 @@ import org.dane4j.smtp.Envelope;
 import org.dane4j.smtp.RequireTls;
 import org.dane4j.smtp.RequireTlsPolicy;
 import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.ServerKeyType;
 import org.dane4j.smtp.TlsRequirement;
 import org.dane4j.smtp.SmtpLimits;
 import org.dane4j.sts.MtaSts;
@@ -224,6 +225,31 @@ public final class DaneMailer implements AutoCloseable {
       throw new IllegalArgumentException("route " + route.mxHost() + " is unusable, not contacted: " + route.reason());
     }
     return sessions.run(SessionRequest.probe(route, address));
+  }
+
+  /**
+   * As {@link #probe(MxRoute, InetAddress)}, but the handshake asks the server for a certificate of one key
+   * type only ({@link org.dane4j.smtp.TlsRecipe#restrictedTo}), so that a checker sees every certificate a
+   * server holds (an RSA and an ECDSA one, each judged against the TLSA RRset; RFC 7671 §5.1). A server
+   * without a certificate of that type fails the handshake: the result says so. Only for probes: mail is
+   * always sent with the sender's full recipe.
+   *
+   * @throws IllegalArgumentException when the route is UNUSABLE, or this JDK cannot ask for {@code keyType}
+   *     alone ({@link ServerKeyType#probeable()})
+   * @throws IllegalStateException when the mailer is closed
+   */
+  public CompletableFuture<SessionResult> probe(MxRoute route, InetAddress address, ServerKeyType keyType) {
+    if (closed) {
+      throw new IllegalStateException("this DaneMailer is closed");
+    }
+    if (route.requirement() == TlsRequirement.UNUSABLE) {
+      throw new IllegalArgumentException("route " + route.mxHost() + " is unusable, not contacted: " + route.reason());
+    }
+    if (!ServerKeyType.probeable().contains(java.util.Objects.requireNonNull(keyType, "keyType"))) {
+      throw new IllegalArgumentException(keyType + " cannot be asked for alone on this JDK; probeable: "
+          + ServerKeyType.probeable());
+    }
+    return sessions.probe(SessionRequest.probe(route, address), keyType);
   }
 
   /** The mailer's sessions (tests). */

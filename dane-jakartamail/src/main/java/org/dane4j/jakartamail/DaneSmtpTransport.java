@@ -34,6 +34,7 @@ import org.dane4j.smtp.Destination;
 import org.dane4j.smtp.MxRoute;
 import org.dane4j.smtp.RequireTls;
 import org.dane4j.smtp.RequireTlsPolicy;
+import org.dane4j.smtp.ServerKeyType;
 import org.dane4j.smtp.SmtpLimits;
 import org.dane4j.smtp.SmtpReplyGuard;
 import org.dane4j.smtp.TlsRequirement;
@@ -117,6 +118,8 @@ public class DaneSmtpTransport extends SMTPTransport {
   private DeliveryListener listener = DeliveryListener.none();
   /** Direct mode: the one address of one route this transport connects to, and what it saw. */
   private SessionRequest request;
+  /** The key type a probe asks the server for, or null (every type, as a sender offers). */
+  private ServerKeyType probeKeyType;
   private Facts facts = new Facts();
   /** The MAIL FROM parameters the engine adds to the next MAIL (REQUIRETLS); empty by default. */
   private List<String> extraMailParameters = List.of();
@@ -185,8 +188,17 @@ public class DaneSmtpTransport extends SMTPTransport {
    * @param message the message with its envelope sender set; null for a probe
    */
   SessionResult runSession(SessionRequest request, SMTPMessage message) {
+    return runSession(request, message, null);
+  }
+
+  /** As {@link #runSession(SessionRequest, SMTPMessage)}; a probe may ask for one server key type. */
+  SessionResult runSession(SessionRequest request, SMTPMessage message, ServerKeyType keyType) {
+    if (keyType != null && !request.isProbe()) {
+      throw new IllegalArgumentException("a key type restricts probes only, never a session that sends mail");
+    }
     synchronized (this) {
       this.request = request;
+      this.probeKeyType = keyType;
     }
     try {
       connect(request.route().mxHost(), request.route().port(), null, null);
@@ -279,7 +291,7 @@ public class DaneSmtpTransport extends SMTPTransport {
     if (request != null) { // direct mode: the engine chose the address and decides what comes next
       setRequireStartTLS(request.tlsMandatory());
       return connectTo(request.route(), request.address(), user, password, request.startTls(), settings,
-          request.tlsMandatory());
+          request.tlsMandatory(), probeKeyType);
     }
     MxRoute route = planRelay(host, port, settings);
     if (route.requirement() == TlsRequirement.UNUSABLE) {
@@ -320,7 +332,7 @@ public class DaneSmtpTransport extends SMTPTransport {
       DaneSettings settings, boolean tlsRequired) throws MessagingException {
     tell(l -> l.sessionStarted(route, address));
     try {
-      boolean connected = connectTo(route, address, user, password, tls, settings, tlsRequired);
+      boolean connected = connectTo(route, address, user, password, tls, settings, tlsRequired, null);
       relayRoute = route;
       DeliveryAttempt attempt = facts.attempt(route, address, tlsFactory.current());
       attempts.add(attempt);
@@ -339,9 +351,9 @@ public class DaneSmtpTransport extends SMTPTransport {
 
   /** The one connect of both modes: one address, STARTTLS as asked, the route's TLS recipe. */
   private boolean connectTo(MxRoute route, InetAddress address, String user, String password, boolean tls,
-      DaneSettings settings, boolean tlsRequired) throws MessagingException {
+      DaneSettings settings, boolean tlsRequired, ServerKeyType keyType) throws MessagingException {
     RouteSocketFactory.Connection connection = new RouteSocketFactory.Connection(route, settings.limits,
-        settings.handshakeTimeout, tlsRequired, settings.allowCleartextAuth);
+        settings.handshakeTimeout, tlsRequired, settings.allowCleartextAuth, keyType);
     tlsFactory.use(connection);
     facts = new Facts();
     setStartTLS(tls);

@@ -551,6 +551,7 @@ public final class SmtpTestServer implements AutoCloseable {
     private String hostname = "mx.example.test";
     private MintedCertificate certificate;
     private List<X509Certificate> chain;
+    private final List<MintedCertificate> additional = new ArrayList<>();
     private final EnumSet<SmtpFault> faults = EnumSet.noneOf(SmtpFault.class);
     private final Map<String, Script> scripts = new LinkedHashMap<>();
     private Duration replyDelay = Duration.ofSeconds(1);
@@ -648,6 +649,18 @@ public final class SmtpTestServer implements AutoCloseable {
       }
       this.certificate = leaf;
       this.chain = List.copyOf(chain);
+      return this;
+    }
+
+    /**
+     * Also present {@code leaf}'s chain to clients that ask for its key type: a server with two certificates,
+     * e.g. an RSA one ({@link #certificate}) and an ECDSA one, each chosen per handshake by the key types the
+     * client offers (its signature schemes, or its TLS 1.2 cipher suites). The first certificate of a key
+     * type wins; {@link SmtpTestServer#certificate()} stays the first one.
+     */
+    public Builder additionalCertificate(MintedCertificate leaf) {
+      Objects.requireNonNull(leaf, "leaf");
+      additional.add(leaf);
       return this;
     }
 
@@ -787,7 +800,7 @@ public final class SmtpTestServer implements AutoCloseable {
       MintedCertificate leaf = certificate != null ? certificate
           : CertificateMinter.certificate().dnsNames(hostname).mint();
       List<X509Certificate> presented = chain != null ? chain : leaf.chain();
-      SSLContext context = sslContext(leaf.privateKey(), presented);
+      SSLContext context = sslContext(leaf.privateKey(), presented, additional);
       ServerSocket socket = null;
       try {
         socket = new ServerSocket();
@@ -806,10 +819,13 @@ public final class SmtpTestServer implements AutoCloseable {
       }
     }
 
-    private static SSLContext sslContext(PrivateKey key, List<X509Certificate> chain) {
+    private static SSLContext sslContext(PrivateKey key, List<X509Certificate> chain,
+        List<MintedCertificate> additional) {
       try {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(new KeyManager[] {new FixedKeyManager(key, chain)}, null, null);
+        FixedKeyManager keys = new FixedKeyManager(key, chain);
+        additional.forEach(c -> keys.add(c.privateKey(), c.chain()));
+        context.init(new KeyManager[] {keys}, null, null);
         return context;
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("cannot set up TLS", e);
