@@ -76,9 +76,11 @@ final class ZoneKey {
     return dnskey;
   }
 
-  /** The first DS of this key (SHA-256 by default), as the parent publishes it. */
+  /** The first DS of this key (SHA-256 by default), as the parent publishes it; SHA-256 for an island. */
   DSRecord ds() {
-    return dsRecords().get(0);
+    List<DSRecord> all = dsRecords();
+    return all.isEmpty() ? new DSRecord(dnskey.getName(), DClass.IN, KEY_TTL, DNSSEC.Digest.SHA256, dnskey)
+        : all.get(0);
   }
 
   /** Every DS of this key, one per digest type of the zone's {@link ZoneSigning}, as the parent publishes them. */

@@ -77,8 +77,8 @@ public final class ZoneSigning {
   /** The digest types of the DS records the parent publishes, one DS each: 1 (SHA-1), 2 (SHA-256), 4 (SHA-384). */
   public ZoneSigning dsDigests(int... digestTypes) {
     if (digestTypes.length == 0) {
-      throw new IllegalArgumentException("at least one DS digest type is needed (an unsigned zone has none:"
-          + " use DnsWorld.unsignedZone)");
+      throw new IllegalArgumentException("at least one DS digest type is needed (for none use withoutDs(), or"
+          + " DnsWorld.unsignedZone for an unsigned zone)");
     }
     for (int d : digestTypes) {
       if (!DIGESTS.contains(d)) {
@@ -86,6 +86,14 @@ public final class ZoneSigning {
       }
     }
     return new ZoneSigning(algorithm, digestTypes.clone(), nsec3, iterations, salt, optOut, signatureLifetime);
+  }
+
+  /**
+   * No DS record in the parent at all: the zone is signed but an island of security, which validators treat as
+   * unsigned (the parent's NSEC proves the DS absent). Undone by {@link #dsDigests}.
+   */
+  public ZoneSigning withoutDs() {
+    return new ZoneSigning(algorithm, new int[0], nsec3, iterations, salt, optOut, signatureLifetime);
   }
 
   /**
@@ -132,7 +140,7 @@ public final class ZoneSigning {
     return algorithm;
   }
 
-  /** The DS digest types, in order. */
+  /** The DS digest types, in order; empty after {@link #withoutDs()}. */
   public int[] dsDigests() {
     return dsDigests.clone();
   }

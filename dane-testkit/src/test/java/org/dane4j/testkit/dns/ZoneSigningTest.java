@@ -47,6 +47,7 @@ class ZoneSigningTest {
         .add("mx.both.test. A 127.0.0.4");
     world.zone("soon.test.", ZoneSigning.defaults().signatureLifetime(Duration.ofHours(20)))
         .add("mx.soon.test. A 127.0.0.5");
+    world.zone("island.test.", ZoneSigning.defaults().withoutDs()).add("mx.island.test. A 127.0.0.6");
     server = world.start();
   }
 
@@ -120,6 +121,16 @@ class ZoneSigningTest {
     assertSecure(a, Rcode.NOERROR);
     assertThat(records(a, RRSIGRecord.class)).extracting(RRSIGRecord::getExpire)
         .containsOnly(CLOCK.instant().plus(Duration.ofHours(20)));
+  }
+
+  @Test
+  @DisplayName("withoutDs: the parent securely denies the DS, so the signed zone's data is insecure (an island)")
+  void island() throws IOException {
+    assertSecure(query("island.test.", Type.DS), Rcode.NOERROR);
+    Message a = query("mx.island.test.", Type.A);
+    assertThat(a.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(a.getHeader().getFlag(Flags.AD)).isFalse();
+    assertThat(records(query("island.test.", Type.DNSKEY), DNSKEYRecord.class)).hasSize(1);
   }
 
   @Test
