@@ -133,6 +133,7 @@ public final class DnssecLint {
   private final Map<Name, ZoneState> zones = new LinkedHashMap<>();
   private final Map<String, Finding> findings = new LinkedHashMap<>();
   private final Map<Name, Step> steps = new LinkedHashMap<>();
+  private final Map<Name, List<Expiring>> expiringBySigner = new LinkedHashMap<>();
 
   private DnssecLint(DaneResolver resolver, Duration timeout, Instant now, int signatureWarnDays) {
     this.resolver = resolver;
@@ -165,6 +166,7 @@ public final class DnssecLint {
   }
 
   private Report report() {
+    expiringFindings();
     List<Zone> list = new ArrayList<>();
     zones.values().forEach(z -> list.add(z.zone()));
     return new Report(list, List.copyOf(findings.values()), signatureWarnDays);
@@ -203,7 +205,8 @@ public final class DnssecLint {
     for (int labels = 1; labels <= target.name().labels(); labels++) {
       Name name = new Name(target.name(), target.name().labels() - labels);
       boolean parentSecure = zone == null || "secure".equals(zone.dnssec);
-      Step step = steps.computeIfAbsent(name, n -> classify(n, parentSecure));
+      ZoneState enclosing = zone;
+      Step step = steps.computeIfAbsent(name, n -> classify(n, parentSecure, enclosing));
       if (step.stop()) {
         return;
       }
@@ -222,7 +225,7 @@ public final class DnssecLint {
   /** What one name on the way is: a signed apex, a name inside the zone above, or where the walk stops. */
   private record Step(ZoneState apex, boolean stop) {}
 
-  private Step classify(Name name, boolean parentSecure) {
+  private Step classify(Name name, boolean parentSecure, ZoneState enclosing) {
     SignedAnswer keys = lookup(name, Type.DNSKEY);
     if (keys == null) {
       return new Step(null, true);
@@ -246,6 +249,19 @@ public final class DnssecLint {
         return new Step(null, true); // below an insecure delegation nothing is signed for a validator
       }
       case BOGUS, INDETERMINATE -> {
+        if (enclosing != null && "secure".equals(enclosing.dnssec) && keys.status() == DnssecStatus.BOGUS) {
+          SignedAnswer ds = lookup(name, Type.DS);
+          boolean cut = ds != null && ds.status() == DnssecStatus.SECURE && ds.rrset().isPresent();
+          if (!cut) {
+            denialProblem(name, enclosing, keys); // no signed zone cut here: the bogus answer is a denial
+            return new Step(null, false);
+          }
+        }
+        if (enclosing != null && "secure".equals(enclosing.dnssec) && keys.status() == DnssecStatus.INDETERMINATE
+            && enclosing.denial != null && enclosing.denial.startsWith("NSEC3")) {
+          denialProblem(name, enclosing, keys);
+          return new Step(null, false);
+        }
         add(new Finding(keys.status() == DnssecStatus.BOGUS ? WarningCode.DNSSEC_BOGUS
             : WarningCode.DNS_LOOKUP_FAILED, ERROR, name.toString(), "the DNSKEY lookup at " + name + " is "
             + word(keys.status()) + keys.reason().map(r -> " (" + r + ")").orElse("") + ".",
@@ -350,31 +366,39 @@ public final class DnssecLint {
           + " can deny TLSA records below an unsigned delegation there.", "sign the zone without opt-out (it is"
           + " for large delegation-only zones, not for a mail host's zone)", "RFC 5155 §6, RFC 9276 §3.1"));
     }
-    boolean noData = denial.rcode() == Rcode.NOERROR || denial.rcode() == Rcode.NXDOMAIN;
-    switch (denial.status()) {
-      case SECURE -> { }
-      case INSECURE -> {
-        if (noData) {
-          add(new Finding(WarningCode.DENIAL_INSECURE, ERROR, owner.toString(), "the denial of existence at "
-              + owner + " (an " + (denial.rcode() == Rcode.NXDOMAIN ? "NXDOMAIN" : "NODATA") + " for type A) is"
-              + " not secure although the zone " + zone.apex + " is signed" + (optOut ? " (NSEC3 opt-out)" : "")
-              + ": senders cannot prove that records are absent there" + denial.reason().map(r -> " (" + r + ")")
-                  .orElse("") + ".", "sign the zone with NSEC, or NSEC3 with 0 iterations, no salt and no"
-              + " opt-out", "RFC 9276 §3.1"));
-        }
+    if (denial.status() == DnssecStatus.INSECURE) {
+      boolean noData = denial.rcode() == Rcode.NOERROR || denial.rcode() == Rcode.NXDOMAIN;
+      if (noData) {
+        add(new Finding(WarningCode.DENIAL_INSECURE, ERROR, owner.toString(), "the denial of existence at "
+            + owner + " (an " + (denial.rcode() == Rcode.NXDOMAIN ? "NXDOMAIN" : "NODATA") + " for type A) is"
+            + " not secure although the zone " + zone.apex + " is signed" + (optOut ? " (NSEC3 opt-out)" : "")
+            + ": senders cannot prove that records are absent there" + denial.reason().map(r -> " (" + r + ")")
+                .orElse("") + ".", "sign the zone with NSEC, or NSEC3 with 0 iterations, no salt and no"
+            + " opt-out", "RFC 9276 §3.1"), "DENIAL " + zone.apex);
       }
-      case BOGUS -> add(new Finding(WarningCode.DENIAL_BOGUS, ERROR, owner.toString(), "the denial of existence at "
-          + owner + " does not validate (a query for type A gets a bogus answer" + denial.reason()
-              .map(r -> ": " + r).orElse("") + "); senders that look up other types there, or the TLSA RRset"
-          + " once it is removed, defer mail.", "re-sign the zone so that its NSEC/NSEC3 chain and signatures are"
-          + " complete (a signer or zone transfer that dropped them), and check it with dnsviz.net",
-          "RFC 4035 §5.4, internet.nl"));
-      case INDETERMINATE -> add(new Finding(WarningCode.DENIAL_FAILED, ERROR, owner.toString(), "a query for type A"
-          + " at " + owner + " got no usable answer" + denial.reason().map(r -> " (" + r + ")").orElse("")
-          + ": the denial of existence there fails; a validating resolver answering SERVFAIL for a denial is"
-          + " the classic sign of NSEC3 with more iterations than it accepts.", "sign the zone with NSEC3"
-          + " iterations 0 and no salt (RFC 9276), or NSEC; check that every name server of the zone serves"
-          + " the NSEC3 records", "RFC 9276 §3.2"));
+    } else if (denial.status() != DnssecStatus.SECURE) {
+      denialProblem(owner, zone, denial);
+    }
+  }
+
+  /** A denial of existence inside the signed {@code zone} that is bogus or gets no answer; once per zone. */
+  private void denialProblem(Name name, ZoneState zone, SignedAnswer denial) {
+    String why = denial.reason().map(r -> " (" + r + ")").orElse("");
+    boolean nsec3 = zone.denial != null && zone.denial.startsWith("NSEC3");
+    if (denial.status() == DnssecStatus.BOGUS) {
+      add(new Finding(WarningCode.DENIAL_BOGUS, ERROR, name.toString(), "the denial of existence at " + name
+          + " does not validate" + why + (nsec3 ? "; the zone uses " + zone.denial : "") + ": senders that look up"
+          + " a record that is not there (TLSA, AAAA) get a bogus answer and defer mail.", nsec3
+              ? "sign the zone with NSEC3 iterations 0 and no salt (RFC 9276), or NSEC, and check it with"
+                  + " dnsviz.net" : "re-sign the zone so that its NSEC/NSEC3 chain and signatures are complete"
+                  + " (a signer or zone transfer that dropped them), and check it with dnsviz.net",
+          "RFC 4035 §5.4, RFC 9276 §3.2, internet.nl"), "DENIAL " + zone.apex);
+    } else {
+      add(new Finding(WarningCode.DENIAL_FAILED, ERROR, name.toString(), "a query at " + name + " for a type that"
+          + " is not there got no usable answer" + why + ": the denial of existence fails; a validating resolver"
+          + " answering SERVFAIL for a denial is the classic sign of NSEC3 with more iterations than it"
+          + " accepts.", "sign the zone with NSEC3 iterations 0 and no salt (RFC 9276), or NSEC; check that"
+          + " every name server of the zone serves the NSEC3 records", "RFC 9276 §3.2"), "DENIAL " + zone.apex);
     }
   }
 
@@ -427,21 +451,36 @@ public final class DnssecLint {
     }
   }
 
+  /** Notes the signatures over one RRset that expire within the window; reported per signer by {@link #report}. */
   private void expiring(Name owner, String type, List<RRSIGRecord> sigs, Name zone) {
     Instant window = now.plus(Duration.ofDays(signatureWarnDays));
     for (RRSIGRecord s : sigs) {
       if (s.getExpire().isBefore(window)) {
-        Duration left = Duration.between(now, s.getExpire());
-        add(new Finding(WarningCode.RRSIG_EXPIRING, left.isNegative() ? ERROR : WARNING, owner + "/" + type,
-            "the signature over " + owner + " " + type + " (by " + s.getSigner() + ") expire"
-            + (left.isNegative() ? "d on " : "s on ") + s.getExpire() + " (" + (left.isNegative() ? "ago" : "in "
-                + span(left)) + "), within --warn-signature-days (" + signatureWarnDays + "): when it expires,"
-            + " validators treat the RRset as bogus and DANE senders defer mail.", "check that the signer of "
-            + s.getSigner() + " is running and re-signing the zone, and that the server serves the new"
-            + " signatures", "RFC 4035 §5.3.1"));
+        expiringBySigner.computeIfAbsent(s.getSigner(), k -> new ArrayList<>()).add(new Expiring(owner + " " + type,
+            s.getExpire()));
         return;
       }
     }
+  }
+
+  /** One RRset whose signature expires within the window. */
+  private record Expiring(String rrset, Instant expires) {}
+
+  /** One finding per signing zone: its earliest expiry, and which RRsets the lint saw expiring. */
+  private void expiringFindings() {
+    expiringBySigner.forEach((signer, list) -> {
+      Expiring first = list.stream().min(java.util.Comparator.comparing(Expiring::expires)).orElseThrow();
+      Duration left = Duration.between(now, first.expires());
+      List<String> names = list.stream().map(Expiring::rrset).distinct().toList();
+      String which = names.size() <= 3 ? String.join(", ", names)
+          : String.join(", ", names.subList(0, 3)) + " and " + (names.size() - 3) + " more";
+      add(new Finding(WarningCode.RRSIG_EXPIRING, left.isNegative() ? ERROR : WARNING, signer.toString(),
+          "signatures of the zone " + signer + " expire" + (left.isNegative() ? "d on " : " on ") + first.expires()
+          + (left.isNegative() ? "" : " (in " + span(left) + ")") + ", within --warn-signature-days ("
+          + signatureWarnDays + "): " + which + "; once they expire validators treat those RRsets as bogus and"
+          + " DANE senders defer mail.", "check that the signer of " + signer + " is running and re-signing"
+          + " the zone, and that every name server serves the new signatures", "RFC 4035 §5.3.1"));
+    });
   }
 
   private void ttlAgainstCertificate(Name owner, Duration ttl, Instant notAfter) {
@@ -459,7 +498,12 @@ public final class DnssecLint {
   // ---- helpers ----
 
   private void add(Finding f) {
-    findings.putIfAbsent(f.code() + " " + f.name(), f);
+    add(f, f.code() + " " + f.name());
+  }
+
+  /** Adds a finding unless one with the same {@code key} is there (one per code and name, or per zone). */
+  private void add(Finding f, String key) {
+    findings.putIfAbsent(key, f);
   }
 
   private SignedAnswer lookup(Name name, int type) {

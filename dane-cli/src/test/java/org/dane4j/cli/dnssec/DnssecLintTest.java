@@ -142,11 +142,28 @@ class DnssecLintTest {
   }
 
   @Test
-  @DisplayName("RFC 9276: more than 150 iterations is an error, and the validator's insecure denial is named")
+  @DisplayName("RFC 9276: more than 150 iterations is an error; the validator's bogus denial is named as such, once"
+      + " per zone, not as a broken zone cut")
   void tooManyIterations() {
     DnssecLint.Report r = lint("many");
     assertThat(finding(r, WarningCode.NSEC3_ITERATIONS).severity()).isEqualTo(DnssecLint.ERROR);
     assertThat(finding(r, WarningCode.NSEC3_ITERATIONS).message()).contains("200 extra iterations");
+    assertThat(finding(r, WarningCode.DENIAL_BOGUS).message()).contains("NSEC3 iterations 200");
+    assertThat(codes(r)).doesNotContain(WarningCode.DNSSEC_BOGUS).containsOnlyOnce(WarningCode.DENIAL_BOGUS);
+  }
+
+  @Test
+  @DisplayName("a zone cut whose DNSKEY RRset does not validate is DNSSEC_BOGUS, and the walk stops there")
+  void bogusKeys() {
+    world.zone("brokenkeys.test.").add("mx.brokenkeys.test. A 127.0.0.1");
+    world.fault("brokenkeys.test.", Type.DNSKEY, DnsFault.CORRUPT_RRSIG);
+    try {
+      DnssecLint.Report r = lint("brokenkeys");
+      assertThat(finding(r, WarningCode.DNSSEC_BOGUS).name()).isEqualTo("brokenkeys.test.");
+      assertThat(codes(r)).doesNotContain(WarningCode.DENIAL_BOGUS);
+    } finally {
+      world.clearFaults("brokenkeys.test.");
+    }
   }
 
   @Test
@@ -177,7 +194,9 @@ class DnssecLintTest {
   void expiringSignatures() {
     DnssecLint.Report r = lint("soon");
     DnssecLint.Finding f = finding(r, WarningCode.RRSIG_EXPIRING);
-    assertThat(f.message()).contains("in 20 h").contains("soon.test.");
+    assertThat(f.message()).contains("in 20 h").contains("soon.test. DNSKEY").contains("TLSA");
+    assertThat(f.name()).isEqualTo("soon.test.");
+    assertThat(codes(r)).containsOnlyOnce(WarningCode.RRSIG_EXPIRING);
     assertThat(lint("good").findings()).isEmpty();
     DnssecLint.Report wide = DnssecLint.run(resolver, List.of(new DnssecLint.Target(
         Name.fromConstantString("_25._tcp.mx.good.test."), true, null)), Duration.ofSeconds(2), CLOCK.instant(), 31);

@@ -65,7 +65,7 @@ class MonitorDnssecLintTest {
     assertThat(run.out()).contains("\"code\": \"RRSIG_EXPIRING\"").contains("\"code\": \"NSEC3_OPT_OUT\"")
         .contains("\"dnssec_lint\"");
     CliRun text = monitor(SOON);
-    assertThat(text.out()).startsWith("DANE WARNING - ").contains("WARNING: _");
+    assertThat(text.out()).startsWith("DANE WARNING - ").contains("WARNING: soon.test.: signatures of the zone soon.test.");
   }
 
   @Test
