@@ -3,7 +3,8 @@
 # all on loopback only.  Usage: interop/lab.sh up|down|status   (root, Debian 12)
 #
 #   nsd      127.53.0.2:53   authoritative for ".", "test.", "sec.test." (NSEC), "n3.test." (NSEC3),
-#                           "insecure.test." (unsigned, no DS: insecure delegation), "_tcp.mx.expsig.sec.test." (expired RRSIGs)
+#                           "insecure.test." (unsigned, no DS: insecure delegation), "_tcp.mx.expsig.sec.test." (expired RRSIGs),
+#                           "n3weak.test." (NSEC3 10 iterations + salt, SHA-1 DS only: for the DNSSEC lint)
 #   unbound  127.53.0.3:53   validating resolver; root hints -> nsd; trust anchor = the private root's DS
 #   postfix  127.25.0.21..38:25  one instance, one STARTTLS listener per MX host; virtual(8) appends every
 #                           message to one mbox file, $LAB_DIR/mail/inbox
@@ -181,6 +182,7 @@ make_zones() {
   # sign the leaves: sec.test with NSEC, n3.test with NSEC3 (no opt-out, 0 iterations, no salt)
   sign_zone sec.test "" || return 1
   sign_zone n3.test "-n -t 0" || return 1
+  make_weak_zone || return 1
   # corrupt the RRSIG over the bogus scenario's TLSA RRset (flip one base64 character of the signature)
   awk '$1=="_25._tcp.mx.bogus.sec.test." && $4=="RRSIG" && $5=="TLSA" {
          sig=$NF; c=substr(sig,20,1); r=(c=="A")?"B":"A"; $NF=substr(sig,1,19) r substr(sig,21); tampered++ }
@@ -194,6 +196,7 @@ make_zones() {
       echo "$zone. 300 IN NS ns.$zone."; echo "ns.$zone. 300 IN A $NSD_IP"
     done
     cat "$z/sec.test.ds" "$z/n3.test.ds"
+    echo "n3weak.test. 300 IN NS ns.n3weak.test."; echo "ns.n3weak.test. 300 IN A $NSD_IP"; cat "$z/n3weak.test.ds"
   } >"$z/test.zone"
   sign_zone test "" || return 1
   { soa . test.; echo ". 300 IN NS ns.test."; echo "test. 300 IN NS ns.test."; echo "ns.test. 300 IN A $NSD_IP"
@@ -201,6 +204,20 @@ make_zones() {
   sign_zone root "" || return 1
   cp "$z/root.ds" "$LAB_DIR/root.anchor"
   printf '. 3600000 IN NS ns.test.\nns.test. 3600000 IN A %s\n' "$NSD_IP" >"$LAB_DIR/root.hints"
+}
+
+# n3weak.test. (#16, the DNSSEC lint of dane4j check): the ee scenario's host again (127.25.0.21, its 3 1 1), in a
+# zone signed with NSEC3 10 iterations and a salt and delegated from test. with a SHA-1 DS only. DANE still works
+# (unbound accepts both); dane4j check flags NSEC3_ITERATIONS, NSEC3_SALT and DS_DIGEST_MUST_NOT.
+make_weak_zone() {
+  local z="$LAB_DIR/zones" key
+  { soa n3weak.test. n3weak.test.; echo "n3weak.test. 300 IN NS ns.n3weak.test."; echo "ns.n3weak.test. 300 IN A $NSD_IP"
+    echo "n3weak.test. 300 IN MX 10 mx.n3weak.test."; echo "mx.n3weak.test. 300 IN A 127.25.0.21"
+    tlsa_rrs ee ee "_25._tcp.mx.n3weak.test."; } >"$z/n3weak.test.zone"
+  sign_zone n3weak.test "-n -t 10 -s aabbccdd" || return 1
+  key=$(ls "$z"/Kn3weak.test.+*.key | head -1)
+  ldns-key2ds -n -1 "$key" | awk '{ $2=300; print }' >"$z/n3weak.test.ds"
+  grep -q ' DS .* 1 [0-9a-fA-F]*$' "$z/n3weak.test.ds" || { echo "no SHA-1 DS for n3weak.test." >&2; return 1; }
 }
 
 sign_zone() { # zone-file-base extra-ldns-signzone-options [expiration inception]
@@ -252,6 +269,9 @@ zone:
 zone:
   name: "insecure.test."
   zonefile: "insecure.test.zone"
+zone:
+  name: "n3weak.test."
+  zonefile: "n3weak.test.zone.signed"
 zone:
   name: "_tcp.mx.expsig.sec.test."
   zonefile: "_tcp.mx.expsig.sec.test.zone.signed"

@@ -85,5 +85,32 @@ public enum WarningCode {
    * A DANE-TA (2 x x) record pins one intermediate of a CA that issues from several (see {@link CaWatchlist}):
    * the next renewal may come from another one, which no record then matches.
    */
-  TA_PINS_ONE_INTERMEDIATE
+  TA_PINS_ONE_INTERMEDIATE,
+
+  // ---- the DNSSEC lint of the chain from the root to the TLSA name (check --json dnssec_lint.warnings) ----
+
+  /** A zone on the way is signed with an algorithm that RFC 8624 §3.1 says MUST NOT be used (RSAMD5, DSA, GOST). */
+  DNSSEC_ALGORITHM_MUST_NOT,
+  /** A zone on the way is signed with an algorithm RFC 8624 §3.1 does NOT RECOMMEND (RSASHA1, RSASHA1-NSEC3-SHA1, RSASHA512). */
+  DNSSEC_ALGORITHM_NOT_RECOMMENDED,
+  /** The parent publishes a DS with a digest type RFC 8624 §3.3 says MUST NOT be used (SHA-1, GOST). */
+  DS_DIGEST_MUST_NOT,
+  /** A zone has DNSKEY records but its signed parent no DS for it: an island, treated as unsigned. */
+  DNSSEC_NO_DS,
+  /** NSEC3 with extra iterations: RFC 9276 §3.1 says 0; above 150 many resolvers give up on the zone. */
+  NSEC3_ITERATIONS,
+  /** NSEC3 with a salt: RFC 9276 §3.1 says none. */
+  NSEC3_SALT,
+  /** NSEC3 opt-out in the zone of the TLSA name: denials it covers are insecure (RFC 5155 §6). */
+  NSEC3_OPT_OUT,
+  /** The denial of existence at the TLSA name validates as bogus (the check of internet.nl). */
+  DENIAL_BOGUS,
+  /** The denial of existence at the TLSA name gets no answer (SERVFAIL: the classic NSEC3-iterations break). */
+  DENIAL_FAILED,
+  /** The denial of existence at the TLSA name is insecure although its zone is signed. */
+  DENIAL_INSECURE,
+  /** A signature on the way to the TLSA record expires within {@code --warn-signature-days}. */
+  RRSIG_EXPIRING,
+  /** The certificate has less time left than the TLSA TTL: a next record published now may come too late (RFC 7671 §8). */
+  TLSA_TTL_EXCEEDS_CERT_LIFETIME
 }

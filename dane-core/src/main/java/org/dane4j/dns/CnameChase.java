@@ -41,6 +41,24 @@ final class CnameChase {
     return new Chase(name, type).step(name);
   }
 
+  /** One question as it is answered, with signatures and status; no chase. Never completes exceptionally. */
+  CompletableFuture<SignedAnswer> once(Name name, int type) {
+    Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+    return send(query).thenApply(sent -> {
+      if (sent.failure != null) {
+        return new SignedAnswer(name, type, DnssecStatus.INDETERMINATE, -1, List.of(), List.of(), sent.failure);
+      }
+      Message response = sent.reply.message();
+      if (!sameQuestion(query, response)) {
+        return new SignedAnswer(name, type, DnssecStatus.INDETERMINATE, -1, List.of(), List.of(),
+            "the answer is for another question: " + response.getQuestion());
+      }
+      return new SignedAnswer(name, type, sent.reply.status(), response.getRcode(),
+          response.getSectionRRsets(org.xbill.DNS.Section.ANSWER),
+          response.getSectionRRsets(org.xbill.DNS.Section.AUTHORITY), sent.reply.reason());
+    });
+  }
+
   /** The state of one chase. */
   private final class Chase {
     private final Name asked;

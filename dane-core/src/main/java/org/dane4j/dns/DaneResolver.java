@@ -103,6 +103,23 @@ public final class DaneResolver implements AutoCloseable {
   }
 
   /**
+   * Asks one question as it is, for tools that judge how a zone is signed (DNSKEY, DS, NSEC3PARAM, the NSEC3
+   * records of a denial): the response's RRsets with their RRSIGs and its DNSSEC status, through the same
+   * upstream and validation as {@link #lookup}, but not cached and without following CNAMEs. Completes normally,
+   * failures included (status {@link DnssecStatus#INDETERMINATE} or {@link DnssecStatus#BOGUS}).
+   */
+  public CompletableFuture<SignedAnswer> lookupSigned(Name name, int type) {
+    Objects.requireNonNull(name, "name");
+    Name absolute;
+    try {
+      absolute = name.isAbsolute() ? name : Name.concatenate(name, Name.root);
+    } catch (org.xbill.DNS.NameTooLongException e) {
+      throw new IllegalArgumentException("domain name longer than 255 octets: " + name, e);
+    }
+    return chase.once(absolute, type);
+  }
+
+  /**
    * Probes now whether DNSSEC validation works through the upstream (DNS-4), by looking up a signed name (the
    * root SOA by default); the result becomes {@link #lastProbe()}. Completes normally.
    */

@@ -31,6 +31,10 @@ import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.cli.Table;
 import org.dane4j.cli.Target;
 import org.dane4j.cli.WarnDays;
+import org.dane4j.cli.dnssec.DnssecLint;
+import org.dane4j.cli.dnssec.DnssecLintHook;
+import org.dane4j.cli.dnssec.DnssecLintOptions;
+import org.dane4j.cli.dnssec.LintText;
 import org.dane4j.cli.send.Reports;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.sts.MtaSts;
@@ -103,6 +107,12 @@ public final class CheckCommand implements Callable<Integer> {
   @Mixin
   private StsOptions sts;
 
+  @Mixin
+  private DnssecLintOptions dnssecLint;
+
+  /** The DNSSEC lint of this run (#16), null when skipped. */
+  private DnssecLint.Report lintReport;
+
   @Override
   public Integer call() {
     Destination destination;
@@ -113,6 +123,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
     int days = warnDays.days(ExitCodes.USAGE);
     CaWatchlist watchlist = CaWatchlist.load(caWatchlist, ExitCodes.NO_INPUT);
+    int signatureDays = dnssecLint.signatureWarnDays(ExitCodes.USAGE);
     Outcome outcome;
     List<java.net.InetSocketAddress> servers;
     try (DaneResolver resolver = common.resolver();
@@ -120,6 +131,12 @@ public final class CheckCommand implements Callable<Integer> {
       servers = resolver.servers();
       outcome = check(resolver, policies, destination, ehlo, common.timeout(), days, Dane4j.clock(spec).instant(),
           common.progress(spec.commandLine().getErr()), watchlist);
+      if (dnssecLint.enabled()) { // #16: the DNSSEC side that breaks DANE; reports only, the exit code stays
+        common.progress(spec.commandLine().getErr()).step("DNSSEC lint of " + destination.name());
+        lintReport = DnssecLintHook.lint(resolver, outcome.plan(), outcome.hosts(), common.timeout(),
+            Dane4j.clock(spec).instant(), signatureDays);
+        outcome.doc().put(DnssecLintHook.JSON_KEY, lintReport.json());
+      }
     }
     print(outcome);
     DnssecTrouble.report(spec, outcome.plan().dnssec());
@@ -384,6 +401,10 @@ public final class CheckCommand implements Callable<Integer> {
       t.print(out);
     }
     out.println();
+    if (lintReport != null) {
+      LintText.print(out, lintReport, colors);
+      out.println();
+    }
     out.println("Domain verdict: " + colors.word(verdict));
     out.flush();
   }

@@ -32,6 +32,9 @@ import org.dane4j.cli.OneLineErrors;
 import org.dane4j.cli.RouteProbe;
 import org.dane4j.cli.send.Reports;
 import org.dane4j.cli.tlsa.CertificateFile;
+import org.dane4j.cli.dnssec.DnssecLint;
+import org.dane4j.cli.dnssec.DnssecLintHook;
+import org.dane4j.cli.dnssec.DnssecLintOptions;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.smtp.DeliveryPlan;
 import org.dane4j.smtp.DeliveryPlanner;
@@ -162,6 +165,11 @@ public final class MonitorCommand implements Callable<Integer> {
   @Mixin
   private CommonOptions common;
 
+  @Mixin
+  private DnssecLintOptions dnssecLint;
+
+  private int signatureWarnDays;
+
   private Progress progress;
 
   private final List<Problem> all = new ArrayList<>();
@@ -197,6 +205,7 @@ public final class MonitorCommand implements Callable<Integer> {
     }
     warnDays = warnDaysOption.days(UNKNOWN);
     watchlist = CaWatchlist.load(caWatchlist, UNKNOWN);
+    signatureWarnDays = dnssecLint.signatureWarnDays(UNKNOWN);
     List<Destination> destinations = new ArrayList<>();
     for (String d : domains) {
       try {
@@ -313,6 +322,13 @@ public final class MonitorCommand implements Callable<Integer> {
     List<Object> hosts = new ArrayList<>();
     for (MxRoute route : plan.routes()) { // unusable hosts report their own reason
       hosts.add(host(resolver, route, next, monitoredNames, now));
+    }
+    if (dnssecLint.enabled()) { // #16: DNSSEC findings are warnings; what breaks delivery is judged per host
+      progress().step("DNSSEC lint of " + name);
+      DnssecLint.Report lint = DnssecLintHook.lint(resolver, plan, List.of(), common.timeout(), now,
+          signatureWarnDays);
+      lint.findings().forEach(f -> problems.add(new Problem(State.WARNING, f.code(), f.name() + ": " + f.message())));
+      d.put(DnssecLintHook.JSON_KEY, lint.json());
     }
     d.put("problems", json(problems));
     d.put("hosts", hosts);

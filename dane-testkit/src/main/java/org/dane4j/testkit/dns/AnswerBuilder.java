@@ -9,7 +9,7 @@ import org.xbill.DNS.Type;
 
 /**
  * Answers a question the way a recursive resolver would for the whole world: from the deepest hosted zone (the
- * parent for DS at a zone cut), chasing CNAMEs across zones, with NSEC denials for NODATA and NXDOMAIN.
+ * parent for DS at a zone cut), chasing CNAMEs across zones, with NSEC or NSEC3 denials for NODATA and NXDOMAIN.
  */
 final class AnswerBuilder {
   /** CNAME links followed before the answer becomes SERVFAIL. */
@@ -37,7 +37,8 @@ final class AnswerBuilder {
       Map<Integer, RRset> node = zone.node(name);
       if (node == null) {
         if (zone.isEmptyNonTerminal(name)) {
-          noData(result, zone, zone.nsecCovering(name));
+          // NSEC: the previous name's NSEC spans the empty non-terminal; NSEC3 gives it its own (RFC 5155 §7.1)
+          noData(result, zone, zone.isNsec3() ? zone.nsecAt(name) : zone.nsecCovering(name));
         } else {
           nameError(result, zone, name);
         }
@@ -73,7 +74,13 @@ final class AnswerBuilder {
   private static void nameError(Answer result, ZoneSnapshot zone, Name name) {
     result.rcode = Rcode.NXDOMAIN;
     result.addAuthority(zone.soa(), zone);
-    if (zone.isSigned()) {
+    if (zone.isSigned() && zone.isNsec3()) {
+      // RFC 5155 §7.2.2: the closest encloser's NSEC3, one covering the next closer name, one covering *.encloser
+      Name encloser = zone.closestEncloser(name);
+      result.addAuthority(zone.nsecAt(encloser), zone);
+      result.addAuthority(zone.nsecCovering(new Name(name, name.labels() - encloser.labels() - 1)), zone);
+      result.addAuthority(zone.nsecCovering(name.wild(name.labels() - encloser.labels())), zone);
+    } else if (zone.isSigned()) {
       result.addAuthority(zone.nsecCovering(name), zone);
       Name encloser = zone.closestEncloser(name);
       result.addAuthority(zone.nsecCovering(name.wild(name.labels() - encloser.labels())), zone);

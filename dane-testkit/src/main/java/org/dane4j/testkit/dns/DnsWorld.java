@@ -27,8 +27,10 @@ import org.xbill.DNS.Type;
  * }
  * }</pre>
  *
- * <p>Each signed zone has one ECDSA P-256 key (algorithm 13, flags 257); signatures run from one day before the
- * clock's instant to 30 days after, and are renewed when the clock moves by a day. Thread-safe: zones, records and
+ * <p>Each signed zone has one ECDSA P-256 key (algorithm 13, flags 257), a SHA-256 DS and an NSEC chain;
+ * signatures run from one day before the clock's instant to 30 days after, and are renewed when the clock moves
+ * by a day. {@link #zone(String, ZoneSigning)} signs a zone otherwise (RSASHA1, a SHA-1 DS, NSEC3 with
+ * iterations and salt, short-lived signatures), to build the DNSSEC faults a checker must find. Thread-safe: zones, records and
  * faults may change while a server runs.
  */
 public final class DnsWorld {
@@ -41,7 +43,7 @@ public final class DnsWorld {
 
   private DnsWorld(Clock clock) {
     this.clock = clock;
-    zones.put(Name.root, new DnsZone(this, Name.root, true));
+    zones.put(Name.root, new DnsZone(this, Name.root, ZoneSigning.defaults()));
   }
 
   /** A world with only the signed root zone, signing relative to {@code clock}. */
@@ -64,9 +66,27 @@ public final class DnsWorld {
     return zone(".");
   }
 
-  /** The signed zone at {@code apex} (absolute, e.g. {@code "example.test."}), created on first use. */
+  /**
+   * The signed zone at {@code apex} (absolute, e.g. {@code "example.test."}), created on first use with
+   * {@link ZoneSigning#defaults()}; an existing signed zone is returned however it is signed.
+   */
   public DnsZone zone(String apex) {
-    return zone(apex, true);
+    return zone(apex, true, ZoneSigning.defaults());
+  }
+
+  /**
+   * The signed zone at {@code apex}, created on first use and signed as {@code signing} says (algorithm, DS
+   * digests, NSEC3 parameters, signature lifetime).
+   *
+   * @throws IllegalStateException when the zone already exists with other signing settings
+   */
+  public DnsZone zone(String apex, ZoneSigning signing) {
+    Objects.requireNonNull(signing, "signing");
+    DnsZone zone = zone(apex, true, signing);
+    if (!zone.signing().toString().equals(signing.toString())) {
+      throw new IllegalStateException(zone.name() + " already exists, signed with " + zone.signing());
+    }
+    return zone;
   }
 
   /**
@@ -74,7 +94,7 @@ public final class DnsWorld {
    * the cut lists NS but no DS.
    */
   public DnsZone unsignedZone(String apex) {
-    return zone(apex, false);
+    return zone(apex, false, null);
   }
 
   /**
@@ -220,17 +240,17 @@ public final class DnsWorld {
       ZoneKey childKey = child.key();
       boolean wrong = faults.zoneHas(child.name(), DnsFault.WRONG_DS);
       delegations.add(new ZoneSigner.Delegation(child.name(),
-          childKey == null ? null : wrong ? childKey.wrongDs() : childKey.ds()));
+          childKey == null ? List.of() : wrong ? childKey.wrongDs() : childKey.dsRecords()));
     }
     return delegations;
   }
 
-  private DnsZone zone(String apex, boolean signed) {
+  private DnsZone zone(String apex, boolean signed, ZoneSigning signing) {
     Name name = absolute(apex);
     synchronized (lock) {
       DnsZone zone = zones.get(name);
       if (zone == null) {
-        zone = new DnsZone(this, name, signed);
+        zone = new DnsZone(this, name, signed ? signing : null);
         zones.put(name, zone);
         changed();
       } else if (zone.isSigned() != signed) {

@@ -40,14 +40,17 @@ public final class DnsZone {
   private final DnsWorld world;
   private final Name apex;
   private final ZoneKey key;
+  private final ZoneSigning signing;
   private final TreeMap<Name, Map<Integer, RRset>> data = new TreeMap<>();
   private ZoneSnapshot snapshot;
   private long serial = 1;
 
-  DnsZone(DnsWorld world, Name apex, boolean signed) {
+  /** A zone; {@code signing} null for an unsigned one. */
+  DnsZone(DnsWorld world, Name apex, ZoneSigning signing) {
     this.world = world;
     this.apex = apex;
-    this.key = signed ? ZoneKey.generate(apex) : null;
+    this.signing = signing;
+    this.key = signing != null ? ZoneKey.generate(apex, signing) : null;
   }
 
   /** The apex name of this zone. */
@@ -60,12 +63,18 @@ public final class DnsZone {
     return key != null;
   }
 
-  /** The zone's DNSKEY (a CSK, flags 257, algorithm 13); throws for an unsigned zone. */
+  /** How the zone is signed; throws for an unsigned zone. */
+  public ZoneSigning signing() {
+    requireKey();
+    return signing;
+  }
+
+  /** The zone's DNSKEY (a CSK, flags 257, algorithm 13 unless its {@link ZoneSigning} says otherwise); throws for an unsigned zone. */
   public DNSKEYRecord dnskey() {
     return requireKey().dnskey();
   }
 
-  /** The SHA-256 DS record of the zone's key, as its parent publishes it; throws for an unsigned zone. */
+  /** The first DS record of the zone's key (SHA-256 by default), as its parent publishes it; throws for an unsigned zone. */
   public DSRecord ds() {
     return requireKey().ds();
   }
@@ -135,7 +144,8 @@ public final class DnsZone {
   /** The zone as served now; re-signed when the world changed or the clock moved a day. Under the world lock. */
   ZoneSnapshot snapshot(long generation, Instant now, List<ZoneSigner.Delegation> delegations) {
     if (snapshot == null || !snapshot.isCurrent(generation, now)) {
-      snapshot = ZoneSigner.sign(apex, key, data, delegations, serial, now).at(generation);
+      snapshot = ZoneSigner.sign(apex, key, signing == null ? ZoneSigning.defaults() : signing, data, delegations,
+          serial, now).at(generation);
     }
     return snapshot;
   }

@@ -102,7 +102,7 @@ final class Responder {
   private static void add(Message response, List<Answer.Entry> entries, int section, boolean dnssec) {
     for (Answer.Entry entry : entries) {
       int type = entry.rrset().getType();
-      if (!dnssec && section == Section.AUTHORITY && type == Type.NSEC) {
+      if (!dnssec && section == Section.AUTHORITY && (type == Type.NSEC || type == Type.NSEC3)) {
         continue;
       }
       entry.rrset().rrs(false).forEach(r -> response.addRecord(r, section));

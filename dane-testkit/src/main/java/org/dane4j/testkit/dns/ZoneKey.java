@@ -18,12 +18,16 @@ import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Record;
 
-/** The signing key of one zone: an ECDSA P-256 (algorithm 13) key with flags 257, used as a CSK. */
+/**
+ * The signing key of one zone, used as a CSK (flags 257): ECDSA P-256 (algorithm 13) by default, or the
+ * algorithm of the zone's {@link ZoneSigning}; its DS records carry the digest types the signing asks for.
+ */
 final class ZoneKey {
   static final long KEY_TTL = 3600;
   private static final int FLAGS_CSK = 257;
   private static final int PROTOCOL = 3;
 
+  private static final int RSA_BITS = 2048;
   private static final int MAX_CACHED_SIGNATURES = 10_000;
 
   /** Record.equals compares owner, type, class and rdata, not the TTL: hence the TTL here. */
@@ -33,20 +37,36 @@ final class ZoneKey {
   private final DNSKEYRecord dnskey;
   private final Map<SignatureKey, RRSIGRecord> signatures = new HashMap<>();
 
-  private ZoneKey(KeyPair keyPair, DNSKEYRecord dnskey) {
+  private final int[] dsDigests;
+
+  private ZoneKey(KeyPair keyPair, DNSKEYRecord dnskey, int[] dsDigests) {
     this.keyPair = keyPair;
     this.dnskey = dnskey;
+    this.dsDigests = dsDigests;
   }
 
-  /** Generates a fresh key for the zone {@code apex} with the JDK's EC key pair generator. */
+  /** Generates a fresh ECDSA P-256 key for the zone {@code apex} with a SHA-256 DS. */
   static ZoneKey generate(Name apex) {
+    return generate(apex, ZoneSigning.defaults());
+  }
+
+  /** Generates a fresh key of the signing's algorithm for the zone {@code apex} with the JDK's generators. */
+  static ZoneKey generate(Name apex, ZoneSigning signing) {
+    int algorithm = signing.algorithm();
     try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp256r1"));
+      KeyPairGenerator generator;
+      if (algorithm == DNSSEC.Algorithm.ECDSAP256SHA256 || algorithm == DNSSEC.Algorithm.ECDSAP384SHA384) {
+        generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec(
+            algorithm == DNSSEC.Algorithm.ECDSAP256SHA256 ? "secp256r1" : "secp384r1"));
+      } else {
+        generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(RSA_BITS);
+      }
       KeyPair keyPair = generator.generateKeyPair();
-      DNSKEYRecord dnskey = new DNSKEYRecord(apex, DClass.IN, KEY_TTL, FLAGS_CSK, PROTOCOL,
-          DNSSEC.Algorithm.ECDSAP256SHA256, keyPair.getPublic());
-      return new ZoneKey(keyPair, dnskey);
+      DNSKEYRecord dnskey = new DNSKEYRecord(apex, DClass.IN, KEY_TTL, FLAGS_CSK, PROTOCOL, algorithm,
+          keyPair.getPublic());
+      return new ZoneKey(keyPair, dnskey, signing.dsDigests());
     } catch (GeneralSecurityException | DNSSEC.DNSSECException e) {
       throw new IllegalStateException("cannot generate a zone key for " + apex, e);
     }
@@ -56,18 +76,32 @@ final class ZoneKey {
     return dnskey;
   }
 
-  /** The SHA-256 DS of this key, as the parent publishes it. */
+  /** The first DS of this key (SHA-256 by default), as the parent publishes it; SHA-256 for an island. */
   DSRecord ds() {
-    return new DSRecord(dnskey.getName(), DClass.IN, KEY_TTL, DNSSEC.Digest.SHA256, dnskey);
+    List<DSRecord> all = dsRecords();
+    return all.isEmpty() ? new DSRecord(dnskey.getName(), DClass.IN, KEY_TTL, DNSSEC.Digest.SHA256, dnskey)
+        : all.get(0);
   }
 
-  /** A DS with this key's tag and algorithm but a digest that matches no key. */
-  DSRecord wrongDs() {
-    DSRecord good = ds();
-    byte[] digest = good.getDigest().clone();
-    digest[0] ^= (byte) 0xff;
-    return new DSRecord(good.getName(), DClass.IN, KEY_TTL, good.getFootprint(), good.getAlgorithm(),
-        good.getDigestID(), digest);
+  /** Every DS of this key, one per digest type of the zone's {@link ZoneSigning}, as the parent publishes them. */
+  List<DSRecord> dsRecords() {
+    List<DSRecord> all = new java.util.ArrayList<>();
+    for (int digest : dsDigests) {
+      all.add(new DSRecord(dnskey.getName(), DClass.IN, KEY_TTL, digest, dnskey));
+    }
+    return all;
+  }
+
+  /** The DS records with this key's tag and algorithm but digests that match no key. */
+  List<DSRecord> wrongDs() {
+    List<DSRecord> all = new java.util.ArrayList<>();
+    for (DSRecord good : dsRecords()) {
+      byte[] digest = good.getDigest().clone();
+      digest[0] ^= (byte) 0xff;
+      all.add(new DSRecord(good.getName(), DClass.IN, KEY_TTL, good.getFootprint(), good.getAlgorithm(),
+          good.getDigestID(), digest));
+    }
+    return all;
   }
 
   /**

@@ -19,7 +19,8 @@ import org.xbill.DNS.Type;
 /**
  * Turns a zone's data into a {@link ZoneSnapshot}: adds the SOA, the apex NS and DNSKEY and the delegations,
  * drops data occluded by a delegation, and (for a signed zone) signs every authoritative RRset and the NSEC
- * chain. Signatures are valid from one day before {@code now} to 30 days after; the SOA serial is {@code serial}.
+ * chain (NSEC, or NSEC3 with NSEC3PARAM as the {@link ZoneSigning} says). Signatures are valid from one day
+ * before {@code now} to the signing's lifetime after (30 days by default); the SOA serial is {@code serial}.
  */
 final class ZoneSigner {
   static final Duration INCEPTION_BEFORE = Duration.ofDays(1);
@@ -28,13 +29,18 @@ final class ZoneSigner {
   static final long NEGATIVE_TTL = 300;
   private static final Name NAME_SERVER = Name.fromConstantString("localhost.");
 
-  /** A child zone cut inside the zone: NS always, DS when both sides are signed. */
-  record Delegation(Name cut, DSRecord ds) {}
+  /** A child zone cut inside the zone: NS always, DS records when both sides are signed. */
+  record Delegation(Name cut, List<DSRecord> ds) {}
 
   private ZoneSigner() {}
 
   static ZoneSnapshot sign(Name apex, ZoneKey key, NavigableMap<Name, Map<Integer, RRset>> data,
       List<Delegation> delegations, long serial, Instant now) {
+    return sign(apex, key, ZoneSigning.defaults(), data, delegations, serial, now);
+  }
+
+  static ZoneSnapshot sign(Name apex, ZoneKey key, ZoneSigning signing,
+      NavigableMap<Name, Map<Integer, RRset>> data, List<Delegation> delegations, long serial, Instant now) {
     TreeMap<Name, Map<Integer, RRset>> nodes = new TreeMap<>();
     data.forEach((owner, rrsets) -> {
       if (delegations.stream().noneMatch(d -> owner.subdomain(d.cut()))) {
@@ -48,15 +54,24 @@ final class ZoneSigner {
     }
     for (Delegation delegation : delegations) {
       put(nodes, new RRset(new NSRecord(delegation.cut(), DClass.IN, ZoneKey.KEY_TTL, NAME_SERVER)));
-      if (key != null && delegation.ds() != null) {
-        put(nodes, new RRset(delegation.ds()));
+      if (key != null && !delegation.ds().isEmpty()) {
+        RRset ds = new RRset();
+        delegation.ds().forEach(ds::addRR);
+        put(nodes, ds);
       }
     }
     TreeMap<Name, RRset> nsecs = new TreeMap<>();
+    Nsec3Chain nsec3 = null;
     if (key != null) {
       Instant inception = now.minus(INCEPTION_BEFORE);
-      Instant expiration = now.plus(EXPIRATION_AFTER);
-      nsecs = NsecChain.build(nodes, NEGATIVE_TTL);
+      Instant expiration = now.plus(signing.signatureLifetime());
+      if (signing.isNsec3()) {
+        nsec3 = new Nsec3Chain(apex, signing);
+        put(nodes, new RRset(nsec3.param(NEGATIVE_TTL)));
+        nsecs = nsec3.build(nodes, NEGATIVE_TTL);
+      } else {
+        nsecs = NsecChain.build(nodes, NEGATIVE_TTL);
+      }
       nsecs.values().forEach(nsec -> put(nodes, nsec));
       for (Map.Entry<Name, Map<Integer, RRset>> node : nodes.entrySet()) {
         boolean cut = !node.getKey().equals(apex) && node.getValue().containsKey(Type.NS);
@@ -67,7 +82,7 @@ final class ZoneSigner {
         }
       }
     }
-    return new ZoneSnapshot(apex, key, nodes, nsecs, now);
+    return new ZoneSnapshot(apex, key, nodes, nsecs, nsec3, now, signing.signatureLifetime());
   }
 
   private static void put(Map<Name, Map<Integer, RRset>> nodes, RRset rrset) {

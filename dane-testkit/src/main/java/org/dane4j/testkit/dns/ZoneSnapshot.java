@@ -21,16 +21,25 @@ final class ZoneSnapshot {
   private final ZoneKey key;
   private final NavigableMap<Name, Map<Integer, RRset>> nodes;
   private final NavigableMap<Name, RRset> nsecs;
+  private final Nsec3Chain nsec3;
   private final Instant signedAt;
+  private final Duration resignAfter;
   private long generation = -1;
 
+  /**
+   * A snapshot; {@code nsecs} are keyed by owner name, the hashed owner name with NSEC3 ({@code nsec3} not
+   * null), and re-signing is due after a day or half the signature lifetime, whichever is shorter.
+   */
   ZoneSnapshot(Name apex, ZoneKey key, NavigableMap<Name, Map<Integer, RRset>> nodes,
-      NavigableMap<Name, RRset> nsecs, Instant signedAt) {
+      NavigableMap<Name, RRset> nsecs, Nsec3Chain nsec3, Instant signedAt, Duration signatureLifetime) {
     this.apex = apex;
     this.key = key;
     this.nodes = Collections.unmodifiableNavigableMap(nodes);
     this.nsecs = Collections.unmodifiableNavigableMap(nsecs);
+    this.nsec3 = nsec3;
     this.signedAt = signedAt;
+    Duration half = signatureLifetime.dividedBy(2);
+    this.resignAfter = half.compareTo(RESIGN_AFTER) < 0 ? half : RESIGN_AFTER;
   }
 
   /** Marks this snapshot as built for the world's {@code generation}; returns it. */
@@ -40,7 +49,7 @@ final class ZoneSnapshot {
   }
 
   boolean isCurrent(long currentGeneration, Instant now) {
-    return generation == currentGeneration && Duration.between(signedAt, now).abs().compareTo(RESIGN_AFTER) < 0;
+    return generation == currentGeneration && Duration.between(signedAt, now).abs().compareTo(resignAfter) < 0;
   }
 
   Name apex() {
@@ -83,14 +92,22 @@ final class ZoneSnapshot {
     return apex;
   }
 
-  /** The NSEC owned by {@code name}, or null. */
-  RRset nsecAt(Name name) {
-    return nsecs.get(name);
+  /** Whether denial of existence uses NSEC3. */
+  boolean isNsec3() {
+    return nsec3 != null;
   }
 
-  /** The NSEC with the greatest owner before {@code name} in canonical order: it covers the name. */
+  /** The NSEC owned by {@code name}, or with NSEC3 the NSEC3 matching it; null when there is none. */
+  RRset nsecAt(Name name) {
+    return nsecs.get(nsec3 == null ? name : nsec3.hashedOwner(name));
+  }
+
+  /**
+   * The NSEC (or NSEC3, by hashed owner) with the greatest owner before {@code name} (or its hash) in canonical
+   * order: it covers the name.
+   */
   RRset nsecCovering(Name name) {
-    Map.Entry<Name, RRset> entry = nsecs.lowerEntry(name);
+    Map.Entry<Name, RRset> entry = nsecs.lowerEntry(nsec3 == null ? name : nsec3.hashedOwner(name));
     return entry == null ? nsecs.lastEntry().getValue() : entry.getValue();
   }
 }
