@@ -40,6 +40,8 @@ final class JdbcStsPolicyCache implements StsPolicyCache {
   static final String TABLE = "dane4j_sts_policy";
   static final String COMPONENT = "sts_policy";
   static final int SCHEMA_VERSION = 1;
+  /** How often schema creation is tried when a concurrent creator makes it fail with a duplicate. */
+  static final int SCHEMA_ATTEMPTS = 3;
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcStsPolicyCache.class);
   private static final String SELECT =
@@ -169,17 +171,26 @@ final class JdbcStsPolicyCache implements StsPolicyCache {
 
   /**
    * Creates the tables when missing and records the schema version; refuses a table written by a later version.
-   * Two senders creating it at once may see a constraint violation: the second attempt finds the tables there.
+   * Senders creating it at once can fail with a duplicate (PostgreSQL's {@code CREATE TABLE IF NOT EXISTS} is not
+   * safe against a concurrent one: SQLSTATE 42P07 or 23505); another attempt then finds the tables there.
    */
   static void createSchema(Connection c) throws SQLException {
-    try {
-      createSchemaOnce(c);
-    } catch (SQLException e) {
-      if (!isConstraintViolation(e)) {
-        throw e;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        createSchemaOnce(c);
+        return;
+      } catch (SQLException e) {
+        if (attempt >= SCHEMA_ATTEMPTS || !isDuplicate(e)) {
+          throw e;
+        }
       }
-      createSchemaOnce(c);
     }
+  }
+
+  /** A concurrent creator won: a unique violation (class 23), a duplicate table (42P07) or object (42710). */
+  private static boolean isDuplicate(SQLException e) {
+    String state = e.getSQLState();
+    return isConstraintViolation(e) || "42P07".equals(state) || "42710".equals(state);
   }
 
   private static void createSchemaOnce(Connection c) throws SQLException {
