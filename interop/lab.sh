@@ -6,8 +6,9 @@
 #                           "insecure.test." (unsigned, no DS: insecure delegation), "_tcp.mx.expsig.sec.test." (expired RRSIGs),
 #                           "n3weak.test." (NSEC3 10 iterations + salt, SHA-1 DS only: for the DNSSEC lint)
 #   unbound  127.53.0.3:53   validating resolver; root hints -> nsd; trust anchor = the private root's DS
-#   postfix  127.25.0.21..38:25  one instance, one STARTTLS listener per MX host; virtual(8) appends every
+#   postfix  127.25.0.21..44:25  one instance, one STARTTLS listener per MX host; virtual(8) appends every
 #                           message to one mbox file, $LAB_DIR/mail/inbox
+#   nginx    127.25.0.80:443 the MTA-STS policy hosts mta-sts.<domain> of STS_POLICIES (HTTPS, the lab CA)
 #
 # Everything lives in $LAB_DIR (default /tmp/dane4j-interop); "up" writes $LAB_DIR/lab.env for the tests.
 # "down" stops exactly the PIDs "up" recorded and removes $LAB_DIR. Both are idempotent.
@@ -17,7 +18,8 @@ LAB_DIR="${DANE4J_LAB_DIR:-/tmp/dane4j-interop}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 NSD_IP=127.53.0.2
 UNBOUND_IP=127.53.0.3
-PACKAGES=(nsd unbound ldnsutils postfix bind9-dnsutils openssl util-linux hash-slinger)
+PACKAGES=(nsd unbound ldnsutils postfix bind9-dnsutils openssl util-linux hash-slinger nginx curl postfix-mta-sts-resolver)
+NGINX_IP=127.25.0.80
 
 # scenario name | recipient domain | MX host | address | TLSA kind ("ee", "ta", "bad", "unusable", "none", "nodata",
 # "ee-notls": a good 3 1 1 but the listener offers no STARTTLS; "ta-wrongname": a good 2 1 1 but the leaf names
@@ -49,6 +51,24 @@ SCENARIOS=(
   "expsig|expsig.sec.test|mx.expsig.sec.test|127.25.0.36|ee-expsig"
   "servfail|servfail.sec.test|mx.servfail.sec.test|127.25.0.37|servfail"
   "cnameins|cnameins.sec.test|mx.cnameins.sec.test|127.25.0.38|ta-cname-insecure"
+  "stsenforce|stsenforce.sec.test|mx.stsenforce.sec.test|127.25.0.39|none"
+  "stsmismatch|stsmismatch.sec.test|mx.stsmismatch.sec.test|127.25.0.40|none"
+  "ststesting|ststesting.sec.test|mx.ststesting.sec.test|127.25.0.41|none"
+  "stsdane|stsdane.sec.test|mx.stsdane.sec.test|127.25.0.42|ee"
+  "sts404|sts404.sec.test|mx.sts404.sec.test|127.25.0.43|none"
+  "ststype|ststype.sec.test|mx.ststype.sec.test|127.25.0.44|none"
+)
+# MTA-STS (RFC 8461): scenario name (its domain and MX above) | mode | mx patterns (comma-separated) | how nginx
+# serves https://mta-sts.<domain>/.well-known/mta-sts.txt: "ok" (200 text/plain), "404" (no such file), "html"
+# (200 but Content-Type text/html). Each domain gets _mta-sts TXT "v=STSv1; id=<STS_ID>;" and mta-sts A $NGINX_IP.
+STS_ID=20260101T000000
+STS_POLICIES=(
+  "stsenforce|enforce|*.stsenforce.sec.test|ok"
+  "stsmismatch|enforce|mx.elsewhere.sec.test|ok"
+  "ststesting|testing|mx.elsewhere.sec.test|ok"
+  "stsdane|enforce|mx.elsewhere.sec.test|ok"
+  "sts404|enforce|mx.sts404.sec.test|404"
+  "ststype|enforce|mx.ststype.sec.test|html"
 )
 LAME_IP=$NSD_IP       # nsd serves no such zone: the servfail scenario's TLSA zone delegation is lame
 # and multi.sec.test: MX 10 mx.mismatch.sec.test (DANE fails), MX 20 mx.ee.sec.test (DANE verified);
@@ -109,7 +129,23 @@ make_certs() {
     fi
     cat "$d/$name.key" "$d/$name.pem" "$d/ca.pem" >"$d/$name.chain"   # key, leaf, CA (Postfix chain file)
   done
+  # one certificate for every policy host mta-sts.<domain> (nginx presents it for each server_name)
+  local sts sans=""
+  for sts in "${STS_POLICIES[@]}"; do sans+="${sans:+,}DNS:mta-sts.$(sts_domain "${sts%%|*}")"; done
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=mta-sts policy hosts" \
+    -keyout "$d/mta-sts.key" -out "$d/mta-sts.csr" 2>/dev/null
+  printf 'subjectAltName=%s\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n' \
+    "$sans" >"$d/mta-sts.ext"
+  openssl x509 -req -in "$d/mta-sts.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 30 \
+    -extfile "$d/mta-sts.ext" -out "$d/mta-sts.pem" 2>/dev/null
+  cat "$d/mta-sts.pem" "$d/ca.pem" >"$d/mta-sts.fullchain"
   chmod 600 "$d"/*.key "$d"/*.chain
+}
+
+sts_domain() { # scenario name -> its recipient domain
+  local s name dom
+  for s in "${SCENARIOS[@]}"; do IFS='|' read -r name dom _ <<<"$s"; [ "$name" = "$1" ] && { echo "$dom"; return 0; }; done
+  return 1
 }
 
 insecure_target() { local h=${1%.sec.test}; echo "$h.insecure.test"; }   # mx.x.sec.test -> mx.x.insecure.test
@@ -175,6 +211,12 @@ make_zones() {
           >>"$z/$hzone.zone" ;;
       *) tlsa_rrs "$name" "$kind" "_25._tcp.$host." >>"$z/$hzone.zone" ;;
     esac
+  done
+  local sts
+  for sts in "${STS_POLICIES[@]}"; do   # MTA-STS discovery: the TXT record and the policy host's address
+    dom=$(sts_domain "${sts%%|*}")
+    printf '_mta-sts.%s. 300 IN TXT "v=STSv1; id=%s;"\nmta-sts.%s. 300 IN A %s\n' "$dom" "$STS_ID" "$dom" "$NGINX_IP" \
+      >>"$z/sec.test.zone"
   done
   printf 'multi.sec.test. 300 IN MX 10 mx.mismatch.sec.test.\nmulti.sec.test. 300 IN MX 20 mx.ee.sec.test.\n' \
     >>"$z/sec.test.zone"
@@ -366,6 +408,54 @@ EOF
   cp "$p/spool/pid/master.pid" "$LAB_DIR/postfix.pid"
 }
 
+start_nginx() {
+  local n="$LAB_DIR/nginx" sts name mode patterns serve dom type p
+  mkdir -p "$n/temp" "$n/www"
+  { cat <<EOF
+daemon on;
+user nobody nogroup;
+worker_processes 1;
+pid $LAB_DIR/nginx.pid;
+error_log $LAB_DIR/nginx-error.log info;
+events { worker_connections 64; }
+http {
+  access_log $LAB_DIR/nginx-access.log;
+  client_body_temp_path $n/temp/body;
+  proxy_temp_path $n/temp/proxy;
+  fastcgi_temp_path $n/temp/fastcgi;
+  uwsgi_temp_path $n/temp/uwsgi;
+  scgi_temp_path $n/temp/scgi;
+  types { }
+  ssl_certificate $LAB_DIR/pki/mta-sts.fullchain;
+  ssl_certificate_key $LAB_DIR/pki/mta-sts.key;
+  ssl_protocols TLSv1.2 TLSv1.3;
+  server {
+    listen $NGINX_IP:443 ssl default_server;
+    server_name _;
+    return 421;
+  }
+EOF
+    for sts in "${STS_POLICIES[@]}"; do
+      IFS='|' read -r name mode patterns serve <<<"$sts"
+      dom=$(sts_domain "$name")
+      mkdir -p "$n/www/$dom/.well-known"
+      if [ "$serve" != 404 ]; then
+        { printf 'version: STSv1\r\nmode: %s\r\n' "$mode"
+          for p in ${patterns//,/ }; do printf 'mx: %s\r\n' "$p"; done
+          printf 'max_age: 86400\r\n'; } >"$n/www/$dom/.well-known/mta-sts.txt"
+      fi
+      type=text/plain; [ "$serve" = html ] && type=text/html
+      printf '  server {\n    listen %s:443 ssl;\n    server_name mta-sts.%s;\n    root %s;\n    default_type %s;\n  }\n' \
+        "$NGINX_IP" "$dom" "$n/www/$dom" "$type"
+    done
+    echo "}"
+  } >"$n/nginx.conf"
+  chmod -R a+rX "$n/www"
+  nginx -t -q -c "$n/nginx.conf" -p "$n/" || die "nginx.conf invalid"
+  nginx -c "$n/nginx.conf" -p "$n/" || die "nginx did not start (see $LAB_DIR/nginx-error.log)"
+  wait_pidfile "$LAB_DIR/nginx.pid" nginx
+}
+
 wait_pidfile() { # file what
   local i
   for i in $(seq 1 50); do
@@ -395,6 +485,17 @@ check_up() {
                    *) grep -q 'flags:.* ad' <<<"$out" || die "$dom MX is not validated (no AD)" ;; esac
     timeout 5 bash -c "exec 3<>/dev/tcp/$ip/25 && head -c 3 <&3" | grep -q 220 || die "no SMTP banner on $ip:25"
   done
+  local sts mode patterns serve code want
+  for sts in "${STS_POLICIES[@]}"; do
+    IFS='|' read -r name mode patterns serve <<<"$sts"
+    dom=$(sts_domain "$name")
+    out=$(dig +tries=2 +time=3 @"$UNBOUND_IP" "_mta-sts.$dom" TXT) || die "unbound does not answer _mta-sts.$dom TXT"
+    grep -q 'flags:.* ad' <<<"$out" && grep -q "v=STSv1; id=$STS_ID;" <<<"$out" || { echo "$out" >&2; die "no secure _mta-sts.$dom TXT"; }
+    code=$(curl -s -o /dev/null -w '%{http_code} %{content_type}' --max-time 5 --cacert "$LAB_DIR/pki/ca.pem" \
+      --resolve "mta-sts.$dom:443:$NGINX_IP" "https://mta-sts.$dom/.well-known/mta-sts.txt") || true
+    case "$serve" in ok) want="200 text/plain" ;; html) want="200 text/html" ;; 404) want="404 text/html" ;; esac
+    [ "$code" = "$want" ] || die "https://mta-sts.$dom/.well-known/mta-sts.txt gave '$code', expected '$want'"
+  done
 }
 
 write_env() {
@@ -404,10 +505,17 @@ write_env() {
     echo "trust.anchor=$LAB_DIR/root.anchor"
     echo "mailbox=$LAB_DIR/mail/inbox"
     echo "resolv.conf=$LAB_DIR/resolv.conf"
+    echo "ca=$LAB_DIR/pki/ca.pem"
+    echo "nginx=$NGINX_IP"
     local s name dom mx ip kind
     for s in "${SCENARIOS[@]}"; do
       IFS='|' read -r name dom mx ip kind <<<"$s"
       echo "scenario.$name=$dom $mx $ip $kind"
+    done
+    local mode patterns serve
+    for s in "${STS_POLICIES[@]}"; do
+      IFS='|' read -r name mode patterns serve <<<"$s"
+      echo "sts.$name=$(sts_domain "$name") $mode $patterns $serve"
     done
   } >"$LAB_DIR/lab.env.tmp"
   printf 'nameserver %s\noptions trust-ad edns0 attempts:2 timeout:3\n' "$UNBOUND_IP" >"$LAB_DIR/resolv.conf"
@@ -433,6 +541,7 @@ down() {
     postfix -c "$LAB_DIR/postfix/etc" stop >/dev/null 2>&1 || true    # master stops its own children
   fi
   stop_pid "$LAB_DIR/postfix.pid" postfix
+  stop_pid "$LAB_DIR/nginx.pid" nginx
   stop_pid "$LAB_DIR/unbound.pid" unbound
   stop_pid "$LAB_DIR/nsd.pid" nsd
   rm -rf "$LAB_DIR"
@@ -450,9 +559,10 @@ up() {
   start_nsd
   start_unbound
   start_postfix
+  start_nginx
   write_env
   check_up
-  log "up: nsd $NSD_IP:53, unbound $UNBOUND_IP:53, postfix 127.25.0.21-38:25; env in $LAB_DIR/lab.env"
+  log "up: nsd $NSD_IP:53, unbound $UNBOUND_IP:53, postfix 127.25.0.21-44:25, nginx $NGINX_IP:443; env in $LAB_DIR/lab.env"
 }
 
 case "${1:-}" in

@@ -6,6 +6,8 @@ module org.dane4j.core {
   requires java.naming;
   requires com.github.benmanes.caffeine;
   requires org.slf4j;
+  // only StsPolicyCache.jdbc needs JDBC: a jlink image without java.sql (and java.xml) still runs the rest
+  requires static transitive java.sql;
 
   exports org.dane4j.tlsa;
   exports org.dane4j.dns;

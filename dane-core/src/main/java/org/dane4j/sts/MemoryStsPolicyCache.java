@@ -41,6 +41,15 @@ class MemoryStsPolicyCache implements StsPolicyCache {
     }
   }
 
+  @Override
+  public synchronized void remove(CachedStsPolicy entry) {
+    CachedStsPolicy held = entries.get(entry.domain());
+    if (held != null && !held.fetchedAt().isAfter(entry.fetchedAt())) {
+      entries.remove(entry.domain());
+      changed();
+    }
+  }
+
   /** Puts without calling {@link #changed()}; false when a later fetch is already held. */
   final boolean store(CachedStsPolicy entry) {
     CachedStsPolicy held = entries.get(entry.domain());

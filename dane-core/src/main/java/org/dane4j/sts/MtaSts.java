@@ -390,7 +390,7 @@ public final class MtaSts implements AutoCloseable {
       downgradeLog.warn("MTA-STS policy of " + d + " lost: the enforce policy (id " + held.get().id()
           + ") expired at " + held.get().validUntil() + " and no policy replaces it: " + reason);
     }
-    cache.remove(d);
+    cache.remove(held.get());   // not a fresher policy another sender stored meanwhile
   }
 
   private static CompletableFuture<StsLookup> done(StsLookup lookup) {

@@ -2,6 +2,7 @@ package org.dane4j.sts;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * Where MTA-STS policies are kept between lookups (RFC 8461 §5.1, checklist STS-3). {@link MtaSts} decides what
@@ -11,7 +12,8 @@ import java.util.Optional;
  *
  * <p>Two implementations come with dane4j: {@link #inMemory()} and {@link #file(Path)}, an embedded persistent
  * cache in one file, which RFC 8461 §5.1 expects (the cache should survive restarts, else a restarted sender
- * is open to a downgrade until it fetches again). A shared store for fleets implements this interface.
+ * is open to a downgrade until it fetches again), and {@link #jdbc(DataSource)}, a SQL table shared by a fleet of
+ * senders (PostgreSQL).
  * Implementations must be thread-safe. {@link MtaSts} calls them on its fetch executor, never on the caller's
  * thread, so a store may block on I/O.
  */
@@ -25,7 +27,7 @@ public interface StsPolicyCache {
   /** Stores {@code entry}, unless the store holds one for its domain with a later fetch time. */
   void put(CachedStsPolicy entry);
 
-  /** Drops the entry of {@code domain}, if any (an expired policy that is gone, or an administrator's purge). */
+  /** Drops the entry of {@code domain}, if any (an administrator's purge). */
   void remove(String domain);
 
   /**
@@ -36,6 +38,19 @@ public interface StsPolicyCache {
    */
   default boolean nonBlockingGet() {
     return false;
+  }
+
+  /**
+   * Drops the entry of {@code entry}'s domain unless the store holds a later fetch: what {@link MtaSts} does when
+   * an expired policy is gone. In a store shared by several senders, another sender may have stored a fresh
+   * policy since this one read {@code entry}; that policy stays. The default does a {@link #get} then a
+   * {@link #remove(String)}, which is not atomic: shared stores override it.
+   */
+  default void remove(CachedStsPolicy entry) {
+    Optional<CachedStsPolicy> held = get(entry.domain());
+    if (held.isPresent() && !held.get().fetchedAt().isAfter(entry.fetchedAt())) {
+      remove(entry.domain());
+    }
   }
 
   /** A cache in this JVM's memory, of at most {@link #DEFAULT_MAX_ENTRIES} entries; lost on restart. */
@@ -54,5 +69,21 @@ public interface StsPolicyCache {
    */
   static StsPolicyCache file(Path file) {
     return new FileStsPolicyCache(file, DEFAULT_MAX_ENTRIES);
+  }
+
+  /**
+   * A cache in a SQL database that a fleet of senders shares (PostgreSQL; H2 works too), through the
+   * application's {@code dataSource} (its driver and pool; dane4j brings no driver). The tables
+   * {@code dane4j_sts_policy} and {@code dane4j_schema} (one row per dane4j component with its schema version)
+   * are created on first use when missing; a table of a later schema version is refused. The last writer wins
+   * by fetch time: an older fetch never replaces a newer one, whichever sender writes last. Every
+   * {@link #get} reads the database; when it fails, the failure is logged and the entry this process last saw
+   * applies (at most {@link #DEFAULT_MAX_ENTRIES} kept in memory): delivery never fails because the database
+   * is down. The table itself has no entry limit: it holds one row per domain mailed to, and {@link MtaSts}
+   * deletes a row when its expired policy is gone. The module needs {@code java.sql} for this method only
+   * ({@code requires static}).
+   */
+  static StsPolicyCache jdbc(DataSource dataSource) {
+    return new JdbcStsPolicyCache(dataSource);
   }
 }
