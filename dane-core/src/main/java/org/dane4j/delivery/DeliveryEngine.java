@@ -113,7 +113,7 @@ public final class DeliveryEngine {
             .thenCompose(plan -> {
               Events.safely(() -> listener.planFinished(plan));
               return new DomainRun(session, listener, cleartextRetry, tlsFloor, envelope.sender(), recipients,
-                  message)
+                  message, new SendInfo(destination.name(), SendInfo.isTlsReport(message)))
                   .run(plan);
             });
       });

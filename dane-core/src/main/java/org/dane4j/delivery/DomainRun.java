@@ -40,6 +40,7 @@ final class DomainRun {
   private final boolean tlsFloor;
   private final String sender;
   private final byte[] message;
+  private final SendInfo send;
   private final Map<String, List<DeliveryAttempt>> attempts = new LinkedHashMap<>();
   private final Map<String, RecipientResult> done = new LinkedHashMap<>();
   private final List<String> pending;
@@ -47,13 +48,14 @@ final class DomainRun {
   private FailureType lastType;
 
   DomainRun(SmtpSession session, DeliveryListener listener, boolean cleartextRetry, boolean tlsFloor,
-      String sender, List<String> recipients, byte[] message) {
+      String sender, List<String> recipients, byte[] message, SendInfo send) {
     this.session = session;
     this.listener = listener;
     this.cleartextRetry = cleartextRetry;
     this.tlsFloor = tlsFloor;
     this.sender = sender;
     this.message = message;
+    this.send = send;
     this.pending = new ArrayList<>(recipients);
     recipients.forEach(r -> attempts.put(r, new ArrayList<>()));
   }
@@ -178,7 +180,7 @@ final class DomainRun {
       lastReason = a.toString();
       lastType = a.failureType();
     }
-    Events.safely(() -> listener.attemptFinished(a, session));
+    Events.safely(() -> listener.attemptFinished(send, a, session));
   }
 
   private void finish(String recipient, Status status, String reason, FailureType type) {
