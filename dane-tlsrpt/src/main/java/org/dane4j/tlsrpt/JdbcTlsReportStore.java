@@ -154,7 +154,7 @@ public final class JdbcTlsReportStore implements TlsReportStore {
       connection.commit();
     } catch (SQLException e) {
       connection.rollback();
-      if (version() < SCHEMA_VERSION) { // not another process that migrated at the same time
+      if (version() != SCHEMA_VERSION) { // not another process that migrated at the same time
         throw e;
       }
     } finally {
