@@ -8,6 +8,7 @@ module org.dane4j.tlsrpt {
   requires transitive java.sql;
   requires org.slf4j;
   requires org.xerial.sqlitejdbc;
+  requires java.net.http;
 
   exports org.dane4j.tlsrpt;
 }

@@ -4,12 +4,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -31,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * <p>Each session (each {@link DeliveryAttempt}) adds one to one counter in memory, keyed by (UTC day,
  * policy, failure detail), as the sys4 collector does; a thread of the sink's own adds the counters to the
  * {@link TlsReportStore} every {@link Builder#flushEvery} events or {@link Builder#flushInterval}, whichever
- * comes first, and at {@link #close()}. The delivering thread never waits: the counters are a
- * {@link ConcurrentHashMap} of atomic cells that the flusher retires one by one (a late increment on a
- * retired cell is redone on a fresh one, so none is lost), and when {@link Builder#maxPendingRows} distinct
- * keys are waiting, a session with a new key is dropped and counted ({@link #dropped()}, one warning per
+ * comes first, and at {@link #close()}. The delivering thread never waits: the counters are striped
+ * {@link ConcurrentHashMap}s of atomic cells (a thread uses the stripe of its id, so threads seldom share a
+ * cell) that the flusher retires one by one (a late increment on a retired cell is redone on a fresh one, so
+ * none is lost), and when {@link Builder#maxPendingRows} distinct counters are waiting, a session with a new key is dropped and counted ({@link #dropped()}, one warning per
  * flush) rather than blocking or growing memory.
  *
  * <p>What is recorded, per session (RFC 8460 §4.3): a success when TLS was established (new or reused
@@ -57,8 +59,20 @@ public final class TlsRptSink implements DeliveryListener, AutoCloseable {
 
   private record Row(long epochDay, ReportPolicy policy, FailureDetail failure) {}
 
+  /** A route (by identity: routes have no equality of their own), the domain and the type it reports under. */
+  private record PolicyKey(MxRoute route, String domain, PolicyType type) {}
+
+  /** The policies cached per route are forgotten when this many are held. */
+  private static final int MAX_CACHED_POLICIES = 4096;
+
   private static final class Cell {
     final AtomicLong n = new AtomicLong();
+  }
+
+  /** One share of the counters; a thread uses the stripe of its id, so threads rarely touch the same cell. */
+  private static final class Stripe {
+    final ConcurrentHashMap<Row, Cell> cells = new ConcurrentHashMap<>();
+    final AtomicLong events = new AtomicLong();
   }
 
   private final TlsReportStore store;
@@ -67,8 +81,11 @@ public final class TlsRptSink implements DeliveryListener, AutoCloseable {
   private final Duration flushInterval;
   private final int maxPendingRows;
   private final DaneReportDomain daneReports;
-  private final ConcurrentHashMap<Row, Cell> cells = new ConcurrentHashMap<>();
-  private final AtomicLong events = new AtomicLong();
+  private final Stripe[] stripes;
+  private final int stripeMask;
+  private final long stripeFlushEvery;
+  private final AtomicInteger rows = new AtomicInteger();
+  private final ConcurrentHashMap<PolicyKey, ReportPolicy> policies = new ConcurrentHashMap<>();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder skippedReports = new LongAdder();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -83,6 +100,13 @@ public final class TlsRptSink implements DeliveryListener, AutoCloseable {
     this.flushInterval = b.flushInterval;
     this.maxPendingRows = b.maxPendingRows;
     this.daneReports = b.daneReports;
+    int n = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 2 - 1) * 2;
+    this.stripes = new Stripe[Math.min(n, 64)];
+    for (int i = 0; i < stripes.length; i++) {
+      stripes[i] = new Stripe();
+    }
+    this.stripeMask = stripes.length - 1;
+    this.stripeFlushEvery = Math.max(1, flushEvery / stripes.length);
     this.flusher = new Thread(this::flushLoop, "dane4j-tlsrpt-flush");
     flusher.setDaemon(true);
     flusher.start();
@@ -111,18 +135,33 @@ public final class TlsRptSink implements DeliveryListener, AutoCloseable {
     PolicyType policyType = policyType(route, type);
     if (policyType == PolicyType.TLSA) {
       if (daneReports != DaneReportDomain.MX_HOST) {
-        count(new Row(day, tlsaPolicy(route, send.domain()), detail));
+        count(new Row(day, policy(route, send.domain(), PolicyType.TLSA), detail));
       }
       if (daneReports != DaneReportDomain.RECIPIENT_DOMAIN) {
-        count(new Row(day, tlsaPolicy(route, route.tlsaBaseDomain()), detail));
+        count(new Row(day, policy(route, route.tlsaBaseDomain(), PolicyType.TLSA), detail));
       }
-    } else if (policyType == PolicyType.STS) {
-      var policy = route.stsPolicy().orElseThrow();
-      count(new Row(day, new ReportPolicy(PolicyType.STS, send.domain(), stsLines(policy.text()),
-          policy.mxPatterns()), detail));
     } else {
-      count(new Row(day, new ReportPolicy(PolicyType.NO_POLICY_FOUND, send.domain(), List.of(), List.of()), detail));
+      count(new Row(day, policy(route, send.domain(), policyType), detail));
     }
+  }
+
+  /** The report policy of a route for a domain, built once per route (plans and their routes are reused). */
+  private ReportPolicy policy(MxRoute route, String domain, PolicyType type) {
+    PolicyKey key = new PolicyKey(route, domain, type);
+    ReportPolicy p = policies.get(key);
+    if (p == null) {
+      if (policies.size() >= MAX_CACHED_POLICIES) {
+        policies.clear();
+      }
+      p = switch (type) {
+        case TLSA -> tlsaPolicy(route, domain);
+        case STS -> new ReportPolicy(PolicyType.STS, domain, stsLines(route.stsPolicy().orElseThrow().text()),
+            route.stsPolicy().orElseThrow().mxPatterns());
+        case NO_POLICY_FOUND -> new ReportPolicy(PolicyType.NO_POLICY_FOUND, domain, List.of(), List.of());
+      };
+      policies.putIfAbsent(key, p);
+    }
+    return p;
   }
 
   /** A route that failed for want of valid DANE data reports under {@code tlsa} even without usable records. */
@@ -155,21 +194,27 @@ public final class TlsRptSink implements DeliveryListener, AutoCloseable {
   }
 
   private void count(Row row) {
+    Stripe stripe = stripes[(int) Thread.currentThread().getId() & stripeMask];
     for (;;) {
-      Cell c = cells.get(row);
+      Cell c = stripe.cells.get(row);
       if (c == null) {
-        if (cells.size() >= maxPendingRows) {
+        if (rows.get() >= maxPendingRows) {
           dropped.increment();
           return;
         }
-        c = cells.computeIfAbsent(row, k -> new Cell());
+        Cell fresh = new Cell();
+        c = stripe.cells.putIfAbsent(row, fresh);
+        if (c == null) {
+          rows.incrementAndGet();
+          c = fresh;
+        }
       }
       if (c.n.getAndIncrement() >= 0) {
         break;
       }
       // the flusher retired this cell after we found it: count on a fresh one
     }
-    if (events.incrementAndGet() % flushEvery == 0) {
+    if (stripe.events.incrementAndGet() % stripeFlushEvery == 0) {
       LockSupport.unpark(flusher);
     }
   }
@@ -201,15 +246,19 @@ public final class TlsRptSink implements DeliveryListener, AutoCloseable {
   public synchronized void flush() {
     List<SessionCount> batch = unsaved;
     unsaved = new ArrayList<>();
-    for (Map.Entry<Row, Cell> e : cells.entrySet()) {
-      if (cells.remove(e.getKey(), e.getValue())) {
-        long n = e.getValue().n.getAndSet(RETIRED);
-        if (n > 0) {
-          Row r = e.getKey();
-          batch.add(new SessionCount(LocalDate.ofEpochDay(r.epochDay), r.policy, r.failure, n));
+    Map<Row, long[]> merged = new HashMap<>();
+    for (Stripe stripe : stripes) {
+      for (Map.Entry<Row, Cell> e : stripe.cells.entrySet()) {
+        if (stripe.cells.remove(e.getKey(), e.getValue())) {
+          rows.decrementAndGet();
+          long n = e.getValue().n.getAndSet(RETIRED);
+          if (n > 0) {
+            merged.computeIfAbsent(e.getKey(), k -> new long[1])[0] += n;
+          }
         }
       }
     }
+    merged.forEach((r, n) -> batch.add(new SessionCount(LocalDate.ofEpochDay(r.epochDay), r.policy, r.failure, n[0])));
     long lost = dropped.sum();
     if (lost > droppedWarned) {
       LOG.warn("tlsrpt.dropped {} sessions so far: more than maxPendingRows ({}) distinct counters waited for a"
@@ -235,7 +284,11 @@ public final class TlsRptSink implements DeliveryListener, AutoCloseable {
 
   /** Sessions counted so far (not the dropped ones, nor the TLS reports' own). */
   public long recorded() {
-    return events.get();
+    long n = 0;
+    for (Stripe s : stripes) {
+      n += s.events.get();
+    }
+    return n;
   }
 
   /** Sessions left out because they carried a TLS report. */
@@ -245,7 +298,7 @@ public final class TlsRptSink implements DeliveryListener, AutoCloseable {
 
   /** Distinct counters waiting for the next flush. */
   public int pendingRows() {
-    return cells.size();
+    return rows.get();
   }
 
   /** Stops the sink's thread and flushes what is left; the store stays open (its owner closes it). */

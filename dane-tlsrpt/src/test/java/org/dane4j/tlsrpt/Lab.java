@@ -31,6 +31,10 @@ final class Lab implements AutoCloseable {
   final DaneResolver resolver;
 
   Lab() {
+    this(zone -> {});
+  }
+
+  Lab(java.util.function.Consumer<DnsZone> more) {
     world.zone("test.");
     DnsZone example = world.zone("example.test.");
     DnsZone insecure = world.unsignedZone("insecure.test.");
@@ -45,6 +49,7 @@ final class Lab implements AutoCloseable {
         "_smtp._tls.spf.example.test. 300 IN TXT \"v=spf1 -all\"",
         "_smtp._tls.bad.example.test. 300 IN TXT \"v=TLSRPTv1; rua=ftp://x.example.test/\"");
     insecure.add("opp.insecure.test. 300 IN MX 10 mx.opp.insecure.test.", "mx.opp.insecure.test. 300 IN A 127.0.0.4");
+    more.accept(example);
     world.fault("_smtp._tls.fail.example.test.", Type.TXT, DnsFault.SERVFAIL);
     server = world.start();
     resolver = DaneResolver.builder().servers(server.address()).trustAnchors(world.trustAnchor()).clock(CLOCK)
