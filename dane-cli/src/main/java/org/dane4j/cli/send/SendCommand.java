@@ -95,6 +95,9 @@ public final class SendCommand implements Callable<Integer> {
   private int mxPort = 25;
 
   @Mixin
+  org.dane4j.cli.tlsrpt.TlsRptStoreOption tlsrpt;
+
+  @Mixin
   private CommonOptions common;
 
   /** The message content: a body text or a whole message file. */
@@ -163,11 +166,11 @@ public final class SendCommand implements Callable<Integer> {
     try {
       mailer = DaneMailer.builder().resolver(resolver).ehloName(ehloName).mxPort(mxPort)
           .connectTimeout(timeout(6, Duration.ofMinutes(5))).readTimeout(timeout(12, Duration.ofMinutes(10)))
-          .planTimeout(timeout(12, Duration.ofMinutes(5))).build();
+          .planTimeout(timeout(12, Duration.ofMinutes(5))).listener(tlsrpt.listener()).build();
     } catch (IllegalArgumentException e) {
       throw new CommandException(ExitCodes.USAGE, "--ehlo: " + OneLineErrors.echoWithin(e.getMessage(), ehloName), e);
     }
-    try (mailer) {
+    try (mailer; org.dane4j.cli.tlsrpt.TlsRptStoreOption recording = tlsrpt) {
       return mailer.send(message, envelopeFrom, recipients);
     } catch (MessagingException e) {
       throw new CommandException(ExitCodes.UNAVAILABLE, "the message could not be sent: " + e.getMessage(), e);
