@@ -182,8 +182,9 @@ public final class JdbcTlsReportStore implements TlsReportStore {
           PreparedStatement count = connection.prepareStatement(ADD_COUNT)) {
         Map<String, ReportPolicy> policies = new LinkedHashMap<>();
         Map<String, FailureDetail> details = new LinkedHashMap<>();
+        Map<ReportPolicy, String> ids = new java.util.IdentityHashMap<>(); // a flush shares policy objects
         for (SessionCount c : counts) {
-          String pid = c.policy().id();
+          String pid = ids.computeIfAbsent(c.policy(), ReportPolicy::id);
           policies.putIfAbsent(pid, c.policy());
           String did = c.failure() == null ? "" : c.failure().id();
           if (c.failure() != null) {
