@@ -33,8 +33,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "tlsrpt", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.USAGE,
     exitCodeOnExecutionException = ExitCodes.SOFTWARE,
     description = "TLS reporting (RFC 8460): show the daily reports of a store filled by 'send --tlsrpt-store',"
-        + " or what the store holds.",
-    subcommands = {TlsRptCommand.Show.class, TlsRptCommand.Status.class})
+        + " what the store holds, or send a day's reports.",
+    subcommands = {TlsRptCommand.Show.class, TlsRptCommand.Status.class, SendReports.class})
 public final class TlsRptCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

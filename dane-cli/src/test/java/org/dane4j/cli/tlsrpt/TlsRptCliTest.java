@@ -30,6 +30,7 @@ class TlsRptCliTest {
   private static final String NOMATCH = "nomatch." + DemoLab.SIGNED;
 
   private static DemoLab lab;
+  private static org.dane4j.testkit.smtp.SmtpTestServer good;
   @TempDir
   static Path dir;
   private static Path anchor;
@@ -38,10 +39,11 @@ class TlsRptCliTest {
   static void startLab() throws IOException {
     lab = new DemoLab();
     MintedCertificate goodLeaf = lab.leaf("mx." + GOOD);
-    lab.mx(GOOD, "mx." + GOOD, goodLeaf, b -> b);
+    good = lab.mx(GOOD, "mx." + GOOD, goodLeaf, b -> b);
     lab.tlsa("mx." + GOOD, DemoLab.ee311(goodLeaf).toString());
     lab.mx(NOMATCH, "mx." + NOMATCH, lab.leaf("mx." + NOMATCH), b -> b);
     lab.tlsa("mx." + NOMATCH, DemoLab.ee311(lab.leaf("mx." + NOMATCH)).toString());
+    lab.world().zone(DemoLab.SIGNED + ".").add("_smtp._tls." + NOMATCH + ". 300 IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@" + GOOD + "\"");
     lab.dns();
     anchor = Files.writeString(dir.resolve("root.ds"), lab.trustAnchor());
   }
@@ -86,6 +88,31 @@ class TlsRptCliTest {
     CliRun status = CliRun.at(tomorrow, "tlsrpt", "--store", store.toString(), "status");
     assertThat(status.out()).contains(today + "  " + GOOD + "  1 successful, 0 failed  not sent")
         .contains(today + "  " + NOMATCH + "  0 successful, 1 failed  not sent");
+  }
+
+  @Test
+  @DisplayName("RPT-CLI: tlsrpt send mails the day's report with DANE to the rua mailbox, marks it sent, and sends it once")
+  void sendMailsTheReportOnce() throws Exception {
+    Path store = dir.resolve("send.db");
+    assertThat(send(store, "carol@" + NOMATCH).exitCode()).isEqualTo(ExitCodes.DEFERRED);
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    String[] args = {"tlsrpt", "--store", store.toString(), "send", "--day", today.toString(), "--resolver",
+        "127.0.0.1:" + lab.dns().address().getPort(), "--trust-anchor", anchor.toString(), "--timeout", "2",
+        "--mx-port", Integer.toString(lab.port()), "--from", "tlsrpt@sender." + DemoLab.SIGNED, "--submitter",
+        "sender." + DemoLab.SIGNED};
+    CliRun run = CliRun.of(args);
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains(NOMATCH + "  sent  " + today + "T00:00:00Z_" + NOMATCH + "@sender." + DemoLab.SIGNED);
+    good.awaitConnectionsClosed(java.time.Duration.ofSeconds(5));
+    assertThat(good.messages()).anySatisfy(m -> {
+      assertThat(m.tls()).isTrue();
+      assertThat(m.text()).contains("TLS-Report-Domain: " + NOMATCH, "TLS-Required: No",
+          "report-type=\"tlsrpt\"", ".json.gz");
+    });
+    assertThat(CliRun.of(args).out()).contains(NOMATCH + "  already-sent");
+    CliRun status = CliRun.of("tlsrpt", "--store", store.toString(), "status");
+    assertThat(status.out()).contains(NOMATCH + "  0 successful, 1 failed  sent " + today);
   }
 
   @Test
