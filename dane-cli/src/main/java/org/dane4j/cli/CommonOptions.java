@@ -24,8 +24,9 @@ public final class CommonOptions {
   static final int DEFAULT_TIMEOUT = 5;
 
   @Option(names = "--resolver", paramLabel = "ADDR[:PORT]", converter = ResolverAddress.class,
-      description = {"Upstream DNS server, an IP address (IPv6 in brackets with a port: [::1]:53);",
-          "repeatable. Default: the servers of /etc/resolv.conf. DNSSEC is validated in process."})
+      description = "Upstream DNS server: an IP address, IPv6 in brackets when a port follows ([::1]:53);"
+          + " repeatable. Default: the servers in resolv.conf (/etc/resolv.conf). DNSSEC is validated in"
+          + " process.")
   List<InetSocketAddress> resolvers = new ArrayList<>();
 
   @Option(names = "--trust-ad", description = "Trust the AD bit of a loopback validating resolver instead of"

@@ -11,6 +11,9 @@ import org.dane4j.delivery.SessionResult;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.jakartamail.DaneMailer;
 import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.StsCertificateException;
+import org.dane4j.smtp.TlsRequirement;
+import org.dane4j.smtp.ServerKeyType;
 import org.dane4j.smtp.TlsVerdict;
 import org.dane4j.tlsa.DaneVerification;
 import org.dane4j.tlsa.FailureType;
@@ -71,11 +74,25 @@ public final class RouteProbe implements AutoCloseable {
 
   /** One probe of {@code address} on {@code route} (a usable route); never throws for what the server does. */
   public Result probe(MxRoute route, InetAddress address) {
-    SessionResult s = mailer.probe(route, address).join(); // bounded by the limits above; never exceptional
+    return result(route, mailer.probe(route, address).join()); // bounded by the limits above; never exceptional
+  }
+
+  /**
+   * One probe of {@code address} on {@code route} that asks the server for a certificate of {@code keyType}
+   * only ({@link DaneMailer#probe(MxRoute, InetAddress, ServerKeyType)}; what each JDK allows is in
+   * {@link ServerKeyType}). A server without such a certificate fails the handshake.
+   */
+  public Result probe(MxRoute route, InetAddress address, ServerKeyType keyType) {
+    return result(route, mailer.probe(route, address, keyType).join());
+  }
+
+  private static Result result(MxRoute route, SessionResult s) {
     String protocol = s.tlsProtocol().orElse(null);
     String cipher = s.cipherSuite().orElse(null);
     if (s.failure().isPresent()) {
-      FailureType type = s.failureType()
+      // STS-2: on an STS route the refused certificate's RFC 8460 type, as the engine types the attempt
+      FailureType type = s.stsFailure().filter(x -> route.requirement() == TlsRequirement.STS)
+          .map(StsCertificateException::failureType).or(s::failureType)
           .orElse(s.phase() == SessionPhase.TLS_HANDSHAKE ? FailureType.VALIDATION_FAILURE : null);
       return new Result(s.startTlsOffered(), protocol, cipher, s.presentedChain(), s.verification(),
           TlsVerdict.FAILED, type, s.failure().get());
@@ -84,7 +101,9 @@ public final class RouteProbe implements AutoCloseable {
       return new Result(s.startTlsOffered(), null, null, List.of(), Optional.empty(), TlsVerdict.CLEARTEXT, null,
           (s.startTlsOffered() ? "STARTTLS refused" : "STARTTLS not offered") + ": a sender would deliver in cleartext");
     }
-    String detail = s.verification().map(DaneVerification::reason).orElse("TLS without authentication");
+    String detail = s.verification().map(DaneVerification::reason).orElse("TLS without authentication")
+        + s.stsFailure().filter(x -> route.requirement() != TlsRequirement.STS)
+            .map(x -> "; MTA-STS testing: enforce would have refused this session: " + x.getMessage()).orElse("");
     return new Result(true, protocol, cipher, s.presentedChain(), s.verification(),
         route.verdict(true, s.authenticated()), null, detail);
   }

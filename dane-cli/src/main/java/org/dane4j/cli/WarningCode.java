@@ -50,5 +50,40 @@ public enum WarningCode {
   /** The host or domain cannot be delivered to for another reason (e.g. a null MX, no address). */
   UNDELIVERABLE,
   /** The resolver does not validate DNSSEC, so no DNSSEC status can be trusted (checklist DNS-4). */
-  DNSSEC_NOT_VALIDATING
+  DNSSEC_NOT_VALIDATING,
+  /**
+   * MTA-STS (RFC 8461): the {@code _mta-sts} TXT record announces a policy but it could not be fetched or
+   * parsed (RFC 8460 {@code sts-policy-fetch-error} / {@code sts-policy-invalid}); senders without a cached
+   * policy deliver as if there were none.
+   */
+  STS_POLICY_FETCH_ERROR,
+  /** MTA-STS: the {@code _mta-sts} TXT lookup failed; whether a policy exists is unknown (never "no policy"). */
+  STS_LOOKUP_FAILED,
+  /** MTA-STS: an MX host without DANE matches no {@code mx} pattern: under enforce senders skip it (§4.1). */
+  STS_MX_NOT_COVERED,
+  /**
+   * MTA-STS: a host an STS policy applies to presents a certificate that is not WebPKI-valid for its MX name
+   * (RFC 8461 §4.2): under enforce senders defer; under testing they report it.
+   */
+  STS_WEBPKI_INVALID,
+  /**
+   * DANE and MTA-STS disagree on a host with TLSA records: its name matches no {@code mx} pattern of the
+   * enforce or testing policy, so a sender with MTA-STS but no DANE refuses (enforce) or reports it.
+   */
+  STS_DANE_NOT_COVERED,
+  /**
+   * DANE and MTA-STS disagree on a host with TLSA records: DANE fails there while the domain's policy is
+   * {@code enforce}; DANE senders defer (DANE takes precedence, POL-3), MTA-STS-only senders may deliver.
+   */
+  STS_DANE_MISMATCH,
+  /**
+   * The server holds certificates of several key types (RSA, ECDSA) and no TLSA record authenticates one of
+   * them: senders that get that one defer mail (RFC 7671 §5.1; see {@link KeyTypes}).
+   */
+  KEY_TYPE_NOT_COVERED,
+  /**
+   * A DANE-TA (2 x x) record pins one intermediate of a CA that issues from several (see {@link CaWatchlist}):
+   * the next renewal may come from another one, which no record then matches.
+   */
+  TA_PINS_ONE_INTERMEDIATE
 }

@@ -11,6 +11,7 @@ import org.dane4j.dns.DaneResolver;
 import org.dane4j.jakartamail.DaneMailer;
 import org.dane4j.netty.DaneSmtpClient;
 import org.dane4j.smtp.DeliveryReport;
+import org.dane4j.sts.MtaSts;
 
 /**
  * The two adapters, each built as a user would, with the same short limits so that the fault scenarios end
@@ -20,10 +21,14 @@ enum Adapter {
   /** Jakarta Mail / Angus: {@link DaneMailer}. */
   JAKARTA {
     @Override
-    Sender open(DaneResolver resolver, int port) {
-      DaneMailer mailer = DaneMailer.builder().resolver(resolver).ehloName("sender.example.org").mxPort(port)
+    Sender open(DaneResolver resolver, int port, MtaSts sts) {
+      DaneMailer.Builder b = DaneMailer.builder().resolver(resolver).ehloName("sender.example.org").mxPort(port)
           .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(2))
-          .replyTimeout(Duration.ofSeconds(2)).planTimeout(Duration.ofSeconds(10)).build();
+          .replyTimeout(Duration.ofSeconds(2)).planTimeout(Duration.ofSeconds(10));
+      if (sts != null) {
+        b.mtaSts(sts);
+      }
+      DaneMailer mailer = b.build();
       return new Sender() {
         @Override
         public DeliveryReport send(String from, List<String> to, byte[] message) throws Exception {
@@ -41,12 +46,16 @@ enum Adapter {
   /** Netty: {@link DaneSmtpClient}. */
   NETTY {
     @Override
-    Sender open(DaneResolver resolver, int port) {
-      DaneSmtpClient client = DaneSmtpClient.builder(resolver).ehloName("sender.example.org").mxPort(port)
+    Sender open(DaneResolver resolver, int port, MtaSts sts) {
+      DaneSmtpClient.Builder b = DaneSmtpClient.builder(resolver).ehloName("sender.example.org").mxPort(port)
           .connectTimeout(Duration.ofSeconds(5)).greetingTimeout(Duration.ofSeconds(2))
           .commandTimeout(Duration.ofSeconds(2)).handshakeTimeout(Duration.ofSeconds(2))
           .startTlsTimeout(Duration.ofSeconds(2)).dataInitiationTimeout(Duration.ofSeconds(2))
-          .dataTerminationTimeout(Duration.ofSeconds(2)).build();
+          .dataTerminationTimeout(Duration.ofSeconds(2));
+      if (sts != null) {
+        b.mtaSts(sts);
+      }
+      DaneSmtpClient client = b.build();
       return new Sender() {
         @Override
         public DeliveryReport send(String from, List<String> to, byte[] message) throws Exception {
@@ -61,7 +70,8 @@ enum Adapter {
     }
   };
 
-  abstract Sender open(DaneResolver resolver, int port);
+  /** Opens the adapter; {@code sts} (null: off) is given to its builder's {@code mtaSts} option. */
+  abstract Sender open(DaneResolver resolver, int port, MtaSts sts);
 
   /** One adapter's send, as its users call it. */
   interface Sender extends AutoCloseable {

@@ -11,15 +11,20 @@ import java.util.stream.Stream;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.smtp.DeliveryAttempt;
 import org.dane4j.smtp.DeliveryReport;
+import org.dane4j.smtp.PolicyType;
 import org.dane4j.smtp.RecipientResult;
 import org.dane4j.smtp.RecipientResult.Status;
+import org.dane4j.smtp.TlsRequirement;
 import org.dane4j.smtp.TlsVerdict;
+import org.dane4j.sts.MtaSts;
+import org.dane4j.testkit.CertificateMinter;
 import org.dane4j.testkit.MailWorld;
 import org.dane4j.testkit.MintedCertificate;
 import org.dane4j.testkit.dns.DnsFault;
 import org.dane4j.testkit.dns.DnsZone;
 import org.dane4j.testkit.smtp.SmtpFault;
 import org.dane4j.testkit.smtp.SmtpTestServer;
+import org.dane4j.testkit.sts.StsPolicyServer;
 import org.dane4j.tlsa.CertUsage;
 import org.dane4j.tlsa.FailureType;
 import org.dane4j.tlsa.MatchingType;
@@ -42,7 +47,14 @@ class DeliveryContractTest {
 
   /** What one scenario sets up and what every adapter must then report. */
   record Scenario(String name, Function<MailWorld, List<SmtpTestServer>> setup, List<String> recipients,
-      Status status, TlsVerdict verdict, FailureType failureType, String detailContains, boolean connects) {
+      Status status, TlsVerdict verdict, FailureType failureType, String detailContains, boolean connects,
+      String stsPolicy, TlsRequirement requirement) {
+    /** A scenario without MTA-STS. */
+    Scenario(String name, Function<MailWorld, List<SmtpTestServer>> setup, List<String> recipients, Status status,
+        TlsVerdict verdict, FailureType failureType, String detailContains, boolean connects) {
+      this(name, setup, recipients, status, verdict, failureType, detailContains, connects, null, null);
+    }
+
     @Override
     public String toString() {
       return name;
@@ -125,7 +137,42 @@ class DeliveryContractTest {
             TlsVerdict.FAILED, null, "Timeout", true),
         new Scenario("OUT-1: a connection lost during DATA is a failed attempt, the recipient deferred",
             w -> daneMx(w, null, b -> b.faults(SmtpFault.DROP_MID_DATA)), List.of(BOB), Status.DEFERRED,
-            TlsVerdict.FAILED, null, null, true));
+            TlsVerdict.FAILED, null, null, true),
+        // MTA-STS (RFC 8461) through each adapter's mtaSts option: example.test publishes a policy on
+        // mta-sts.example.test (127.0.0.9, private CA); mx.example.test has no TLSA unless the scenario adds one.
+        new Scenario("STS-2: enforce, a WebPKI-valid certificate for the MX name: delivered, verified, sts",
+            w -> stsMx(w, w.leaf("mx.example.test")), List.of(BOB), Status.DELIVERED, TlsVerdict.VERIFIED, null,
+            null, true, ENFORCE_MX, TlsRequirement.STS),
+        new Scenario("STS-2: enforce, a certificate of an untrusted CA defers, no message byte sent",
+            w -> stsMx(w, STRANGER_LEAF), List.of(BOB), Status.DEFERRED, TlsVerdict.FAILED,
+            FailureType.CERTIFICATE_NOT_TRUSTED, null, true, ENFORCE_MX, TlsRequirement.STS),
+        new Scenario("STS-2: enforce, an MX host no mx pattern covers: not contacted, deferred",
+            w -> stsMx(w, w.leaf("mx.example.test")), List.of(BOB), Status.DEFERRED, null, null, "mx.example.test",
+            false, StsPolicyServer.policyText("enforce", 86400, "mx.elsewhere.test"), null),
+        new Scenario("STS-2: testing, a certificate for another name: delivered as without STS, reported",
+            w -> stsMx(w, w.leaf("other.example.test")), List.of(BOB), Status.DELIVERED, TlsVerdict.OPPORTUNISTIC,
+            null, "MTA-STS testing", true, StsPolicyServer.policyText("testing", 86400, "mx.example.test"),
+            TlsRequirement.OPPORTUNISTIC),
+        new Scenario("POL-3: DANE and STS on one host: a mismatching TLSA defers though the STS policy is valid",
+            w -> daneMx(w, w.leaf("other.example.test"), b -> b), List.of(BOB), Status.DEFERRED, TlsVerdict.FAILED,
+            FailureType.CERTIFICATE_NOT_TRUSTED, null, true, ENFORCE_MX, TlsRequirement.DANE),
+        new Scenario("POL-3: a TLSA SERVFAIL defers though the STS policy is valid; no connection", w -> {
+          List<SmtpTestServer> s = daneMx(w, null, b -> b);
+          w.world().fault(w.tlsaOwner("mx.example.test"), Type.TLSA, DnsFault.SERVFAIL);
+          return s;
+        }, List.of(BOB), Status.DEFERRED, null, null, null, false, ENFORCE_MX, null));
+  }
+
+  private static final String ENFORCE_MX = StsPolicyServer.policyText("enforce", 86400, "mx.example.test");
+  /** A leaf for mx.example.test from a CA nobody trusts. */
+  private static final MintedCertificate STRANGER_LEAF = CertificateMinter.certificate().dnsNames("mx.example.test")
+      .issuer(CertificateMinter.certificate().commonName("stranger CA").ca().mint()).mint();
+
+  /** example.test MX 10 mx.example.test on 127.0.0.2 presenting {@code cert}, no TLSA (secure denial). */
+  private static List<SmtpTestServer> stsMx(MailWorld w, MintedCertificate cert) {
+    SmtpTestServer mx = w.mx("mx.example.test", 2, cert);
+    w.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+    return List.of(mx);
   }
 
   /** example.test MX 10 mx.example.test on 127.0.0.2 with the 3 1 1 of {@code pinned} (null: its own leaf). */
@@ -156,10 +203,17 @@ class DeliveryContractTest {
   void everyAdapterEndsAsTheEngineDecides(Scenario s, Adapter adapter) throws Exception {
     try (MailWorld w = new MailWorld()) {
       List<SmtpTestServer> servers = s.setup().apply(w);
+      StsPolicyServer https = s.stsPolicy() == null ? null
+          : StsPolicyServer.builder("example.test").issuer(w.issuer()).address("127.0.0.9").policy(s.stsPolicy())
+              .start().publish(w.zone(), "c1");
       w.dns();
-      try (DaneResolver resolver = DaneResolver.builder().servers(w.dns().address())
+      try (StsPolicyServer closeHttps = https;
+          DaneResolver resolver = DaneResolver.builder().servers(w.dns().address())
           .trustAnchors(w.world().trustAnchor()).timeout(Duration.ofSeconds(1)).retries(0).cacheSize(0).build();
-          Adapter.Sender sender = adapter.open(resolver, w.port() == 0 ? 25 : w.port())) {
+          MtaSts sts = https == null ? null : MtaSts.builder(resolver).policyPort(https.port())
+              .extraTrustAnchors(List.of(w.root().certificate(), w.issuer().certificate()))
+              .fetchTimeout(Duration.ofSeconds(5)).build();
+          Adapter.Sender sender = adapter.open(resolver, w.port() == 0 ? 25 : w.port(), sts)) {
         DeliveryReport report = sender.send("alice@example.org", s.recipients(), message(s.recipients()));
         RecipientResult r = report.of(s.recipients().get(0));
 
@@ -168,6 +222,13 @@ class DeliveryContractTest {
         if (s.verdict() != null) {
           assertThat(last).as("%s", r).isNotNull();
           assertThat(last.verdict()).as("%s", last).isEqualTo(s.verdict());
+        }
+        if (s.requirement() != null) {
+          assertThat(last).as("%s", r).isNotNull();
+          assertThat(last.route().requirement()).as("%s", last).isEqualTo(s.requirement());
+        }
+        if (s.stsPolicy() != null && s.requirement() == TlsRequirement.STS) {
+          assertThat(last.route().policyType()).as("%s", last).isEqualTo(PolicyType.STS);
         }
         if (s.failureType() != null) {
           assertThat(last == null ? r.failureType() : last.failureType()).as("%s", r).isEqualTo(s.failureType());

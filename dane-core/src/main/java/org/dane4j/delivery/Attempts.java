@@ -23,6 +23,33 @@ final class Attempts {
    * transaction); a DANE verification that did not match is then the reason and gives the failure type.
    */
   static DeliveryAttempt of(MxRoute route, InetAddress address, SessionResult r) {
+    return of(route, address, r, false, false);
+  }
+
+  /** A host skipped for a REQUIRETLS message without connecting (RFC 8689 §4.2.1; RTLS-1). */
+  static DeliveryAttempt requireTlsSkipped(MxRoute route, String reason) {
+    return new DeliveryAttempt(route, null, TlsVerdict.FAILED, null, null, null, null, false, reason, false, false,
+        false);
+  }
+
+  /**
+   * One session, with what the message's TLS requirement did in it: whether MAIL FROM carried REQUIRETLS, and
+   * whether {@code TLS-Required: No} let it go without verification (RFC 8689; RTLS-1, RTLS-2).
+   */
+  static DeliveryAttempt of(MxRoute route, InetAddress address, SessionResult r, boolean requireTls,
+      boolean bypassed) {
+    DeliveryAttempt a = plain(route, address, r);
+    if (!requireTls && !bypassed) {
+      return a;
+    }
+    String detail = a.detail() + (requireTls ? "; MAIL FROM carried REQUIRETLS" : "")
+        + (bypassed ? "; TLS-Required: No: the verification the route required failed and "
+            + "was bypassed (RFC 8689 §5)" : "");
+    return new DeliveryAttempt(a.route(), a.address(), a.verdict(), a.verification(), a.tlsProtocol(),
+        a.cipherSuite(), a.failureType(), a.transientFailure(), detail, a.reusedConnection(), requireTls, bypassed);
+  }
+
+  private static DeliveryAttempt plain(MxRoute route, InetAddress address, SessionResult r) {
     DaneVerification v = r.verification().orElse(null);
     String protocol = r.tlsProtocol().orElse(null);
     String cipher = r.cipherSuite().orElse(null);

@@ -15,6 +15,8 @@ import org.dane4j.smtp.DeliveryReport;
 import org.dane4j.smtp.Destination;
 import org.dane4j.smtp.Envelope;
 import org.dane4j.smtp.RecipientResult;
+import org.dane4j.smtp.RequireTls;
+import org.dane4j.smtp.RequireTlsPolicy;
 
 /**
  * The one delivery engine: the adapters only run sessions, the engine decides (RFC 5321 §5.1, RFC 7672 §2).
@@ -45,8 +47,12 @@ public final class DeliveryEngine {
   private final boolean tlsFloor;
   private final DomainGate gate;
   private final int mxPort;
+  private final boolean honourTlsRequiredNo;
+  private final Map<String, RequireTlsPolicy> requireTlsPolicies;
 
   private DeliveryEngine(Builder b) {
+    this.honourTlsRequiredNo = b.honourTlsRequiredNo;
+    this.requireTlsPolicies = Map.copyOf(b.requireTlsPolicies);
     this.gate = b.gate;
     this.mxPort = b.mxPort;
     this.planner = b.planner;
@@ -71,15 +77,22 @@ public final class DeliveryEngine {
    * Sends the message to every recipient of the envelope, each domain along its own plan, all domains at
    * once.
    *
+   * <p>The message's TLS requirement (RFC 8689; RTLS-1, RTLS-2) is the envelope's
+   * ({@link Envelope#requireTls()}) combined with the message's headers ({@link RequireTls#fromHeaders}); a
+   * {@value RequireTls#REQUEST_HEADER} field is removed before sending ({@link RequireTls#withoutRequestHeader}).
+   *
    * @param envelope the checked envelope
    * @param message the message, CRLF line ends, not dot-stuffed
    * @return the report, one result per recipient in the envelope's order; never completes exceptionally
    */
   public CompletableFuture<DeliveryReport> send(Envelope envelope, byte[] message) {
     Objects.requireNonNull(message, "message");
+    RequireTls messageTls = requirement(envelope, message);
+    message = RequireTls.withoutRequestHeader(message);
     List<CompletableFuture<List<RecipientResult>>> domains = new ArrayList<>();
     for (Map.Entry<String, List<String>> e : envelope.domains().entrySet()) {
-      domains.add(deliver(envelope, e.getKey(), e.getValue(), message, Destination.domain(e.getKey(), mxPort)));
+      domains.add(deliver(envelope, e.getKey(), e.getValue(), message, Destination.domain(e.getKey(), mxPort),
+          messageTls));
     }
     return collect(envelope, domains);
   }
@@ -94,11 +107,27 @@ public final class DeliveryEngine {
     if (all.isEmpty()) {
       return CompletableFuture.completedFuture(envelope.report(List.of(), planner.dnssec()));
     }
-    return collect(envelope, List.of(deliver(envelope, relay.name(), all, message, relay)));
+    RequireTls messageTls = requirement(envelope, message);
+    byte[] bytes = RequireTls.withoutRequestHeader(message);
+    return collect(envelope, List.of(deliver(envelope, relay.name(), all, bytes, relay, messageTls)));
+  }
+
+  /**
+   * The TLS requirement of one message (RFC 8689): the envelope's and its headers', the stronger winning
+   * ({@link RequireTls#and}). {@code TLS-Required: No} counts only when the engine honours it.
+   */
+  public RequireTls requirement(Envelope envelope, byte[] message) {
+    RequireTls r = envelope.requireTls().and(RequireTls.fromHeaders(message));
+    return r == RequireTls.TLS_REQUIRED_NO && !honourTlsRequiredNo ? RequireTls.NONE : r;
+  }
+
+  /** The REQUIRETLS policy of one destination (a recipient domain or a relay's name); ENFORCE unless set. */
+  public RequireTlsPolicy requireTlsPolicy(String destination) {
+    return requireTlsPolicies.getOrDefault(destination.toLowerCase(java.util.Locale.ROOT), RequireTlsPolicy.ENFORCE);
   }
 
   private CompletableFuture<List<RecipientResult>> deliver(Envelope envelope, String domain, List<String> recipients,
-      byte[] message, Destination destination) {
+      byte[] message, Destination destination, RequireTls messageTls) {
     CompletableFuture<List<RecipientResult>> done;
     try {
       done = gate.run(domain, () -> {
@@ -113,7 +142,8 @@ public final class DeliveryEngine {
             .thenCompose(plan -> {
               Events.safely(() -> listener.planFinished(plan));
               return new DomainRun(session, listener, cleartextRetry, tlsFloor, envelope.sender(), recipients,
-                  message, new SendInfo(destination.name(), SendInfo.isTlsReport(message)))
+                  message, messageTls, requireTlsPolicy(destination.name()), honourTlsRequiredNo,
+                  new SendInfo(destination.name(), SendInfo.isTlsReport(message)))
                   .run(plan);
             });
       });
@@ -150,6 +180,8 @@ public final class DeliveryEngine {
     private int mxPort = 25;
     private boolean logging = true;
     private boolean tlsFloor;
+    private boolean honourTlsRequiredNo = true;
+    private final Map<String, RequireTlsPolicy> requireTlsPolicies = new java.util.HashMap<>();
 
     private Builder(DeliveryPlanner planner, SmtpSession session) {
       this.planner = Objects.requireNonNull(planner, "planner");
@@ -198,6 +230,38 @@ public final class DeliveryEngine {
      */
     public Builder tlsFloor(boolean floor) {
       this.tlsFloor = floor;
+      return this;
+    }
+
+    /**
+     * Whether a message with the header {@code TLS-Required: No} (RFC 8689 §5; checklist RTLS-2) is delivered
+     * even when the DANE or MTA-STS verification of its route fails (then over unauthenticated TLS, or cleartext
+     * when the server has no STARTTLS and no TLS floor applies); the failed attempt and the one that bypassed
+     * it are both in the report ({@link org.dane4j.smtp.DeliveryAttempt#verificationBypassed()}). Default true,
+     * as RFC 8689 §5 and RFC 8460 §3 (TLS reports) expect; false treats such a message like any other.
+     */
+    public Builder honourTlsRequiredNo(boolean honour) {
+      this.honourTlsRequiredNo = honour;
+      return this;
+    }
+
+    /**
+     * The REQUIRETLS policy for one destination (RFC 8689 §4.2.1; checklist RTLS-1): a recipient domain, or
+     * the name of a relay for {@link DeliveryEngine#sendVia}; compared without regard to case. Every destination
+     * not named is {@link RequireTlsPolicy#ENFORCE}. Name {@link RequireTlsPolicy#OPPORTUNISTIC} internal hops:
+     * a relay or content filter trusted to carry the requirement on.
+     */
+    public Builder requireTlsPolicy(String destination, RequireTlsPolicy policy) {
+      Objects.requireNonNull(destination, "destination");
+      Objects.requireNonNull(policy, "policy");
+      String name = destination.strip().toLowerCase(java.util.Locale.ROOT);
+      if (name.endsWith(".")) {
+        name = name.substring(0, name.length() - 1);
+      }
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException("requireTlsPolicy needs a destination name");
+      }
+      requireTlsPolicies.put(name, policy);
       return this;
     }
 

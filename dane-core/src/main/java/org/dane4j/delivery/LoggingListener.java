@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code session.started}</td><td>DEBUG</td><td>a session to one address begins</td></tr>
  *   <tr><td>{@code attempt.finished}</td><td>DEBUG</td><td>a session ended well (verdict, matched record)</td></tr>
  *   <tr><td>{@code attempt.failed}</td><td>INFO</td><td>a session or route failed (type, reason)</td></tr>
+ *   <tr><td>{@code attempt.tls-required-no}</td><td>WARN</td><td>a session went without the verification its
+ *       route required, because the message has {@code TLS-Required: No} (RFC 8689; RTLS-2)</td></tr>
  *   <tr><td>{@code recipient.delivered}</td><td>INFO</td><td>once per recipient</td></tr>
  *   <tr><td>{@code recipient.deferred}</td><td>WARN</td><td>once per recipient, with the reason</td></tr>
  *   <tr><td>{@code recipient.failed}</td><td>WARN</td><td>once per recipient, with the reason</td></tr>
@@ -56,6 +58,10 @@ final class LoggingListener implements DeliveryListener {
   @Override
   public void attemptFinished(DeliveryAttempt a, SessionResult session) {
     String address = a.address() == null ? "-" : a.address().getHostAddress();
+    if (a.verificationBypassed()) {
+      LOG.warn("attempt.tls-required-no host={} address={} policy_type={} verdict={} reason=\"{}\"",
+          a.route().mxHost(), address, a.route().policyType().word(), a.verdict(), a.detail());
+    }
     if (a.failed()) {
       LOG.info("attempt.failed host={} address={} requirement={} type={} reason=\"{}\"", a.route().mxHost(), address,
           a.route().requirement(), a.failureType() == null ? "-" : a.failureType(), a.detail());

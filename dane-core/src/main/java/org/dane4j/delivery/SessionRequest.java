@@ -19,15 +19,44 @@ import org.dane4j.smtp.MxRoute;
  *     (Postfix's behaviour at level {@code may}); never false when TLS is mandatory
  * @param tlsFloor the application demands TLS whatever the route says ({@code mail.smtp.starttls.required},
  *     credentials: checklist TLS-8): STARTTLS is then mandatory on an OPPORTUNISTIC route too
+ * @param requireTls what the message's REQUIRETLS (RFC 8689) asks of this session: see {@link MailRequireTls};
+ *     the session asks {@link #mailRefusal} before MAIL and writes {@link #mailParameters}
  */
 public record SessionRequest(MxRoute route, InetAddress address, String sender, List<String> recipients,
-    byte[] message, boolean startTls, boolean tlsFloor) {
+    byte[] message, boolean startTls, boolean tlsFloor, MailRequireTls requireTls) {
+
+  /**
+   * What a session does about REQUIRETLS (RFC 8689 §4.2.1; checklist RTLS-1), as the engine decided it for the
+   * message and the destination. The sessions only report whether the server's EHLO after STARTTLS listed
+   * {@code REQUIRETLS} and write the parameter; the decision is here.
+   */
+  public enum MailRequireTls {
+    /** The message has no REQUIRETLS: nothing to do. */
+    NONE,
+    /**
+     * REQUIRETLS enforced: no MAIL unless the session is TLS-authenticated and the server listed REQUIRETLS in
+     * its EHLO after STARTTLS; MAIL FROM then carries {@code REQUIRETLS}.
+     */
+    ENFORCE,
+    /** REQUIRETLS on an opportunistic hop: MAIL FROM carries {@code REQUIRETLS} when the server listed it. */
+    IF_OFFERED
+  }
+
+  /** A request without REQUIRETLS ({@link MailRequireTls#NONE}). */
+  public SessionRequest(MxRoute route, InetAddress address, String sender, List<String> recipients,
+      byte[] message, boolean startTls, boolean tlsFloor) {
+    this(route, address, sender, recipients, message, startTls, tlsFloor, MailRequireTls.NONE);
+  }
 
   /** Checks the request; refuses a cleartext request on a route where TLS is mandatory (TLS-1). */
   public SessionRequest {
     Objects.requireNonNull(route, "route");
     Objects.requireNonNull(address, "address");
     recipients = List.copyOf(recipients);
+    Objects.requireNonNull(requireTls, "requireTls");
+    if (requireTls == MailRequireTls.ENFORCE && !startTls) {
+      throw new IllegalArgumentException("no cleartext session for a REQUIRETLS message (RTLS-1)");
+    }
     if (!startTls && (route.requirement().tlsMandatory() || tlsFloor)) {
       throw new IllegalArgumentException("no cleartext session where TLS is mandatory (TLS-1, TLS-8)");
     }
@@ -48,6 +77,57 @@ public record SessionRequest(MxRoute route, InetAddress address, String sender, 
    */
   public boolean tlsMandatory() {
     return tlsFloor || route.requirement().tlsMandatory();
+  }
+
+  /**
+   * Asked by the session just before MAIL FROM (RFC 8689 §4.2.1; checklist RTLS-1): why MAIL must not be sent
+   * on this session, or empty when it may. For {@link MailRequireTls#ENFORCE} MAIL needs a TLS-authenticated
+   * session and a server that listed {@code REQUIRETLS} in its EHLO reply after STARTTLS. When refused, the
+   * session sends nothing of the message, ends at {@link SessionPhase#MAIL} with this reason as its failure
+   * (no MAIL reply) and reports {@link SessionResult.Builder#requireTlsOffered()} as it saw it.
+   *
+   * @param authenticated whether TLS is up and the route's trust manager authenticated the server
+   * @param requireTlsOffered whether the EHLO reply after STARTTLS listed {@code REQUIRETLS}
+   */
+  public java.util.Optional<String> mailRefusal(boolean authenticated, boolean requireTlsOffered) {
+    return requireTlsRefusal(route, requireTls, authenticated, requireTlsOffered);
+  }
+
+  /**
+   * The rule of {@link #mailRefusal} for one route (RFC 8689 §4.2.1; RTLS-1), for a session that has no
+   * request (Jakarta relay mode, which connects before it knows the message): empty unless {@code mode} is
+   * {@link MailRequireTls#ENFORCE}; then the route must {@linkplain MxRoute#requireTlsProblem() qualify}, the
+   * session be TLS-authenticated, and the server have listed REQUIRETLS after STARTTLS.
+   */
+  public static java.util.Optional<String> requireTlsRefusal(MxRoute route, MailRequireTls mode,
+      boolean authenticated, boolean requireTlsOffered) {
+    if (mode != MailRequireTls.ENFORCE) {
+      return java.util.Optional.empty();
+    }
+    java.util.Optional<String> problem = route.requireTlsProblem();
+    if (problem.isPresent()) {
+      return problem;
+    }
+    if (!authenticated) {
+      return java.util.Optional.of("REQUIRETLS: the session to " + route.mxHost()
+          + " is not TLS-authenticated; no MAIL sent (RFC 8689 §4.2.1)");
+    }
+    if (!requireTlsOffered) {
+      return java.util.Optional.of("REQUIRETLS: " + route.mxHost() + " did not offer REQUIRETLS in its EHLO after "
+          + "STARTTLS; no MAIL sent (RFC 8689 §4.2.1)");
+    }
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * The MAIL FROM parameters this request adds (RFC 8689 §2): {@code REQUIRETLS} when the message requires
+   * it and the server listed it after STARTTLS, else none.
+   *
+   * @param requireTlsOffered whether the EHLO reply after STARTTLS listed {@code REQUIRETLS}
+   */
+  public List<String> mailParameters(boolean requireTlsOffered) {
+    return requireTls != MailRequireTls.NONE && requireTlsOffered ? List.of(org.dane4j.smtp.RequireTls.KEYWORD)
+        : List.of();
   }
 
   /** Whether the session stops after the secured EHLO instead of sending MAIL. */

@@ -39,8 +39,10 @@ public final class SessionResult {
   private final boolean startTlsOffered;
   private final List<X509Certificate> presentedChain;
   private final StsCertificateException stsFailure;
+  private final boolean requireTlsOffered;
 
   private SessionResult(Builder b) {
+    this.requireTlsOffered = b.requireTlsOffered;
     this.phase = Objects.requireNonNull(b.phase, "phase");
     this.connected = b.connected;
     this.tls = b.tls;
@@ -167,6 +169,14 @@ public final class SessionResult {
     return Optional.ofNullable(stsFailure);
   }
 
+  /**
+   * Whether the server listed {@code REQUIRETLS} in its EHLO reply after STARTTLS (RFC 8689 §2); false without
+   * TLS (a cleartext EHLO's keywords count for nothing) or when the session ended before that reply.
+   */
+  public boolean requireTlsOffered() {
+    return requireTlsOffered;
+  }
+
   @Override
   public String toString() {
     return "SessionResult[" + phase + (connected ? "" : " not connected") + (tls ? " tls" : "")
@@ -194,8 +204,15 @@ public final class SessionResult {
     private boolean startTlsOffered;
     private List<X509Certificate> presentedChain = List.of();
     private StsCertificateException stsFailure;
+    private boolean requireTlsOffered;
 
     private Builder() {}
+
+    /** The server listed {@code REQUIRETLS} in its EHLO reply after STARTTLS (only then: RFC 8689 §2). */
+    public Builder requireTlsOffered() {
+      this.requireTlsOffered = true;
+      return this;
+    }
 
     /** The phase the session has reached (set as it goes; the last one set is where it ended). */
     public Builder phase(SessionPhase phase) {

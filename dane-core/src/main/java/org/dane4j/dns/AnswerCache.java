@@ -25,6 +25,7 @@ final class AnswerCache {
     // Size 0 means no cache at all: Caffeine would still hand out an entry until its async eviction.
     this.cache = maximumSize == 0 ? null : Caffeine.newBuilder()
         .maximumSize(maximumSize)
+        .recordStats()
         .executor(executor)
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
         .expireAfter(new Expiry<Key, DnsAnswer>() {
@@ -45,6 +46,15 @@ final class AnswerCache {
           }
         })
         .buildAsync();
+  }
+
+  /** Lookups answered from the cache (a lookup that joined one in flight counts too), and the others. */
+  DaneResolver.CacheStats stats() {
+    if (cache == null) {
+      return new DaneResolver.CacheStats(0, 0, 0);
+    }
+    com.github.benmanes.caffeine.cache.stats.CacheStats s = cache.synchronous().stats();
+    return new DaneResolver.CacheStats(s.hitCount(), s.missCount(), cache.synchronous().estimatedSize());
   }
 
   CompletableFuture<DnsAnswer> get(Name name, int type, Function<Key, CompletableFuture<DnsAnswer>> lookup) {

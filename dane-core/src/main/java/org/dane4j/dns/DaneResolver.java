@@ -121,6 +121,21 @@ public final class DaneResolver implements AutoCloseable {
     return probes.current();
   }
 
+  /**
+   * Counts of the answer cache since the resolver was built, for metrics (e.g. dane-micrometer): all zero when
+   * the {@link Builder#cacheSize cache size} is 0.
+   *
+   * @param hits lookups answered from the cache, or by joining an identical lookup in flight
+   * @param misses lookups that asked DNS
+   * @param size answers held now (an estimate)
+   */
+  public record CacheStats(long hits, long misses, long size) {}
+
+  /** The answer cache's counts so far; cheap, starts nothing. */
+  public CacheStats cacheStats() {
+    return cache.stats();
+  }
+
   /** The latest DNSSEC probe result, {@link DnssecProbe#notProbed()} before the first; starts nothing. */
   public DnssecProbe lastProbe() {
     return probes.last();

@@ -23,16 +23,30 @@ import org.dane4j.tlsa.FailureType;
  * @param detail what happened, in words (the server's reply, the exception, the DANE reason)
  * @param reusedConnection whether the session ran on a connection kept from an earlier one (TLS-6), so no
  *     handshake was made for it
+ * @param requireTls whether MAIL FROM carried the {@code REQUIRETLS} parameter (RFC 8689 §4.2.1; RTLS-1)
+ * @param verificationBypassed whether the message's {@code TLS-Required: No} let this attempt go without the
+ *     DANE or MTA-STS verification its route required, after that verification failed (RFC 8689 §5; RTLS-2):
+ *     the attempt's route is then the unverified one ({@link MxRoute#withoutVerification()}), and the failed
+ *     attempt before it says what failed (for TLS reports)
  */
 public record DeliveryAttempt(MxRoute route, InetAddress address, TlsVerdict verdict,
     DaneVerification verification, String tlsProtocol, String cipherSuite, FailureType failureType,
-    boolean transientFailure, String detail, boolean reusedConnection) {
+    boolean transientFailure, String detail, boolean reusedConnection, boolean requireTls,
+    boolean verificationBypassed) {
 
   /** Checks for nulls where a value is required. */
   public DeliveryAttempt {
     Objects.requireNonNull(route, "route");
     Objects.requireNonNull(verdict, "verdict");
     Objects.requireNonNull(detail, "detail");
+  }
+
+  /** An attempt without REQUIRETLS and without {@code TLS-Required: No}. */
+  public DeliveryAttempt(MxRoute route, InetAddress address, TlsVerdict verdict, DaneVerification verification,
+      String tlsProtocol, String cipherSuite, FailureType failureType, boolean transientFailure, String detail,
+      boolean reusedConnection) {
+    this(route, address, verdict, verification, tlsProtocol, cipherSuite, failureType, transientFailure, detail,
+        reusedConnection, false, false);
   }
 
   /** An attempt on a new connection (or none). */
@@ -65,6 +79,7 @@ public record DeliveryAttempt(MxRoute route, InetAddress address, TlsVerdict ver
         : " matched " + verification.matchedRecord().map(Object::toString).orElse("?") + " at depth "
             + verification.matchDepth();
     String failure = failureType == null ? "" : " " + failureType + (transientFailure ? " (transient)" : " (permanent)");
-    return where + " " + route.requirement() + " -> " + verdict + tls + match + failure + ": " + detail;
+    String message = (requireTls ? " REQUIRETLS" : "") + (verificationBypassed ? " TLS-Required: No" : "");
+    return where + " " + route.requirement() + " -> " + verdict + tls + match + failure + message + ": " + detail;
   }
 }

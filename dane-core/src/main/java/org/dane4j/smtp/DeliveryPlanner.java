@@ -89,6 +89,15 @@ public final class DeliveryPlanner {
   }
 
   /**
+   * This planner with MTA-STS (RFC 8461) applied per MX host, DANE first (POL-3), sharing the resolver and its
+   * cache: what {@link Builder#mtaSts(MtaSts)} gives, for an adapter handed a planner that was built without it.
+   */
+  public DeliveryPlanner withMtaSts(MtaSts sts) {
+    return builder(resolver).mode(mode).clock(clock).random(random).maxMxHosts(maxMxHosts)
+        .mtaSts(Objects.requireNonNull(sts, "sts")).build();
+  }
+
+  /**
    * The resolver's latest DNSSEC probe result (DNS-4), for delivery reports; {@link DnssecProbe#notProbed()}
    * before the first plan. Starts nothing.
    */

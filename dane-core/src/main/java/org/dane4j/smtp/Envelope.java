@@ -63,8 +63,19 @@ public final class Envelope {
   private final List<String> recipients;
   private final Map<String, List<String>> domains;
   private final Map<String, RecipientResult> refused;
+  private final RequireTls requireTls;
+
+  private Envelope(Envelope e, RequireTls requireTls) {
+    this.sender = e.sender;
+    this.senderProblem = e.senderProblem;
+    this.recipients = e.recipients;
+    this.domains = e.domains;
+    this.refused = e.refused;
+    this.requireTls = requireTls;
+  }
 
   private Envelope(String sender, List<String> given, boolean relayed) {
+    this.requireTls = RequireTls.NONE;
     this.sender = sender;
     this.senderProblem = problem(sender, false);
     List<String> distinct = new ArrayList<>();
@@ -154,6 +165,21 @@ public final class Envelope {
       throw new IllegalArgumentException("the EHLO name must be a host name or an address literal: "
           + e.getMessage(), e);
     }
+  }
+
+  /**
+   * This envelope with a per-message TLS requirement (RFC 8689; checklist RTLS-1, RTLS-2): set
+   * {@link RequireTls#REQUIRETLS} when the application asks for it, or when an MTA relays a message it received
+   * with the {@code REQUIRETLS} MAIL parameter. The engine also reads the message's headers
+   * ({@link RequireTls#fromHeaders}); the stronger requirement wins ({@link RequireTls#and}).
+   */
+  public Envelope withRequireTls(RequireTls requireTls) {
+    return new Envelope(this, Objects.requireNonNull(requireTls, "requireTls"));
+  }
+
+  /** The per-message TLS requirement set with {@link #withRequireTls}; {@link RequireTls#NONE} by default. */
+  public RequireTls requireTls() {
+    return requireTls;
   }
 
   /** The envelope sender as given; {@code ""} is the null reverse-path. */

@@ -210,6 +210,45 @@ public final class MxRoute {
     return requirement == TlsRequirement.OPPORTUNISTIC ? TlsVerdict.OPPORTUNISTIC : TlsVerdict.ENCRYPTED;
   }
 
+  /**
+   * Why this route cannot carry a REQUIRETLS message (RFC 8689 §4.2.1; checklist RTLS-1), or empty when it can:
+   * it must be DANE-verified (requirement DANE: a usable secure TLSA RRset, found through a DNSSEC-secure MX
+   * RRset or given by name) or MTA-STS-enforce-verified (requirement STS). The server must in addition announce
+   * REQUIRETLS after STARTTLS, which only the session can see.
+   */
+  public Optional<String> requireTlsProblem() {
+    return switch (requirement) {
+      case DANE -> mxSecure ? Optional.empty() : Optional.of("REQUIRETLS needs an authenticated route: " + mxHost
+          + " has usable TLSA records, but the MX RRset is not DNSSEC-secure (RFC 8689 §4.2.1)");
+      case STS -> Optional.empty();
+      case ENCRYPT, OPPORTUNISTIC -> Optional.of("REQUIRETLS needs an authenticated route: " + mxHost + " is "
+          + requirement + " (no usable DNSSEC-secure TLSA records and no MTA-STS enforce policy: "
+          + (stsMode().isPresent() ? "MTA-STS " + stsMode().get() + " is not enough" : "nothing authenticates it")
+          + "; RFC 8689 §4.2.1)");
+      case UNUSABLE -> Optional.of("REQUIRETLS needs an authenticated route: " + mxHost + " is unusable: " + reason);
+    };
+  }
+
+  /**
+   * This route as a message with {@code TLS-Required: No} uses it after its verification failed (RFC 8689 §5;
+   * checklist RTLS-2): OPPORTUNISTIC (TLS if offered, unauthenticated, cleartext when STARTTLS is missing), with
+   * the same host, addresses, TLSA records and MTA-STS policy, so that the report still names the policy that
+   * was bypassed ({@link #policyType()}). Never used for any other message.
+   *
+   * @throws IllegalStateException for an UNUSABLE route (it has no address to connect to)
+   */
+  public MxRoute withoutVerification() {
+    if (requirement == TlsRequirement.UNUSABLE) {
+      throw new IllegalStateException("route " + mxHost + " is unusable: " + reason);
+    }
+    Builder b = Builder.from(this);
+    if (stsPolicy != null && stsPolicy.mode() == StsMode.ENFORCE) {
+      b.webPki = null; // no report-only STS check: the policy is bypassed, its failure already recorded
+    }
+    return b.require(TlsRequirement.OPPORTUNISTIC, "TLS-Required: No: " + requirement
+        + " verification bypassed (RFC 8689 §5); was: " + reason);
+  }
+
   /** Whether the route is unusable only because the host securely or insecurely has no address. */
   boolean noAddress() {
     return noAddress;

@@ -150,6 +150,12 @@ import org.dane4j.tlsa.TlsaRecord;
  *       WebPKI-valid for the MX host name under MTA-STS {@code enforce} (RFC 8461 §4.2)</td></tr>
  *   <tr><td>{@code sts_mode}</td><td>string</td><td>{@code enforce} or {@code testing}; null when MTA-STS
  *       did not apply to the route</td></tr>
+ *   <tr><td>{@code requiretls}</td><td>boolean</td><td>true when MAIL FROM carried the {@code REQUIRETLS}
+ *       parameter (RFC 8689 §4.2.1); never null</td></tr>
+ *   <tr><td>{@code tls_required_no}</td><td>boolean</td><td>true when the message's {@code TLS-Required: No}
+ *       let this attempt go without the verification its route required, after that verification failed (the
+ *       failed attempt is listed before it; RFC 8689 §5); {@code requirement} is then {@code opportunistic}
+ *       and {@code policy_type} names the bypassed policy; never null</td></tr>
  *   </tbody>
  * </table>
  */
@@ -274,6 +280,8 @@ public final class ReportJson {
     m.put("reason", a.detail());
     m.put("policy_type", a.route().policyType().word());
     m.put("sts_mode", a.route().stsMode().map(StsMode::text).orElse(null));
+    m.put("requiretls", a.requireTls());
+    m.put("tls_required_no", a.verificationBypassed());
     return m;
   }
 

@@ -19,9 +19,11 @@ import org.dane4j.tlsa.FailureType;
  *       ({@code validation-failure}, a temporary failure of the plan).</li>
  *   <li>{@code testing}: the requirement stays as without MTA-STS, the route carries the policy, and its trust
  *       manager runs the STS check report-only; a pattern mismatch is said in the reason.</li>
- *   <li>{@code mode: none}, no policy, or a lookup that failed with no unexpired cached policy ({@link
- *       org.dane4j.sts.MtaSts} decides that from its cache): as without MTA-STS; a failure is said in the reason.
- *   </li>
+ *   <li>{@code mode: none}, or no policy (no TXT record; or a TXT record whose policy could not be fetched and
+ *       nothing unexpired is cached, RFC 8461 §3.3): as without MTA-STS; a fetch failure is said in the reason.</li>
+ *   <li>A TXT lookup that failed (SERVFAIL, timeout, bogus) with no unexpired cached policy ({@link
+ *       org.dane4j.sts.MtaSts} decides that from its cache): whether the domain has a policy is unknown, so a
+ *       host without DANE is UNUSABLE (a temporary failure, STS-1); hosts with DANE are not affected.</li>
  * </ul>
  */
 final class StsRoutes {
@@ -39,8 +41,12 @@ final class StsRoutes {
       return route;
     }
     if (lookup.status() == StsLookup.Status.TEMPORARY_FAILURE) {
-      return MxRoute.Builder.from(route).require(route.requirement(), route.reason() + "; MTA-STS: "
-          + lookup.reason().orElse("lookup failed") + "; no cached policy, so as without MTA-STS (RFC 8461 §5.1)");
+      // STS-1: a failed lookup is never "no policy" (the fault postfix-mta-sts-resolver #60 had): a host that only
+      // MTA-STS could protect waits until it is known whether the domain has a policy
+      return MxRoute.Builder.from(route).unusable(FailureType.VALIDATION_FAILURE, "MTA-STS: "
+          + lookup.reason().orElse("lookup failed") + "; no cached policy, so whether " + lookup.domain()
+          + " has one is unknown: a host without DANE is not used until it is known (STS-1; a lookup failure is "
+          + "never \"no policy\")");
     }
     StsPolicy policy = lookup.policy().orElse(null);
     if (policy == null || policy.mode() == StsMode.NONE) {

@@ -31,6 +31,13 @@ public final class TlsRecipe {
 
   private final String sniName;
   private final RouteTrustManager trustManager;
+  private final ServerKeyType keyType;
+
+  private TlsRecipe(String sniName, RouteTrustManager trustManager, ServerKeyType keyType) {
+    this.sniName = sniName;
+    this.trustManager = trustManager;
+    this.keyType = keyType;
+  }
 
   private TlsRecipe(MxRoute route) {
     // an STS route's certificate is checked against the MX host name (RFC 8461 §4.2): ask for that one
@@ -40,6 +47,29 @@ public final class TlsRecipe {
     }
     this.sniName = isAddressLiteral(base) ? null : base;
     this.trustManager = route.trustManager();
+    this.keyType = null;
+  }
+
+  /**
+   * This recipe for a probe that asks the server for a certificate of one key type only
+   * ({@link ServerKeyType}: per-handshake signature schemes on Java 19+, TLS 1.2 cipher suites on Java 17).
+   * For probes (a checker judging every certificate a server holds), never for sending mail: the sender's
+   * recipe offers every key type.
+   *
+   * @throws IllegalArgumentException when this JDK cannot ask for {@code keyType} alone
+   *     ({@link ServerKeyType#probeable()})
+   */
+  public TlsRecipe restrictedTo(ServerKeyType keyType) {
+    if (!ServerKeyType.probeable().contains(keyType)) {
+      throw new IllegalArgumentException(keyType + " cannot be asked for alone on Java "
+          + Runtime.version().feature() + "; probeable: " + ServerKeyType.probeable());
+    }
+    return new TlsRecipe(sniName, trustManager, keyType);
+  }
+
+  /** The key type a probe asks for ({@link #restrictedTo}); empty for the sender's recipe. */
+  public Optional<ServerKeyType> keyType() {
+    return Optional.ofNullable(keyType);
   }
 
   /** The recipe of one connection on {@code route} (see {@link MxRoute#tlsRecipe()}). */
@@ -69,7 +99,8 @@ public final class TlsRecipe {
 
   /**
    * Applies the recipe to an engine's or socket's own parameters (so its cipher suites and other defaults
-   * stay): SNI (or none), protocols, endpoint identification off.
+   * stay): SNI (or none), protocols, endpoint identification off; for a probe {@link #restrictedTo} a key
+   * type, the signature schemes or cipher suites of that type.
    *
    * @return {@code parameters}
    */
@@ -77,7 +108,7 @@ public final class TlsRecipe {
     parameters.setServerNames(sniName == null ? List.of() : List.of(new SNIHostName(sniName)));
     parameters.setProtocols(PROTOCOLS.toArray(new String[0]));
     parameters.setEndpointIdentificationAlgorithm(null);
-    return parameters;
+    return keyType == null ? parameters : keyType.restrict(parameters);
   }
 
   private static boolean isAddressLiteral(String name) {

@@ -7,6 +7,11 @@ import java.util.Optional;
 
 /** {@link StsPolicyCache#inMemory()}: a bounded map; the base of the file cache too. */
 class MemoryStsPolicyCache implements StsPolicyCache {
+  @Override
+  public boolean nonBlockingGet() {
+    return true; // a map in memory; FileStsPolicyCache reads its file once and then serves from the same map
+  }
+
   private final Map<String, CachedStsPolicy> entries = new HashMap<>();
   private final int maxEntries;
 

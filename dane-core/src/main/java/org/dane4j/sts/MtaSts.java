@@ -14,12 +14,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -75,7 +80,9 @@ import org.xbill.DNS.Type;
  * <p>Time for policy validity comes from the injected {@link Builder#clock(Clock) clock}; the fetch deadline is
  * measured on the monotonic timer. Fetches and cache access run on the {@linkplain Builder#executor executor}
  * (by default {@link #DEFAULT_FETCH_THREADS} daemon threads owned by this object, stopped by {@link #close()}),
- * never on the caller's thread; concurrent lookups of one domain share one fetch.
+ * never on the caller's thread; concurrent lookups of one domain share one fetch. The one exception is the warm
+ * path: with a {@linkplain StsPolicyCache#nonBlockingGet() non-blocking} cache, a current cached policy whose
+ * id the TXT record repeats is returned on the thread that completed the TXT lookup.
  *
  * <p><b>Beware:</b> the {@linkplain Builder#cache default cache} is in memory. RFC 8461 expects the cache to
  * survive restarts; give a sender {@link StsPolicyCache#file(Path)}.
@@ -93,6 +100,20 @@ public final class MtaSts implements AutoCloseable {
   public static final Duration DEFAULT_FAILURE_BACKOFF = Duration.ofMinutes(5);
   /** The number of fetch threads when no executor is given. */
   public static final int DEFAULT_FETCH_THREADS = 4;
+  /**
+   * Default of {@link Builder#refreshLead}: a cached policy is refreshed about a day before it expires (never
+   * earlier than half its {@code max_age} before), spread by a per-domain jitter of up to half the lead.
+   */
+  public static final Duration DEFAULT_REFRESH_LEAD = Duration.ofDays(1);
+  /** Default of {@link Builder#refreshCheckInterval}: how often due policies are looked for, hourly. */
+  public static final Duration DEFAULT_REFRESH_CHECK_INTERVAL = Duration.ofHours(1);
+  /** Default of {@link Builder#maxConcurrentRefreshes}: at most 4 proactive refreshes run at once. */
+  public static final int DEFAULT_MAX_CONCURRENT_REFRESHES = 4;
+  /**
+   * The most domains this instance remembers for proactive refresh ({@code MAX_REFRESH_DOMAINS}); past it, newly
+   * used domains are refreshed on use only, as without proactive refresh.
+   */
+  public static final int MAX_REFRESH_DOMAINS = StsPolicyCache.DEFAULT_MAX_ENTRIES;
 
   private static final Logger LOG = LoggerFactory.getLogger(MtaSts.class);
 
@@ -107,6 +128,11 @@ public final class MtaSts implements AutoCloseable {
   private final X509ExtendedTrustManager webPki;
   private final Map<String, CompletableFuture<StsLookup>> inflight = new ConcurrentHashMap<>();
   private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
+  /** The domains looked up through this instance: what proactive refresh walks. */
+  private final Set<String> used = ConcurrentHashMap.newKeySet();
+  private final Duration refreshLead;
+  private final int maxConcurrentRefreshes;
+  private final ScheduledExecutorService refreshTimer;
 
   private record Backoff(String id, Instant until, String reason, StsFailure failure) {}
 
@@ -136,6 +162,25 @@ public final class MtaSts implements AutoCloseable {
       });
       this.executor = ownedExecutor;
     }
+    this.refreshLead = b.refreshLead;
+    this.maxConcurrentRefreshes = b.maxConcurrentRefreshes;
+    if (b.refreshCheckInterval.isZero()) {
+      this.refreshTimer = null;
+    } else {
+      this.refreshTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "dane4j-mta-sts-refresh");
+        t.setDaemon(true);
+        return t;
+      });
+      long every = b.refreshCheckInterval.toMillis();
+      refreshTimer.scheduleWithFixedDelay(() -> {
+        try {
+          refreshDue().join();
+        } catch (RuntimeException e) {
+          LOG.warn("MTA-STS proactive refresh failed: {}", e.toString());
+        }
+      }, every, every, TimeUnit.MILLISECONDS);
+    }
   }
 
   /** A builder over {@code resolver}, which does every DNS lookup (the TXT record and the policy host). */
@@ -151,12 +196,56 @@ public final class MtaSts implements AutoCloseable {
    */
   public CompletableFuture<StsLookup> policy(String domain) {
     String d = normalize(domain);
+    if (used.size() < MAX_REFRESH_DOMAINS) {
+      used.add(d);
+    }
+    return lookup(d, false);
+  }
+
+  private CompletableFuture<StsLookup> lookup(String d, boolean refresh) {
+    if (!refresh && cache.nonBlockingGet()) { // the warm path: a current cached policy, no thread hop
+      return resolver.lookup("_mta-sts." + d, Type.TXT)
+          .thenCompose(txt -> {
+            StsLookup current = current(d, txt);
+            return current != null ? done(current) : CompletableFuture.supplyAsync(() -> decide(d, txt, false),
+                executor).thenCompose(f -> f);
+          })
+          .exceptionally(e -> StsLookup.temporaryFailure(d, "MTA-STS lookup of " + d + " failed: " + e));
+    }
     return resolver.lookup("_mta-sts." + d, Type.TXT)
-        .thenComposeAsync(txt -> decide(d, txt), executor)
+        .thenComposeAsync(txt -> decide(d, txt, refresh), executor)
         .exceptionally(e -> StsLookup.temporaryFailure(d, "MTA-STS lookup of " + d + " failed: " + e));
   }
 
-  private CompletableFuture<StsLookup> decide(String d, DnsAnswer txt) {
+  /**
+   * The cached policy when it is unexpired and the TXT lookup succeeded with its {@code id}, or "no policy" when
+   * there is no TXT record and nothing is cached; null otherwise (then {@link #decide} takes every other case).
+   * The same answer {@link #decide} gives in those two cases.
+   */
+  private StsLookup current(String d, DnsAnswer txt) {
+    if (txt.failed()) {
+      return null;
+    }
+    Optional<CachedStsPolicy> held = cache.get(d);
+    if (txt.outcome() != DnsOutcome.DATA) { // no record: no policy, unless one is held (decide keeps or drops it)
+      return held.isEmpty() ? StsLookup.none(d, "_mta-sts." + d + ": " + txt.outcome(), null) : null;
+    }
+    Optional<CachedStsPolicy> valid = held.filter(e -> e.validAt(clock.instant()));
+    if (valid.isEmpty()) {
+      return null;
+    }
+    List<String> texts = new ArrayList<>();
+    for (TXTRecord r : txt.records(TXTRecord.class)) {
+      texts.add(String.join("", r.getStrings()));
+    }
+    try {
+      return valid.get().id().equals(StsRecord.id(texts)) ? StsLookup.cached(valid.get(), null, null) : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private CompletableFuture<StsLookup> decide(String d, DnsAnswer txt, boolean refresh) {
     Instant now = clock.instant();
     Optional<CachedStsPolicy> held = cache.get(d);
     Optional<CachedStsPolicy> valid = held.filter(e -> e.validAt(now));
@@ -184,7 +273,7 @@ public final class MtaSts implements AutoCloseable {
       lost(d, held, reason);
       return done(StsLookup.none(d, reason, null));
     }
-    if (valid.isPresent() && valid.get().id().equals(id)) {
+    if (valid.isPresent() && valid.get().id().equals(id) && !(refresh && due(valid.get(), now))) {
       return done(StsLookup.cached(valid.get(), null, null));
     }
     Backoff backoff = backoffs.get(d);
@@ -194,12 +283,12 @@ public final class MtaSts implements AutoCloseable {
       return done(valid.map(e -> StsLookup.cached(e, reason, backoff.failure()))
           .orElseGet(() -> StsLookup.none(d, reason, backoff.failure())));
     }
-    return fetchOnce(d, id);
+    return fetchOnce(d, id, refresh);
   }
 
   /** Concurrent lookups of one domain and id share one fetch. */
-  private CompletableFuture<StsLookup> fetchOnce(String d, String id) {
-    String key = d + " " + id;
+  private CompletableFuture<StsLookup> fetchOnce(String d, String id, boolean refresh) {
+    String key = d + " " + id + (refresh ? " refresh" : "");
     CompletableFuture<StsLookup> mine = new CompletableFuture<>();
     CompletableFuture<StsLookup> running = inflight.putIfAbsent(key, mine);
     if (running != null) {
@@ -207,7 +296,7 @@ public final class MtaSts implements AutoCloseable {
     }
     addresses("mta-sts." + d).thenAcceptAsync(addresses -> {
       try {
-        mine.complete(fetch(d, id, addresses));
+        mine.complete(fetch(d, id, addresses, refresh));
       } catch (RuntimeException e) {
         mine.completeExceptionally(e);
       } finally {
@@ -248,11 +337,11 @@ public final class MtaSts implements AutoCloseable {
     return a.outcome() + " " + a.status() + a.reason().map(r -> " " + r).orElse("");
   }
 
-  private StsLookup fetch(String d, String id, Addresses addresses) {
+  private StsLookup fetch(String d, String id, Addresses addresses, boolean refresh) {
     Instant now = clock.instant();
     Optional<CachedStsPolicy> held = cache.get(d);
     Optional<CachedStsPolicy> valid = held.filter(e -> e.validAt(now));
-    if (valid.isPresent() && valid.get().id().equals(id)) {
+    if (valid.isPresent() && valid.get().id().equals(id) && !(refresh && due(valid.get(), now))) {
       return StsLookup.cached(valid.get(), null, null);   // another lookup fetched it meanwhile
     }
     StsFetchException failed;
@@ -278,7 +367,7 @@ public final class MtaSts implements AutoCloseable {
     String reason = failed.getMessage();
     backoffs.put(d, new Backoff(id, now.plus(failureBackoff), reason, failed.failure()));
     if (valid.isPresent()) {
-      return StsLookup.cached(valid.get(), "refresh to id " + id + " failed: " + reason
+      return StsLookup.cached(valid.get(), (refresh ? "proactive refresh" : "refresh") + " to id " + id + " failed: " + reason
           + "; the unexpired cached policy applies (RFC 8461 §5.1)", failed.failure());
     }
     lost(d, held, reason);
@@ -308,6 +397,79 @@ public final class MtaSts implements AutoCloseable {
     return CompletableFuture.completedFuture(lookup);
   }
 
+  /**
+   * Refreshes, before they expire, the cached policies of the domains looked up through this instance (RFC 8461
+   * §5.1: a sender should refresh a policy proactively, so that it never lapses): a policy is due from
+   * its expiry minus the {@linkplain Builder#refreshLead lead} (at most half its
+   * {@code max_age}) minus a per-domain jitter of up to half the lead, so that policies fetched together are not
+   * refreshed together. A due domain has its TXT record looked up and its policy fetched again even when the
+   * {@code id} is unchanged (that extends its validity); at most {@link Builder#maxConcurrentRefreshes} run at
+   * once, the rest wait (without holding a thread) for one to end. The usual rules hold: a failed refresh keeps the unexpired policy (and
+   * backs off), {@code mode: none} replaces it at once, a downgrade is logged as a warning.
+   *
+   * <p>Runs by itself every {@link Builder#refreshCheckInterval}; call it from a scheduler of your own when that
+   * is off. The future completes, never exceptionally, with the number of domains whose refresh was started.
+   */
+  public CompletableFuture<Integer> refreshDue() {
+    Instant now = clock.instant();
+    List<String> due = new ArrayList<>();
+    for (String d : used) {
+      Optional<CachedStsPolicy> held;
+      try {
+        held = cache.get(d);
+      } catch (RuntimeException e) {
+        LOG.warn("MTA-STS cache read of {} failed: {}", d, e.toString());
+        continue;
+      }
+      if (held.isEmpty()) {
+        used.remove(d); // gone (expired and lost, or purged): the next use looks it up again
+      } else if (held.get().validAt(now) && due(held.get(), now)) {
+        due.add(d);
+      }
+    }
+    // At most maxConcurrentRefreshes chains, each taking the next due domain when its refresh ends: nothing
+    // blocks a thread while it waits for a turn.
+    Queue<String> queue = new ConcurrentLinkedQueue<>(due);
+    List<CompletableFuture<Void>> chains = new ArrayList<>();
+    for (int i = 0; i < Math.min(maxConcurrentRefreshes, due.size()); i++) {
+      chains.add(refreshNext(queue));
+    }
+    return CompletableFuture.allOf(chains.toArray(new CompletableFuture<?>[0])).handle((x, e) -> due.size());
+  }
+
+  private CompletableFuture<Void> refreshNext(Queue<String> queue) {
+    String d = queue.poll();
+    if (d == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return lookup(d, true).handle((found, e) -> {
+      if (e != null) {
+        LOG.warn("MTA-STS proactive refresh of {} failed: {}", d, e.toString());
+      } else if (found.reason().isPresent()) {
+        LOG.info("MTA-STS proactive refresh of {}: {}", d, found.reason().get());
+      }
+      return null;
+    }).thenCompose(x -> refreshNext(queue));
+  }
+
+  /** Whether {@code entry} is due for a proactive refresh at {@code now}. */
+  private boolean due(CachedStsPolicy entry, Instant now) {
+    return !now.isBefore(refreshDueAt(entry, refreshLead));
+  }
+
+  /**
+   * When {@code entry} becomes due for a proactive refresh: its expiry minus {@code lead} (capped at half its
+   * {@code max_age}) minus a jitter of up to half that lead, fixed per domain and id (a hash), so that the due
+   * times of many policies spread out and stay put from one check to the next.
+   */
+  static Instant refreshDueAt(CachedStsPolicy entry, Duration lead) {
+    Duration maxAge = entry.policy().maxAge();
+    Duration l = lead.compareTo(maxAge.dividedBy(2)) > 0 ? maxAge.dividedBy(2) : lead;
+    long spread = l.toSeconds() / 2;
+    long jitter = spread == 0 ? 0 : Math.floorMod((entry.domain() + " " + entry.id()).hashCode(), spread + 1);
+    return entry.validUntil().minus(l).minusSeconds(jitter);
+  }
+
   static String normalize(String domain) {
     Name name = DaneResolver.parseName(domain);
     if (name.labels() < 3) {
@@ -333,9 +495,12 @@ public final class MtaSts implements AutoCloseable {
     return webPki;
   }
 
-  /** Stops the fetch threads this object created, if any. */
+  /** Stops the proactive refresh and the fetch threads this object created, if any. */
   @Override
   public void close() {
+    if (refreshTimer != null) {
+      refreshTimer.shutdownNow();
+    }
     if (ownedExecutor != null) {
       ownedExecutor.shutdownNow();
     }
@@ -354,6 +519,9 @@ public final class MtaSts implements AutoCloseable {
     private Executor executor;
     private int policyPort = HTTPS_PORT;
     private DowngradeLog downgradeLog = LOG::warn;
+    private Duration refreshLead = DEFAULT_REFRESH_LEAD;
+    private Duration refreshCheckInterval = DEFAULT_REFRESH_CHECK_INTERVAL;
+    private int maxConcurrentRefreshes = DEFAULT_MAX_CONCURRENT_REFRESHES;
 
     private Builder(DaneResolver resolver) {
       this.resolver = Objects.requireNonNull(resolver, "resolver");
@@ -442,6 +610,44 @@ public final class MtaSts implements AutoCloseable {
         throw new IllegalArgumentException("policyPort out of range: " + port);
       }
       this.policyPort = port;
+      return this;
+    }
+
+    /**
+     * How long before its expiry a cached policy is refreshed ({@link #refreshDue()}); {@link #DEFAULT_REFRESH_LEAD}.
+     * Capped per policy at half its {@code max_age}; 1 minute to 30 days.
+     */
+    public Builder refreshLead(Duration lead) {
+      Objects.requireNonNull(lead, "lead");
+      if (lead.compareTo(Duration.ofMinutes(1)) < 0 || lead.compareTo(Duration.ofDays(30)) > 0) {
+        throw new IllegalArgumentException("refreshLead must be between 1 minute and 30 days: " + lead);
+      }
+      this.refreshLead = lead;
+      return this;
+    }
+
+    /**
+     * How often this instance looks for policies due for a proactive refresh, on a daemon thread of its own;
+     * {@link #DEFAULT_REFRESH_CHECK_INTERVAL}. Zero turns the timer off (call {@link #refreshDue()} yourself);
+     * otherwise 1 minute to 1 day.
+     */
+    public Builder refreshCheckInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (!interval.isZero() && (interval.compareTo(Duration.ofMinutes(1)) < 0
+          || interval.compareTo(Duration.ofDays(1)) > 0)) {
+        throw new IllegalArgumentException("refreshCheckInterval must be 0 (off) or between 1 minute and 1 day: "
+            + interval);
+      }
+      this.refreshCheckInterval = interval;
+      return this;
+    }
+
+    /** The most proactive refreshes that run at once (1..64); {@link #DEFAULT_MAX_CONCURRENT_REFRESHES}. */
+    public Builder maxConcurrentRefreshes(int max) {
+      if (max < 1 || max > 64) {
+        throw new IllegalArgumentException("maxConcurrentRefreshes must be 1..64: " + max);
+      }
+      this.maxConcurrentRefreshes = max;
       return this;
     }
 

@@ -28,6 +28,16 @@ public interface StsPolicyCache {
   /** Drops the entry of {@code domain}, if any (an expired policy that is gone, or an administrator's purge). */
   void remove(String domain);
 
+  /**
+   * Whether {@link #get} answers from memory without blocking, so that {@link MtaSts} may read it on the thread
+   * that completed the TXT lookup when the cached policy is current (the warm path, no thread hop). False by
+   * default (a store that does I/O is then only called on {@link MtaSts}'s executor); the dane4j in-memory and
+   * file caches (which read the file once) are non-blocking.
+   */
+  default boolean nonBlockingGet() {
+    return false;
+  }
+
   /** A cache in this JVM's memory, of at most {@link #DEFAULT_MAX_ENTRIES} entries; lost on restart. */
   static StsPolicyCache inMemory() {
     return new MemoryStsPolicyCache(DEFAULT_MAX_ENTRIES);

@@ -45,7 +45,7 @@ class ReportJsonTest {
       "sts_mode");
   private static final List<String> ATTEMPT_KEYS = List.of("mx_host", "host", "address", "port", "requirement",
       "verdict", "tlsa_match", "match_depth", "tls_protocol", "cipher_suite", "failure_type", "transient",
-      "reused_connection", "reason", "policy_type", "sts_mode");
+      "reused_connection", "reason", "policy_type", "sts_mode", "requiretls", "tls_required_no");
 
   private static DaneVerification verify(TlsaRecord record) {
     return DaneVerifier.defaults().verify(LEAF.chain(), List.of(record), List.of("mx.example.test"), Instant.now());

@@ -214,14 +214,15 @@ class StsPlannerTest {
   }
 
   @Test
-  @DisplayName("POL-3: an MTA-STS TXT SERVFAIL (nothing cached) does not block DANE hosts; others as without STS")
-  void pol3_stsTemporaryFailureDoesNotBlockDane() {
+  @DisplayName("STS-1/POL-3: an MTA-STS TXT SERVFAIL (nothing cached) does not block DANE hosts; hosts without "
+      + "DANE wait (never \"no policy\")")
+  void sts1_stsTemporaryFailureDefersHostsWithoutDaneOnly() {
     lab.world.fault("_mta-sts.example.test.", Type.TXT, DnsFault.SERVFAIL);
     DeliveryPlan plan = plan("example.test");
     assertThat(route(plan, "mx.example.test").requirement()).isEqualTo(TlsRequirement.DANE);
     MxRoute secureDenial = route(plan, "mx2.example.test");
-    assertThat(secureDenial.requirement()).isEqualTo(TlsRequirement.OPPORTUNISTIC);
-    assertThat(secureDenial.reason()).contains("MTA-STS", "no cached policy");
+    assertThat(secureDenial.requirement()).isEqualTo(TlsRequirement.UNUSABLE);
+    assertThat(secureDenial.reason()).contains("MTA-STS", "no cached policy", "unknown");
     assertThat(plan.failure()).isEmpty();
   }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import org.dane4j.delivery.SessionRequest;
 import org.dane4j.delivery.SessionResult;
 import org.dane4j.delivery.SmtpSession;
+import org.dane4j.smtp.ServerKeyType;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 
 /**
@@ -32,8 +33,17 @@ final class AngusSession implements SmtpSession {
     return CompletableFuture.supplyAsync(() -> runNow(request), executor);
   }
 
+  /** A probe that asks the server for a certificate of {@code keyType} only (see DaneMailer#probe). */
+  CompletableFuture<SessionResult> probe(SessionRequest request, ServerKeyType keyType) {
+    return CompletableFuture.supplyAsync(() -> runNow(request, keyType), executor);
+  }
+
   /** Runs the session on the calling thread (the CLI's probes, tests). */
   SessionResult runNow(SessionRequest request) {
+    return runNow(request, null);
+  }
+
+  private SessionResult runNow(SessionRequest request, ServerKeyType keyType) {
     DaneSmtpTransport transport = new DaneSmtpTransport(session,
         new URLName("smtp", request.route().mxHost(), request.route().port(), null, null, null));
     SMTPMessage message = null;
@@ -41,7 +51,7 @@ final class AngusSession implements SmtpSession {
       message = new RawMessage(session, request.message());
       message.setEnvelopeFrom(request.sender().isEmpty() ? "<>" : request.sender());
     }
-    return transport.runSession(request, message);
+    return transport.runSession(request, message, keyType);
   }
 
   /**

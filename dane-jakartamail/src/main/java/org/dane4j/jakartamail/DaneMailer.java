@@ -29,9 +29,13 @@ import org.dane4j.smtp.DaneMode;
 import org.dane4j.smtp.DeliveryPlanner;
 import org.dane4j.smtp.DeliveryReport;
 import org.dane4j.smtp.Envelope;
+import org.dane4j.smtp.RequireTls;
+import org.dane4j.smtp.RequireTlsPolicy;
 import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.ServerKeyType;
 import org.dane4j.smtp.TlsRequirement;
 import org.dane4j.smtp.SmtpLimits;
+import org.dane4j.sts.MtaSts;
 
 /**
  * Sends a message straight to the recipients' MX hosts with RFC 7672 DANE (direct mode), through the one
@@ -77,19 +81,35 @@ public final class DaneMailer implements AutoCloseable {
   private final ExecutorService executor;
   private final AngusSession sessions;
   private final DeliveryEngine engine;
+  /** The requirement of every message from {@code mail.smtp.dane.requiretls}; NONE by default. */
+  private final RequireTls sessionRequireTls;
   private volatile boolean closed;
 
   private DaneMailer(Builder b) {
     this.ownsResolver = b.resolver == null;
     this.resolver = b.resolver != null ? b.resolver : DaneResolver.builder().build();
-    DeliveryPlanner planner = DeliveryPlanner.builder(resolver).mode(b.mode).clock(b.clock).build();
+    DeliveryPlanner.Builder plans = DeliveryPlanner.builder(resolver).mode(b.mode).clock(b.clock);
+    if (b.mtaSts != null) {
+      plans.mtaSts(b.mtaSts);
+    }
+    DeliveryPlanner planner = plans.build();
     Properties properties = b.properties();
     DaneSettings.AppTls app = DaneSettings.AppTls.of(properties, false);
     this.executor = executor(b.threads);
     this.sessions = new AngusSession(Session.getInstance(properties), executor);
-    this.engine = DeliveryEngine.builder(planner, sessions)
+    RequireTlsSettings rtls;
+    try {
+      rtls = RequireTlsSettings.of(properties);
+    } catch (MessagingException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    this.sessionRequireTls = rtls.sessionRequirement();
+    DeliveryEngine.Builder engineBuilder = DeliveryEngine.builder(planner, sessions)
         .mxPort(b.mxPort).planTimeout(b.planTimeout).tlsFloor(app.floor()).cleartextRetry(app.cleartextRetry())
-        .listener(b.listener).build();
+        .listener(b.listener).honourTlsRequiredNo(b.honourTlsRequiredNo != null ? b.honourTlsRequiredNo
+            : rtls.honourTlsRequiredNo());
+    b.requireTlsPolicies.forEach(engineBuilder::requireTlsPolicy);
+    this.engine = engineBuilder.build();
   }
 
   /** A builder; the EHLO name is required. */
@@ -159,11 +179,30 @@ public final class DaneMailer implements AutoCloseable {
    */
   public CompletableFuture<DeliveryReport> sendAsync(MimeMessage message, String envelopeFrom,
       List<String> recipients) throws MessagingException {
+    return sendAsync(message, envelopeFrom, recipients, RequireTls.NONE);
+  }
+
+  /**
+   * As {@link #send(MimeMessage, String, List)}, with a per-message TLS requirement (RFC 8689; checklist
+   * RTLS-1, RTLS-2): {@link RequireTls#REQUIRETLS} sends only over DANE-verified or MTA-STS-enforce routes to
+   * servers that announce REQUIRETLS, else the recipient fails with {@code 5.7.30}. The message's own
+   * {@code Require-TLS-ESMTP: Yes} and {@code TLS-Required: No} headers and
+   * {@code mail.smtp.dane.requiretls} count too; the strongest wins.
+   */
+  public DeliveryReport send(MimeMessage message, String envelopeFrom, List<String> recipients,
+      RequireTls requireTls) throws MessagingException {
+    return sendAsync(message, envelopeFrom, recipients, requireTls).join();
+  }
+
+  /** As {@link #send(MimeMessage, String, List, RequireTls)}, without blocking. */
+  public CompletableFuture<DeliveryReport> sendAsync(MimeMessage message, String envelopeFrom,
+      List<String> recipients, RequireTls requireTls) throws MessagingException {
     Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(requireTls, "requireTls");
     if (closed) {
       throw new IllegalStateException("this DaneMailer is closed");
     }
-    Envelope checked = Envelope.of(envelopeFrom, recipients);
+    Envelope checked = Envelope.of(envelopeFrom, recipients).withRequireTls(requireTls.and(sessionRequireTls));
     return engine.send(checked, bytes(message));
   }
 
@@ -186,6 +225,31 @@ public final class DaneMailer implements AutoCloseable {
       throw new IllegalArgumentException("route " + route.mxHost() + " is unusable, not contacted: " + route.reason());
     }
     return sessions.run(SessionRequest.probe(route, address));
+  }
+
+  /**
+   * As {@link #probe(MxRoute, InetAddress)}, but the handshake asks the server for a certificate of one key
+   * type only ({@link org.dane4j.smtp.TlsRecipe#restrictedTo}), so that a checker sees every certificate a
+   * server holds (an RSA and an ECDSA one, each judged against the TLSA RRset; RFC 7671 §5.1). A server
+   * without a certificate of that type fails the handshake: the result says so. Only for probes: mail is
+   * always sent with the sender's full recipe.
+   *
+   * @throws IllegalArgumentException when the route is UNUSABLE, or this JDK cannot ask for {@code keyType}
+   *     alone ({@link ServerKeyType#probeable()})
+   * @throws IllegalStateException when the mailer is closed
+   */
+  public CompletableFuture<SessionResult> probe(MxRoute route, InetAddress address, ServerKeyType keyType) {
+    if (closed) {
+      throw new IllegalStateException("this DaneMailer is closed");
+    }
+    if (route.requirement() == TlsRequirement.UNUSABLE) {
+      throw new IllegalArgumentException("route " + route.mxHost() + " is unusable, not contacted: " + route.reason());
+    }
+    if (!ServerKeyType.probeable().contains(java.util.Objects.requireNonNull(keyType, "keyType"))) {
+      throw new IllegalArgumentException(keyType + " cannot be asked for alone on this JDK; probeable: "
+          + ServerKeyType.probeable());
+    }
+    return sessions.probe(SessionRequest.probe(route, address), keyType);
   }
 
   /** The mailer's sessions (tests). */
@@ -247,6 +311,7 @@ public final class DaneMailer implements AutoCloseable {
   public static final class Builder {
     private DaneResolver resolver;
     private DaneMode mode = DaneMode.DANE;
+    private MtaSts mtaSts;
     private Clock clock = Clock.systemUTC();
     private String ehloName;
     private final Properties extra = new Properties();
@@ -258,8 +323,31 @@ public final class DaneMailer implements AutoCloseable {
     private Duration readTimeout = Duration.ofMinutes(5);
     private Duration replyTimeout = SmtpLimits.DEFAULT_REPLY_TIMEOUT;
     private Duration handshakeTimeout = SmtpLimits.DEFAULT_HANDSHAKE_TIMEOUT;
+    private Boolean honourTlsRequiredNo;
+    private final java.util.Map<String, RequireTlsPolicy> requireTlsPolicies = new java.util.LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * The REQUIRETLS policy of one recipient domain (RFC 8689 §4.2.1; RTLS-1): {@link RequireTlsPolicy#ENFORCE}
+     * for every domain not named; {@link RequireTlsPolicy#OPPORTUNISTIC} for internal hops
+     * ({@link DeliveryEngine.Builder#requireTlsPolicy}).
+     */
+    public Builder requireTlsPolicy(String domain, RequireTlsPolicy policy) {
+      Objects.requireNonNull(domain, "domain");
+      requireTlsPolicies.put(domain, Objects.requireNonNull(policy, "policy"));
+      return this;
+    }
+
+    /**
+     * Whether a message's {@code TLS-Required: No} is honoured (RFC 8689 §5; RTLS-2,
+     * {@link DeliveryEngine.Builder#honourTlsRequiredNo}); default true, or the property
+     * {@code mail.smtp.dane.honour-tls-required-no}.
+     */
+    public Builder honourTlsRequiredNo(boolean honour) {
+      this.honourTlsRequiredNo = honour;
+      return this;
+    }
 
     /** The resolver (shared, not closed by the mailer); by default one from /etc/resolv.conf, closed with it. */
     public Builder resolver(DaneResolver resolver) {
@@ -270,6 +358,17 @@ public final class DaneMailer implements AutoCloseable {
     /** The policy (POL-1); {@code dane} by default. */
     public Builder mode(DaneMode mode) {
       this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /**
+     * Applies each recipient domain's MTA-STS policy (RFC 8461) per MX host, DANE first (checklist POL-3, STS-2);
+     * off by default. The {@code MtaSts} (its policy cache, extra trust anchors) is the caller's: the mailer never
+     * closes it. Under {@code enforce} a host without DANE must match the policy's {@code mx} patterns and present
+     * a WebPKI-valid certificate for its MX name, or the attempt fails with no message byte sent.
+     */
+    public Builder mtaSts(MtaSts sts) {
+      this.mtaSts = Objects.requireNonNull(sts, "sts");
       return this;
     }
 

@@ -36,8 +36,14 @@ final class DaneSettings {
   static final String HANDSHAKE_TIMEOUT = PREFIX + "handshake-timeout";
   /** Opt-in: AUTH may be sent without TLS when the server offers no STARTTLS (TLS-8); false by default. */
   static final String ALLOW_CLEARTEXT_AUTH = PREFIX + "allow-cleartext-auth";
-  private static final Set<String> KNOWN = Set.of(MODE, RESOLVER, TRUST_ANCHORS, TRUST_AD, DNS_TIMEOUT,
-      REPLY_TIMEOUT, HANDSHAKE_TIMEOUT, ALLOW_CLEARTEXT_AUTH);
+  private static final Set<String> KNOWN = knownNames();
+
+  private static Set<String> knownNames() {
+    Set<String> names = new java.util.HashSet<>(Set.of(MODE, RESOLVER, TRUST_ANCHORS, TRUST_AD, DNS_TIMEOUT,
+        REPLY_TIMEOUT, HANDSHAKE_TIMEOUT, ALLOW_CLEARTEXT_AUTH));
+    names.addAll(RequireTlsSettings.NAMES);
+    return Set.copyOf(names);
+  }
   /** An IPv4 or IPv6 address with an optional port: 127.0.0.1, 127.0.0.1:5353, [::1]:53, ::1. */
   private static final Pattern SERVER = Pattern.compile("^\\[([0-9a-fA-F:.]+)\\](?::(\\d{1,5}))?$"
       + "|^([0-9.]+)(?::(\\d{1,5}))?$|^([0-9a-fA-F]*:[0-9a-fA-F:]*)$");
@@ -53,6 +59,11 @@ final class DaneSettings {
 
   private DaneSettings(Properties p) throws MessagingException {
     for (String name : p.stringPropertyNames()) {
+      if (name.startsWith(PREFIX + "mta-sts")) {
+        throw new MessagingException(name + ": MTA-STS (RFC 8461 §4) applies to the MX hosts of a recipient "
+            + "domain, never to a configured relay (mail.smtp.host); deliver to the MX hosts with "
+            + "DaneMailer.Builder.mtaSts(MtaSts) instead");
+      }
       if (name.startsWith(PREFIX) && !KNOWN.contains(name)) {
         throw new MessagingException("unknown property " + name + "; known: " + KNOWN);
       }

@@ -1,6 +1,7 @@
 package org.dane4j.jakartamail;
 
 import jakarta.mail.Address;
+import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
+import org.dane4j.delivery.DeliveryListener;
 import org.dane4j.delivery.SessionPhase;
 import org.dane4j.delivery.SessionRequest;
 import org.dane4j.delivery.SessionResult;
@@ -30,6 +32,9 @@ import org.dane4j.smtp.DeliveryPlan;
 import org.dane4j.smtp.DeliveryPlanner;
 import org.dane4j.smtp.Destination;
 import org.dane4j.smtp.MxRoute;
+import org.dane4j.smtp.RequireTls;
+import org.dane4j.smtp.RequireTlsPolicy;
+import org.dane4j.smtp.ServerKeyType;
 import org.dane4j.smtp.SmtpLimits;
 import org.dane4j.smtp.SmtpReplyGuard;
 import org.dane4j.smtp.TlsRequirement;
@@ -62,6 +67,8 @@ import org.slf4j.LoggerFactory;
  * mail.smtp.dane.reply-timeout=300         # optional: seconds one reply may take, however trickled
  * mail.smtp.dane.handshake-timeout=30      # optional: seconds the TLS handshake may take in all
  * mail.smtp.dane.allow-cleartext-auth=false # optional: AUTH without TLS when the relay offers none
+ * mail.smtp.dane.requiretls=false          # optional: every message requires REQUIRETLS (RFC 8689)
+ * mail.smtp.dane.requiretls-policy=enforce # optional: enforce | opportunistic for the relay hop
  * </pre>
  * Unknown or malformed {@code mail.smtp.dane.*} values fail at {@code connect} with the property named.
  *
@@ -108,9 +115,16 @@ public class DaneSmtpTransport extends SMTPTransport {
   private boolean ownsResolver;
   private boolean sharedResolver;
   private Clock clock = Clock.systemUTC();
+  private DeliveryListener listener = DeliveryListener.none();
   /** Direct mode: the one address of one route this transport connects to, and what it saw. */
   private SessionRequest request;
+  /** The key type a probe asks the server for, or null (every type, as a sender offers). */
+  private ServerKeyType probeKeyType;
   private Facts facts = new Facts();
+  /** The MAIL FROM parameters the engine adds to the next MAIL (REQUIRETLS); empty by default. */
+  private List<String> extraMailParameters = List.of();
+  /** Relay mode: the route and address of the current connection. */
+  private MxRoute relayRoute;
 
   /** The constructor Jakarta Mail calls for {@code mail.smtp.class}. */
   public DaneSmtpTransport(Session session, URLName urlname) {
@@ -123,6 +137,27 @@ public class DaneSmtpTransport extends SMTPTransport {
     this.resolver = Objects.requireNonNull(resolver, "resolver");
     this.ownsResolver = false;
     this.sharedResolver = false;
+  }
+
+  /**
+   * Relay mode: tells this listener each step of a connect (shared, never closed by the transport), as
+   * {@code DaneMailer} and {@code DaneSmtpClient} tell theirs: {@code planStarted} and {@code planFinished} for
+   * the relay's plan, {@code sessionStarted} for each address tried, and {@code attemptFinished} with the
+   * attempt the transport records (its {@code session} argument is null here: relay mode does not keep the
+   * engine's session facts). Recipients are Jakarta Mail's business in relay mode, so
+   * {@code recipientFinished} is not called. Direct mode ({@code DaneMailer}) uses the mailer's listener.
+   * A listener that throws is logged and ignored.
+   */
+  public synchronized void setListener(DeliveryListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  private void tell(java.util.function.Consumer<DeliveryListener> step) {
+    try {
+      step.accept(listener);
+    } catch (RuntimeException e) {
+      LOG.warn("DeliveryListener threw; ignored", e);
+    }
   }
 
   /**
@@ -153,16 +188,33 @@ public class DaneSmtpTransport extends SMTPTransport {
    * @param message the message with its envelope sender set; null for a probe
    */
   SessionResult runSession(SessionRequest request, SMTPMessage message) {
+    return runSession(request, message, null);
+  }
+
+  /** As {@link #runSession(SessionRequest, SMTPMessage)}; a probe may ask for one server key type. */
+  SessionResult runSession(SessionRequest request, SMTPMessage message, ServerKeyType keyType) {
+    if (keyType != null && !request.isProbe()) {
+      throw new IllegalArgumentException("a key type restricts probes only, never a session that sends mail");
+    }
     synchronized (this) {
       this.request = request;
+      this.probeKeyType = keyType;
     }
     try {
       connect(request.route().mxHost(), request.route().port(), null, null);
+      java.util.Optional<String> refusal = message == null ? java.util.Optional.empty()
+          : request.mailRefusal(authenticated(), facts.requireTlsOffered);
+      if (refusal.isPresent()) { // RTLS-1: the engine's rule; nothing of the message is sent
+        facts.phase = SessionPhase.MAIL;
+        facts.failure(null, refusal.get());
+        return facts.result(tlsFactory.current());
+      }
       if (message != null) {
         Address[] to = new Address[request.recipients().size()];
         for (int i = 0; i < to.length; i++) {
           to[i] = new InternetAddress(request.recipients().get(i), false);
         }
+        extraMailParameters = request.mailParameters(facts.requireTlsOffered);
         sendMessage(message, to);
       }
       facts.phase = SessionPhase.COMPLETE;
@@ -181,25 +233,72 @@ public class DaneSmtpTransport extends SMTPTransport {
     return facts.result(tlsFactory.current());
   }
 
+  /** Whether TLS is up on the current connection and the route's trust manager authenticated the server. */
+  private boolean authenticated() {
+    RouteSocketFactory.Connection c = tlsFactory.current();
+    return c != null && c.tlsEstablished() && c.trustManager.authenticated();
+  }
+
+  /**
+   * Relay mode: REQUIRETLS (RFC 8689; RTLS-1) for this message, decided by the core's rule
+   * ({@link SessionRequest#requireTlsRefusal}). A message requires TLS when
+   * {@code mail.smtp.dane.requiretls} is true or it has {@code Require-TLS-ESMTP: Yes}; under
+   * {@code mail.smtp.dane.requiretls-policy} {@code enforce} (the default) it is sent only over a DANE-verified relay
+   * route to a relay that listed REQUIRETLS after STARTTLS, else refused with {@code 5.7.30} before MAIL;
+   * MAIL FROM carries {@code REQUIRETLS} whenever the relay listed it.
+   */
+  @Override
+  public synchronized void sendMessage(Message message, Address[] addresses) throws MessagingException {
+    if (request != null || relayRoute == null) { // direct mode: the engine decided (runSession)
+      super.sendMessage(message, addresses);
+      return;
+    }
+    RequireTlsSettings rtls = RequireTlsSettings.of(session.getProperties());
+    String[] header = message.getHeader(RequireTls.REQUEST_HEADER);
+    boolean required = rtls.requireTls() || (header != null
+        && java.util.Arrays.stream(header).anyMatch(h -> h.strip().equalsIgnoreCase("yes")));
+    SessionRequest.MailRequireTls mode = !required ? SessionRequest.MailRequireTls.NONE
+        : rtls.relayPolicy() == RequireTlsPolicy.ENFORCE ? SessionRequest.MailRequireTls.ENFORCE
+        : SessionRequest.MailRequireTls.IF_OFFERED;
+    java.util.Optional<String> refusal = SessionRequest.requireTlsRefusal(relayRoute, mode, authenticated(),
+        facts.requireTlsOffered);
+    if (refusal.isPresent()) {
+      LOG.warn("REQUIRETLS: message not sent via {}: {}", relayRoute.mxHost(), refusal.get());
+      throw new org.eclipse.angus.mail.smtp.SMTPSendFailedException("MAIL", 554,
+          "554 5.7.30 (local) REQUIRETLS support required: " + refusal.get(), null, new Address[0], new Address[0],
+          addresses);
+    }
+    extraMailParameters = mode == SessionRequest.MailRequireTls.NONE ? List.of()
+        : facts.requireTlsOffered ? List.of(RequireTls.KEYWORD) : List.of();
+    try {
+      super.sendMessage(message, addresses);
+    } finally {
+      extraMailParameters = List.of();
+    }
+  }
+
   @Override
   protected synchronized boolean protocolConnect(String host, int port, String user, String password)
       throws MessagingException {
     attempts.clear();
+    relayRoute = null;
     if (isSSL() || Boolean.parseBoolean(session.getProperty("mail.smtp.ssl.enable"))) {
       throw new MessagingException("DANE: implicit TLS (mail.smtp.ssl.enable) is not supported; "
           + "DANE upgrades with STARTTLS (RFC 7672 §2.2)");
     }
     DaneSettings settings = DaneSettings.of(session.getProperties());
+    RequireTlsSettings.of(session.getProperties()); // malformed REQUIRETLS properties fail here, named
     if (request != null) { // direct mode: the engine chose the address and decides what comes next
       setRequireStartTLS(request.tlsMandatory());
       return connectTo(request.route(), request.address(), user, password, request.startTls(), settings,
-          request.tlsMandatory());
+          request.tlsMandatory(), probeKeyType);
     }
     MxRoute route = planRelay(host, port, settings);
     if (route.requirement() == TlsRequirement.UNUSABLE) {
       attempts.add(new DeliveryAttempt(route, null, TlsVerdict.FAILED, null, null, null,
           route.failureType().orElse(FailureType.VALIDATION_FAILURE), true, route.reason()));
       LOG.warn("DANE route unusable: {}", attempts.get(0));
+      tell(l -> l.attemptFinished(attempts.get(0), null));
       throw new DaneMessagingException("DANE: not connecting to " + route.mxHost() + ": " + route.reason(),
           attempts.get(0));
     }
@@ -231,26 +330,30 @@ public class DaneSmtpTransport extends SMTPTransport {
   /** Relay mode: one address, reported as an attempt and logged (direct mode's engine does both itself). */
   private boolean relayConnect(MxRoute route, InetAddress address, String user, String password, boolean tls,
       DaneSettings settings, boolean tlsRequired) throws MessagingException {
+    tell(l -> l.sessionStarted(route, address));
     try {
-      boolean connected = connectTo(route, address, user, password, tls, settings, tlsRequired);
+      boolean connected = connectTo(route, address, user, password, tls, settings, tlsRequired, null);
+      relayRoute = route;
       DeliveryAttempt attempt = facts.attempt(route, address, tlsFactory.current());
       attempts.add(attempt);
       LOG.info("DANE connected: {}", attempt);
+      tell(l -> l.attemptFinished(attempt, null));
       return connected;
     } catch (MessagingException e) {
       facts.fail(e, tlsFactory.current());
       DeliveryAttempt failed = facts.attempt(route, address, tlsFactory.current());
       attempts.add(failed);
       LOG.warn("DANE attempt failed: {}", failed);
+      tell(l -> l.attemptFinished(failed, null));
       throw new DaneMessagingException("DANE: " + failed, failed, e);
     }
   }
 
   /** The one connect of both modes: one address, STARTTLS as asked, the route's TLS recipe. */
   private boolean connectTo(MxRoute route, InetAddress address, String user, String password, boolean tls,
-      DaneSettings settings, boolean tlsRequired) throws MessagingException {
+      DaneSettings settings, boolean tlsRequired, ServerKeyType keyType) throws MessagingException {
     RouteSocketFactory.Connection connection = new RouteSocketFactory.Connection(route, settings.limits,
-        settings.handshakeTimeout, tlsRequired, settings.allowCleartextAuth);
+        settings.handshakeTimeout, tlsRequired, settings.allowCleartextAuth, keyType);
     tlsFactory.use(connection);
     facts = new Facts();
     setStartTLS(tls);
@@ -300,6 +403,9 @@ public class DaneSmtpTransport extends SMTPTransport {
       verb = "END-OF-DATA"; // Angus ends the message with the "." line as a command
     }
     refuseWithoutTls(verb);
+    if (verb.equals("MAIL") && !extraMailParameters.isEmpty()) {
+      cmd = cmd + " " + String.join(" ", extraMailParameters); // the engine's REQUIRETLS (RFC 8689 §2)
+    }
     facts.sent(verb, cmd, request);
     super.sendCommand(cmd);
   }
@@ -318,6 +424,10 @@ public class DaneSmtpTransport extends SMTPTransport {
     boolean ok = super.ehlo(domain);
     if (ok && supportsExtension("STARTTLS")) {
       facts.startTlsOffered = true;
+    }
+    RouteSocketFactory.Connection c = tlsFactory.current();
+    if (ok && c != null && c.tlsEstablished() && supportsExtension(RequireTls.KEYWORD)) {
+      facts.requireTlsOffered = true; // RFC 8689 §2: only what the server says under TLS counts
     }
     return ok;
   }
@@ -391,8 +501,11 @@ public class DaneSmtpTransport extends SMTPTransport {
       sharedResolver = !lease.owned();
     }
     DeliveryPlanner planner = DeliveryPlanner.builder(resolver).mode(settings.mode).clock(clock).build();
+    String destination = relay.name();
+    tell(l -> l.planStarted(destination));
     try {
       DeliveryPlan plan = planner.plan(relay).get(settings.dnsTimeout.toSeconds() * 8, TimeUnit.SECONDS);
+      tell(l -> l.planFinished(plan));
       return plan.routes().get(0);
     } catch (TimeoutException e) {
       throw new MessagingException("DANE: planning " + relay + " took longer than "
@@ -431,6 +544,8 @@ public class DaneSmtpTransport extends SMTPTransport {
     SessionPhase phase = SessionPhase.CONNECT;
     boolean connected = true;
     boolean startTlsOffered;
+    /** The EHLO reply after STARTTLS listed REQUIRETLS (RFC 8689 §2). */
+    boolean requireTlsOffered;
     FailureType failureType;
     String failure;
     SmtpReply mail;
@@ -522,7 +637,7 @@ public class DaneSmtpTransport extends SMTPTransport {
       }
     }
 
-    private void failure(FailureType type, String detail) {
+    void failure(FailureType type, String detail) {
       failureType = type;
       failure = detail == null ? "no detail" : detail;
     }
@@ -550,6 +665,9 @@ public class DaneSmtpTransport extends SMTPTransport {
       }
       if (startTlsOffered) {
         b.startTlsOffered();
+      }
+      if (requireTlsOffered) {
+        b.requireTlsOffered();
       }
       if (c != null) {
         c.trustManager.verification().ifPresent(b::verification);

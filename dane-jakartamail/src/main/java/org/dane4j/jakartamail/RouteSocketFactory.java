@@ -12,6 +12,7 @@ import javax.net.SocketFactory;
 import javax.net.ssl.TrustManager;
 import org.dane4j.smtp.MxRoute;
 import org.dane4j.smtp.RouteTrustManager;
+import org.dane4j.smtp.ServerKeyType;
 import org.dane4j.smtp.SmtpLimits;
 import org.dane4j.smtp.TlsRecipe;
 import org.dane4j.smtp.SmtpReplyGuard;
@@ -51,8 +52,15 @@ final class RouteSocketFactory extends SSLSocketFactory {
 
     Connection(MxRoute route, SmtpLimits limits, Duration handshakeTimeout, boolean tlsRequired,
         boolean cleartextAuthAllowed) {
+      this(route, limits, handshakeTimeout, tlsRequired, cleartextAuthAllowed, null);
+    }
+
+    /** As above; a probe's {@code keyType} (else null) restricts the handshake to that key type (core). */
+    Connection(MxRoute route, SmtpLimits limits, Duration handshakeTimeout, boolean tlsRequired,
+        boolean cleartextAuthAllowed, ServerKeyType keyType) {
       this.route = route;
-      this.recipe = route.tlsRecipe(); // TLS-4, TLS-5: SNI, protocols, parameters, trust manager, from core
+      TlsRecipe own = route.tlsRecipe(); // TLS-4, TLS-5: SNI, protocols, parameters, trust manager, from core
+      this.recipe = keyType == null ? own : own.restrictedTo(keyType);
       this.trustManager = recipe.trustManager();
       this.limits = limits;
       this.handshakeTimeout = handshakeTimeout;

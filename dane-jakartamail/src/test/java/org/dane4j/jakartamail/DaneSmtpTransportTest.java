@@ -366,4 +366,45 @@ class DaneSmtpTransportTest {
       assertThatThrownBy(() -> send(ipRelay)).hasMessageContaining("host name");
     }
   }
+
+  @Test
+  @DisplayName("OUT-1: relay mode tells a listener set on the transport the plan, each session and each attempt")
+  void relayModeTellsTheListener() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      MintedCertificate leaf = lab.leaf(RELAY);
+      relay(lab, leaf, b -> { });
+      lab.tlsa(RELAY, ee311(leaf));
+      java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+      org.dane4j.delivery.DeliveryListener listener = new org.dane4j.delivery.DeliveryListener() {
+        @Override
+        public void planStarted(String destination) {
+          heard.add("planStarted");
+        }
+
+        @Override
+        public void planFinished(org.dane4j.smtp.DeliveryPlan plan) {
+          heard.add("planFinished");
+        }
+
+        @Override
+        public void sessionStarted(org.dane4j.smtp.MxRoute route, java.net.InetAddress address) {
+          heard.add("sessionStarted " + route.mxHost());
+        }
+
+        @Override
+        public void attemptFinished(org.dane4j.smtp.DeliveryAttempt attempt, org.dane4j.delivery.SessionResult s) {
+          heard.add("attemptFinished " + attempt.verdict());
+        }
+      };
+      Session session = Session.getInstance(properties(lab));
+      try (Transport t = session.getTransport("smtp")) {
+        ((DaneSmtpTransport) t).setListener(listener);
+        t.connect();
+        MimeMessage m = new MimeMessage(session, toStream(message("bob@example.org")));
+        t.sendMessage(m, m.getAllRecipients());
+      }
+      assertThat(heard).containsExactly("planStarted", "planFinished", "sessionStarted " + RELAY,
+          "attemptFinished " + TlsVerdict.VERIFIED);
+    }
+  }
 }

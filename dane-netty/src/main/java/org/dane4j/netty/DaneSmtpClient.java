@@ -1,8 +1,6 @@
 package org.dane4j.netty;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.time.Clock;
@@ -16,8 +14,11 @@ import org.dane4j.dns.DaneResolver;
 import org.dane4j.smtp.DeliveryPlanner;
 import org.dane4j.smtp.DeliveryReport;
 import org.dane4j.smtp.Envelope;
+import org.dane4j.smtp.RequireTls;
+import org.dane4j.smtp.RequireTlsPolicy;
 import org.dane4j.smtp.RecipientResult;
 import org.dane4j.smtp.SmtpLimits;
+import org.dane4j.sts.MtaSts;
 
 /**
  * An asynchronous SMTP client that delivers straight to the recipients' MX hosts with DANE (RFC 7672; RFC 5321
@@ -131,9 +132,9 @@ public final class DaneSmtpClient implements AutoCloseable {
   private final DeliveryEngine engine;
 
   private DaneSmtpClient(Builder b) {
-    this.planner = b.planner;
+    this.planner = b.mtaSts == null ? b.planner : b.planner.withMtaSts(b.mtaSts);
     this.ownsGroup = b.group == null;
-    this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(b.threads, NioIoHandler.newFactory()) : b.group;
+    this.group = ownsGroup ? EventLoops.nio(b.threads) : b.group;
     this.settings = new ClientSettings(b.ehloName, b.mxPort, b.connectTimeout, b.greetingTimeout, b.commandTimeout,
         b.dataInitiationTimeout, b.dataTerminationTimeout, b.handshakeTimeout, b.startTlsTimeout, b.maxReplyLineLength,
         b.maxReplyLines, b.idleConnectionTime, b.maxMessagesPerConnection, b.connectionReuseTimeLimit,
@@ -142,9 +143,11 @@ public final class DaneSmtpClient implements AutoCloseable {
     this.domains = new DomainLimiter(b.maxDeliveriesPerDomain, b.domainSlotTimeout, group);
     this.sends = new SendLimiter(b.maxPendingSends, b.whenFull, b.pendingSendTimeout, group);
     this.session = new NettySession(settings, group, pool);
-    this.engine = DeliveryEngine.builder(planner, session).listener(b.listener)
+    DeliveryEngine.Builder engineBuilder = DeliveryEngine.builder(planner, session).listener(b.listener)
         .cleartextRetry(b.opportunisticCleartextRetry).tlsFloor(b.tlsFloor).domainGate(domains).mxPort(b.mxPort)
-        .planTimeout(b.planTimeout).build();
+        .planTimeout(b.planTimeout).honourTlsRequiredNo(b.honourTlsRequiredNo);
+    b.requireTlsPolicies.forEach(engineBuilder::requireTlsPolicy);
+    this.engine = engineBuilder.build();
   }
 
   /** A builder planning with {@code DeliveryPlanner.of(resolver)} (mode {@code dane}). */
@@ -178,8 +181,19 @@ public final class DaneSmtpClient implements AutoCloseable {
    * @throws IllegalArgumentException when there is no recipient (nothing is sent)
    */
   public CompletableFuture<DeliveryReport> send(String envelopeFrom, List<String> recipients, byte[] message) {
+    return send(envelopeFrom, recipients, message, RequireTls.NONE);
+  }
+
+  /**
+   * As {@link #send(String, List, byte[])}, with a per-message TLS requirement (RFC 8689; checklist RTLS-1,
+   * RTLS-2): {@link RequireTls#REQUIRETLS} when the application asks for it or when an MTA relays a message it
+   * received with the {@code REQUIRETLS} MAIL parameter; the message's own {@code Require-TLS-ESMTP: Yes} and
+   * {@code TLS-Required: No} headers count too, the strongest winning.
+   */
+  public CompletableFuture<DeliveryReport> send(String envelopeFrom, List<String> recipients, byte[] message,
+      RequireTls requireTls) {
     Objects.requireNonNull(message, "message");
-    Envelope envelope = Envelope.of(envelopeFrom, recipients);
+    Envelope envelope = Envelope.of(envelopeFrom, recipients).withRequireTls(requireTls);
     byte[] copy = message.clone();
     if (envelope.domains().isEmpty()) { // every recipient refused (IN-1): nothing to send, no room taken
       return engine.send(envelope, copy);
@@ -223,6 +237,7 @@ public final class DaneSmtpClient implements AutoCloseable {
   /** Settings of a {@link DaneSmtpClient}; each is checked when set (RFC 5321 §4.5.3 for the limits). */
   public static final class Builder {
     private final DeliveryPlanner planner;
+    private MtaSts mtaSts;
     private EventLoopGroup group;
     private int threads = 1;
     private String ehloName;
@@ -252,6 +267,29 @@ public final class DaneSmtpClient implements AutoCloseable {
     private WhenFull whenFull = WhenFull.FAIL_FAST;
     private Duration pendingSendTimeout = DEFAULT_QUEUE_TIMEOUT;
     private Duration planTimeout = DeliveryEngine.DEFAULT_PLAN_TIMEOUT;
+
+    private boolean honourTlsRequiredNo = true;
+    private final java.util.Map<String, RequireTlsPolicy> requireTlsPolicies = new java.util.LinkedHashMap<>();
+
+    /**
+     * The REQUIRETLS policy of one recipient domain (RFC 8689 §4.2.1; RTLS-1): {@link RequireTlsPolicy#ENFORCE}
+     * for every domain not named; {@link RequireTlsPolicy#OPPORTUNISTIC} for internal hops
+     * ({@link DeliveryEngine.Builder#requireTlsPolicy}).
+     */
+    public Builder requireTlsPolicy(String domain, RequireTlsPolicy policy) {
+      Objects.requireNonNull(domain, "domain");
+      requireTlsPolicies.put(domain, Objects.requireNonNull(policy, "policy"));
+      return this;
+    }
+
+    /**
+     * Whether a message's {@code TLS-Required: No} is honoured (RFC 8689 §5; RTLS-2,
+     * {@link DeliveryEngine.Builder#honourTlsRequiredNo}); default true.
+     */
+    public Builder honourTlsRequiredNo(boolean honour) {
+      this.honourTlsRequiredNo = honour;
+      return this;
+    }
 
     private Builder(DeliveryPlanner planner) {
       this.planner = planner;
@@ -458,6 +496,18 @@ public final class DaneSmtpClient implements AutoCloseable {
      */
     public Builder listener(DeliveryListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Applies each recipient domain's MTA-STS policy (RFC 8461) per MX host, DANE first (checklist POL-3, STS-2),
+     * as {@link DeliveryPlanner#withMtaSts(MtaSts)} plans it; off by default. The {@code MtaSts} (its policy cache,
+     * extra trust anchors) is the caller's: the client never closes it. Under {@code enforce} a host without DANE
+     * must match the policy's {@code mx} patterns and present a WebPKI-valid certificate for its MX name, or the
+     * attempt fails with no message byte sent.
+     */
+    public Builder mtaSts(MtaSts sts) {
+      this.mtaSts = Objects.requireNonNull(sts, "sts");
       return this;
     }
 

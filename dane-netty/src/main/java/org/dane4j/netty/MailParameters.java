@@ -40,6 +40,16 @@ record MailParameters(List<String> parameters, String refusal) {
     return new MailParameters(List.copyOf(params), null);
   }
 
+  /** These parameters and then {@code extra} (the engine's, e.g. {@code REQUIRETLS}); a refusal stays as it is. */
+  MailParameters with(List<String> extra) {
+    if (refusal != null || extra.isEmpty()) {
+      return this;
+    }
+    List<String> all = new ArrayList<>(parameters);
+    all.addAll(extra);
+    return new MailParameters(List.copyOf(all), null);
+  }
+
   /** The advertised SIZE limit: -1 without the extension, 0 for "no fixed limit". */
   private static long sizeLimit(SmtpResponse ehlo) {
     List<CharSequence> lines = ehlo.details();

@@ -94,7 +94,14 @@ final class NettySession implements SmtpSession {
       boolean pooled) {
     SessionResult.Builder out = SessionResult.builder();
     String from = request.sender().isEmpty() ? null : request.sender();
-    return c.transaction(from, request.recipients(), request.message(), request.tlsMandatory(), out).handle((ok, e) -> {
+    java.util.Optional<String> refusal = request.mailRefusal(c.authenticated(), c.requireTlsOffered());
+    if (refusal.isPresent()) { // RTLS-1: the engine's rule; nothing of the message is sent
+      c.facts(out).reused(c.transactions());
+      c.quit();
+      return CompletableFuture.completedFuture(out.phase(SessionPhase.MAIL).failure(null, refusal.get()).build());
+    }
+    return c.transaction(from, request.recipients(), request.message(), request.tlsMandatory(),
+        request.mailParameters(c.requireTlsOffered()), out).handle((ok, e) -> {
       c.facts(out).reused(c.transactions());
       if (e == null) {
         if (pooled && c.reusable()) {

@@ -189,6 +189,15 @@ final class RouteConnection {
    */
   CompletableFuture<Void> transaction(String from, List<String> recipients, byte[] message, boolean tlsMandatory,
       SessionResult.Builder out) {
+    return transaction(from, recipients, message, tlsMandatory, List.of(), out);
+  }
+
+  /**
+   * As {@link #transaction(String, List, byte[], boolean, SessionResult.Builder)}, with the engine's own MAIL
+   * parameters ({@code extra}: {@code REQUIRETLS}, RFC 8689) after those the EHLO reply calls for.
+   */
+  CompletableFuture<Void> transaction(String from, List<String> recipients, byte[] message, boolean tlsMandatory,
+      List<String> extra, SessionResult.Builder out) {
     if ((tlsMandatory || mandatory) && !upgrade.secured()) { // TLS-1, TLS-8, checked again for each message
       close();
       return CompletableFuture.failedFuture(new IllegalStateException(
@@ -198,7 +207,7 @@ final class RouteConnection {
     mailAnswered = false;
     phase = SessionPhase.MAIL;
     out.phase(phase);
-    MailParameters params = MailParameters.of(lastEhlo, route.host(), from, recipients, message);
+    MailParameters params = MailParameters.of(lastEhlo, route.host(), from, recipients, message).with(extra);
     if (params.refusal() != null) { // the server cannot take this message: nothing of it is sent
       mailAnswered = true;
       out.mailReply(new SmtpReply(Integer.parseInt(params.refusal().substring(0, 3)),
@@ -297,6 +306,17 @@ final class RouteConnection {
     }
   }
 
+  /** Whether the EHLO reply after STARTTLS listed REQUIRETLS (RFC 8689 §2); false without TLS. */
+  boolean requireTlsOffered() {
+    return upgrade.secured() && lastEhlo != null && offers(lastEhlo, "REQUIRETLS");
+  }
+
+  /** Whether TLS is up and the route's trust manager authenticated the server. */
+  boolean authenticated() {
+    DaneSslHandlers.RouteTls t = upgrade.routeTls();
+    return upgrade.secured() && t != null && t.authenticated();
+  }
+
   /** Whether the server answered MAIL in the latest transaction (a lost connection after it is a failure). */
   boolean mailAnswered() {
     return mailAnswered;
@@ -315,6 +335,9 @@ final class RouteConnection {
   SessionResult.Builder facts(SessionResult.Builder out) {
     if (connected) {
       out.connected();
+    }
+    if (requireTlsOffered()) {
+      out.requireTlsOffered();
     }
     if (startTlsOffered) {
       out.startTlsOffered();

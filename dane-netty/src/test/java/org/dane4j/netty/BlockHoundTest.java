@@ -8,8 +8,6 @@ import static org.dane4j.netty.NettyLab.message;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
@@ -67,7 +65,7 @@ class BlockHoundTest {
               .getStackTrace()).map(String::valueOf).collect(Collectors.joining("\n  at ")));
           throw new BlockingOperationError(m); // still fail the call, as BlockHound does by default
         }).install();
-    userGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    userGroup = EventLoops.nio(1);
   }
 
   @AfterAll

@@ -249,8 +249,7 @@ class DaneSmtpClientTest {
   @Test
   @DisplayName("Nothing blocks an event loop: one user-supplied event loop thread carries 5 deliveries at once")
   void singleUserEventLoop() throws Exception {
-    io.netty.channel.EventLoopGroup group = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
-        io.netty.channel.nio.NioIoHandler.newFactory());
+    io.netty.channel.EventLoopGroup group = EventLoops.nio(1);
     try (NettyLab lab = new NettyLab()) {
       SmtpTestServer mx = lab.daneMx(b -> b);
       try (DaneSmtpClient client = DaneSmtpClient.builder(lab.resolver()).ehloName("sender.example.org")

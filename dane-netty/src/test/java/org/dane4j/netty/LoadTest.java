@@ -87,8 +87,7 @@ class LoadTest {
         lab.zone().add("d" + d + ".example.test. 300 IN MX 10 " + host + ".");
         lab.tlsa(host, ee311(d % 10 == 0 ? lab.leaf(host) : leaf)); // d0, d10: DANE fails
       }
-      io.netty.channel.EventLoopGroup group = new io.netty.channel.MultiThreadIoEventLoopGroup(2,
-          new io.netty.util.concurrent.DefaultThreadFactory("load-loop"), io.netty.channel.nio.NioIoHandler.newFactory());
+      io.netty.channel.EventLoopGroup group = EventLoops.nio(2, new io.netty.util.concurrent.DefaultThreadFactory("load-loop"));
       int messages = 2000;
       Semaphore inFlight = new Semaphore(200);
       List<CompletableFuture<DeliveryReport>> sent = new ArrayList<>();

@@ -8,8 +8,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -31,7 +29,7 @@ import org.dane4j.testkit.MintedCertificate;
  * ({@code jdk.tls.disabledAlgorithms}), so the testkit's JDK servers cannot be made to speak them.
  */
 final class OldTlsServer implements AutoCloseable {
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup group = EventLoops.nio(1);
   private final StringBuffer received = new StringBuffer();
   private final AtomicInteger handshakes = new AtomicInteger();
   private final Channel channel;

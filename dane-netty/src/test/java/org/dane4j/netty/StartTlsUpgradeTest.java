@@ -10,9 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.smtp.SmtpResponse;
 import io.netty.handler.codec.smtp.SmtpResponseDecoder;
@@ -225,7 +223,7 @@ class StartTlsUpgradeTest {
   @Test
   @DisplayName("TLS-2: a DANE mismatch fails the handshake, the future and the channel; nothing reaches the server")
   void tls2HandshakeFailure() throws Exception {
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    EventLoopGroup group = EventLoops.nio(1);
     try (TlsTestServer server = TlsTestServer.start(LEAF)) {
       StartTlsUpgrade upgrade = upgrade(CertificateMinter.certificate().dnsNames("mx.example.test").mint());
       CompletableFuture<StartTlsUpgrade.Result> f = handshake(group, server, upgrade, new StringBuilder(), new Channel[1]);
@@ -254,7 +252,7 @@ class StartTlsUpgradeTest {
   @Test
   @DisplayName("TLS-4 / EE-1: a matching DANE-EE handshake completes the future, verified, with SNI = base domain")
   void handshakeSuccess() throws Exception {
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    EventLoopGroup group = EventLoops.nio(1);
     try (TlsTestServer server = TlsTestServer.start(LEAF)) {
       StartTlsUpgrade upgrade = upgrade(LEAF);
       StringBuilder received = new StringBuilder();

@@ -10,8 +10,6 @@ import static org.dane4j.netty.TlsProbe.handshakeFailure;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslHandler;
@@ -68,7 +66,7 @@ class TcnativeTest {
     old = TlsProbe.relayRoute(lab, "old.example.test", 25);
     good = TlsProbe.relayRoute(lab, "good.example.test", 25);
     bad = TlsProbe.relayRoute(lab, "bad.example.test", 25);
-    group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    group = EventLoops.nio(1);
   }
 
   @AfterAll

@@ -17,18 +17,23 @@ import java.util.concurrent.TimeoutException;
 import org.dane4j.cli.CommandException;
 import org.dane4j.cli.Colors;
 import org.dane4j.cli.CommonOptions;
+import org.dane4j.cli.StsOptions;
 import org.dane4j.cli.Dane4j;
 import org.dane4j.cli.DnssecTrouble;
 import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.OneLineErrors;
 import org.dane4j.cli.Json;
+import org.dane4j.cli.KeyTypes;
+import org.dane4j.cli.CaWatchlist;
 import org.dane4j.cli.Progress;
 import org.dane4j.cli.RouteProbe;
 import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.cli.Table;
+import org.dane4j.cli.Target;
 import org.dane4j.cli.WarnDays;
 import org.dane4j.cli.send.Reports;
 import org.dane4j.dns.DaneResolver;
+import org.dane4j.sts.MtaSts;
 import org.dane4j.dns.DnsAnswer;
 import org.dane4j.smtp.DeliveryPlan;
 import org.dane4j.smtp.DeliveryPlanner;
@@ -70,16 +75,24 @@ public final class CheckCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Parameters(paramLabel = "DOMAIN", description = "The recipient domain, e.g. example.nl.")
+  @Parameters(paramLabel = "TARGET", description = {"A mail domain, whose MX hosts are checked:",
+      "  example.nl, or example.nl:587 for port 587;", "or one host, without an MX lookup:",
+      "  [mx.example.nl] or [mx.example.nl]:587", "(Postfix next-hop syntax)."})
   private String domain;
 
   @Option(names = "--ehlo", paramLabel = "NAME", defaultValue = "dane4j-check.invalid",
-      description = "The EHLO name of the probe (default: ${DEFAULT-VALUE}).")
+      description = "The EHLO name (default: ${DEFAULT-VALUE}).")
   private String ehlo;
 
-  @Option(names = "--port", hidden = true, defaultValue = "25",
-      description = "Port of the MX hosts, for test networks; TLSA is looked up at this port.")
-  private int port = 25;
+  @Option(names = "--port", paramLabel = "N",
+      description = "SMTP port of the hosts (default: 25, or the target's :PORT); TLSA is looked up at"
+          + " _N._tcp.")
+  private Integer port;
+
+  @Option(names = "--ca-watchlist", paramLabel = "FILE",
+      description = "CA intermediates to warn about when a 2 x x record pins only some of them (default: the"
+          + " bundled list of Let's Encrypt's; format in the README).")
+  private java.nio.file.Path caWatchlist;
 
   @Mixin
   private WarnDays warnDays;
@@ -87,22 +100,26 @@ public final class CheckCommand implements Callable<Integer> {
   @Mixin
   private CommonOptions common;
 
+  @Mixin
+  private StsOptions sts;
+
   @Override
   public Integer call() {
     Destination destination;
     try {
-      destination = Destination.domain(domain, port);
+      destination = Target.parse(domain, port);
     } catch (IllegalArgumentException e) {
-      throw new CommandException(ExitCodes.USAGE, "not a mail domain: '" + OneLineErrors.echo(domain) + "': "
-          + OneLineErrors.echoWithin(e.getMessage(), domain), e);
+      throw new CommandException(ExitCodes.USAGE, e.getMessage(), e);
     }
     int days = warnDays.days(ExitCodes.USAGE);
+    CaWatchlist watchlist = CaWatchlist.load(caWatchlist, ExitCodes.NO_INPUT);
     Outcome outcome;
     List<java.net.InetSocketAddress> servers;
-    try (DaneResolver resolver = common.resolver()) {
+    try (DaneResolver resolver = common.resolver();
+        MtaSts policies = sts.open(resolver, common.timeout().multipliedBy(6))) {
       servers = resolver.servers();
-      outcome = check(resolver, destination, ehlo, common.timeout(), days, Dane4j.clock(spec).instant(),
-          common.progress(spec.commandLine().getErr()));
+      outcome = check(resolver, policies, destination, ehlo, common.timeout(), days, Dane4j.clock(spec).instant(),
+          common.progress(spec.commandLine().getErr()), watchlist);
     }
     print(outcome);
     DnssecTrouble.report(spec, outcome.plan().dnssec());
@@ -142,28 +159,44 @@ public final class CheckCommand implements Callable<Integer> {
    */
   public static Outcome check(DaneResolver resolver, Destination destination, String ehlo, Duration timeout,
       int warnDays, Instant now, Progress progress) {
+    return check(resolver, null, destination, ehlo, timeout, warnDays, now, progress, CaWatchlist.bundled());
+  }
+
+  /**
+   * As {@link #check(DaneResolver, Destination, String, Duration, int, Instant, Progress)}, with MTA-STS
+   * ({@code sts}; null: without): the domain's policy is shown beside DANE ({@code mta_sts}) and applied per
+   * MX host as a sender applies it, DANE first ({@link StsCheck}); and with the CA-pin watchlist to judge
+   * DANE-TA records by ({@code --ca-watchlist}).
+   */
+  public static Outcome check(DaneResolver resolver, MtaSts sts, Destination destination, String ehlo,
+      Duration timeout, int warnDays, Instant now, Progress progress, CaWatchlist watchlist) {
     try (RouteProbe probe = RouteProbe.open(resolver, ehlo, timeout.multipliedBy(6))) {
-      return check(resolver, destination, probe, timeout, warnDays, now, progress);
+      return check(resolver, sts, destination, probe, timeout, warnDays, now, progress, watchlist);
     }
   }
 
-  private static Outcome check(DaneResolver resolver, Destination destination, RouteProbe probe, Duration timeout,
-      int warnDays, Instant now, Progress progress) {
+  private static Outcome check(DaneResolver resolver, MtaSts sts, Destination destination, RouteProbe probe,
+      Duration timeout, int warnDays, Instant now, Progress progress, CaWatchlist watchlist) {
     Map<String, Object> doc = new LinkedHashMap<>();
     List<Map<String, Object>> hosts = new ArrayList<>();
     String name = destination.name();
     progress.step("planning " + name);
-    DeliveryPlan plan = plan(resolver, destination, timeout);
+    StsCheck.Found found = StsCheck.lookup(resolver, sts, name, timeout);
+    DeliveryPlan plan = plan(resolver, sts, destination, timeout);
     doc.put("schema_version", SCHEMA_VERSION);
     doc.put("command", "check");
     doc.put("domain", name);
+    doc.put("target", destination.toString()); // [host]:port for a host checked without MX lookup
     doc.put("warn_days", warnDays);
     doc.put("mx_dnssec", Reports.word(plan.mxStatus()));
     doc.put("dnssec_validation", plan.dnssec().state().word()); // DNS-4: the resolver's probe
     doc.put("dnssec_validation_detail", plan.dnssec().explanation());
     doc.put("plan_failure", plan.failure().map(f -> f.reason()).orElse(null));
+    doc.put("mta_sts", found.section());
     for (MxRoute route : plan.routes()) {
-      hosts.addAll(check(resolver, route, probe, timeout, warnDays, now, progress));
+      List<Map<String, Object>> mine = check(resolver, route, probe, timeout, warnDays, now, progress, watchlist);
+      mine.forEach(h -> StsCheck.annotate(h, route, found));
+      hosts.addAll(mine);
     }
     long working = hosts.stream().filter(h -> !"failed".equals(h.get("verdict"))).count();
     int exit = plan.failure().isPresent() || working == 0 ? 2 : working < hosts.size() ? 1 : 0;
@@ -174,10 +207,10 @@ public final class CheckCommand implements Callable<Integer> {
     return new Outcome(doc, hosts, plan, verdict, exit);
   }
 
-  private static DeliveryPlan plan(DaneResolver resolver, Destination destination, Duration timeout) {
+  private static DeliveryPlan plan(DaneResolver resolver, MtaSts sts, Destination destination, Duration timeout) {
     String domain = destination.name();
     try {
-      return DeliveryPlanner.of(resolver).plan(destination).get(timeout.toSeconds() * 12, TimeUnit.SECONDS);
+      return StsCheck.planner(resolver, sts).plan(destination).get(timeout.toSeconds() * 12, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       throw new CommandException(ExitCodes.UNAVAILABLE, "DNS lookups for " + domain + " timed out", e);
     } catch (ExecutionException e) {
@@ -189,7 +222,7 @@ public final class CheckCommand implements Callable<Integer> {
   }
 
   private static List<Map<String, Object>> check(DaneResolver resolver, MxRoute route, RouteProbe probe,
-      Duration timeout, int warnDays, Instant now, Progress progress) {
+      Duration timeout, int warnDays, Instant now, Progress progress, CaWatchlist watchlist) {
     List<Map<String, Object>> out = new ArrayList<>();
     String tlsaOwner = "_" + route.port() + "._tcp." + route.tlsaBaseDomain();
     progress.step("looking up " + route.host() + " and " + tlsaOwner);
@@ -223,7 +256,14 @@ public final class CheckCommand implements Callable<Integer> {
           .orElse(null));
       h.put("failure_type", r.failureType() == null ? null : r.failureType().resultType());
       h.put("detail", r.detail());
-      h.put("warnings", CheckWarnings.of(route, r, addressStatus, tlsaStatus, warnDays, now));
+      List<KeyTypes.Entry> keyTypes = KeyTypes.probe(probe, route, address, r);
+      h.put("key_types", new ArrayList<>(keyTypes.stream().map(KeyTypes.Entry::json).toList()));
+      List<Object> warnings = CheckWarnings.of(route, r, addressStatus, tlsaStatus, warnDays, now);
+      KeyTypes.findings(keyTypes).forEach(f -> warnings.add(f.warning()));
+      if (route.requirement() == TlsRequirement.DANE) {
+        watchlist.findings(route.tlsa(), r.chain()).forEach(f -> warnings.add(f.warning()));
+      }
+      h.put("warnings", warnings);
       out.add(h);
     }
     return out;
@@ -282,10 +322,16 @@ public final class CheckCommand implements Callable<Integer> {
       out.flush();
       return;
     }
-    out.println("MX RRset of " + domain + ": " + doc.get("mx_dnssec")
+    Destination d = plan.destination();
+    out.println((d.relay() ? "Host " + d + ": no MX lookup, the host is checked as named"
+        : "MX RRset of " + d.name() + (d.port() == 25 ? "" : " (port " + d.port() + ")") + ": "
+            + doc.get("mx_dnssec"))
         + plan.failure().map(f -> " - " + f.reason()).orElse(""));
-    out.println();
     Colors colors = common.colors();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> stsSection = (Map<String, Object>) doc.get("mta_sts");
+    StsCheck.print(stsSection, out, colors);
+    out.println();
     Table t = new Table("MX HOST", "ADDRESS", "TLSA", "DNS SAYS", "TLS", "VERDICT", "TLSA MATCH")
         .colors(colors, 5);
     for (Map<String, Object> h : hosts) {
@@ -299,6 +345,20 @@ public final class CheckCommand implements Callable<Integer> {
         note.append("\n    chain ").append(c.get("depth")).append(": ").append(c.get("subject"))
             .append("\n      SHA-256 cert ").append(c.get("sha256_cert"))
             .append("\n      SHA-256 SPKI ").append(c.get("sha256_spki"));
+      }
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> keyTypes = (List<Map<String, Object>>) h.getOrDefault("key_types", List.of());
+      for (Map<String, Object> k : keyTypes) {
+        note.append("\n    key ").append(k.get("key_type")).append(": ");
+        if (!Boolean.TRUE.equals(k.get("offered"))) {
+          note.append("not offered");
+        } else {
+          String m = (String) k.get("tlsa_match");
+          note.append(Boolean.TRUE.equals(k.get("verified"))
+              ? "verified by " + (m == null ? "a TLSA record" : Reports.abbreviate(TlsaRecord.parse(m)))
+              : colors.red("NOT covered by any TLSA record"))
+              .append(", SPKI ").append(((String) k.get("sha256_spki")).substring(0, 16)).append("...");
+        }
       }
       @SuppressWarnings("unchecked")
       List<Object> warnings = (List<Object>) h.get("warnings");

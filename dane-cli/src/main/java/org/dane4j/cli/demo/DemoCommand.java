@@ -50,7 +50,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.SOFTWARE,
-    description = {"See a DANE sender (RFC 7672) deliver and refuse: offline, on 127.0.0.x, no set-up.",
+    description = {"See a DANE sender (RFC 7672) deliver and refuse: offline, on loopback, with no set-up.",
         "Starts a signed DNS world and SMTP servers in process for eight domains (a good 3 1 1, a good 2 1 1,"
             + " a key rollover in progress, a mismatching record, a certificate for another host, a"
             + " STARTTLS-stripping server, a bogus DNSSEC signature, an unsigned domain), sends a message to"

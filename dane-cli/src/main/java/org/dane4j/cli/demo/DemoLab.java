@@ -80,7 +80,8 @@ public final class DemoLab extends MailWorld {
         .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(5)).build();
   }
 
-  private DnsZone zoneOf(String name) {
+  /** The lab zone {@code name} falls in: {@value #UNSIGNED} or {@value #SIGNED} (e.g. to publish MTA-STS records). */
+  public DnsZone zoneOf(String name) {
     return name.equals(UNSIGNED) || name.endsWith("." + UNSIGNED) ? unsigned : signed;
   }
 }

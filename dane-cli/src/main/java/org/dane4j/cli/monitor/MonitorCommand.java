@@ -21,10 +21,13 @@ import org.dane4j.cli.CommonOptions;
 import org.dane4j.cli.Dane4j;
 import org.dane4j.cli.DnssecTrouble;
 import org.dane4j.cli.Progress;
+import org.dane4j.cli.Target;
 import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.cli.WarnDays;
 import org.dane4j.cli.WarningCode;
 import org.dane4j.cli.Json;
+import org.dane4j.cli.KeyTypes;
+import org.dane4j.cli.CaWatchlist;
 import org.dane4j.cli.OneLineErrors;
 import org.dane4j.cli.RouteProbe;
 import org.dane4j.cli.send.Reports;
@@ -116,7 +119,9 @@ public final class MonitorCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "DOMAIN", description = "The mail domains to monitor, e.g. example.nl.")
+  @Parameters(arity = "1..*", paramLabel = "TARGET", description = {"Mail domains, whose MX hosts are checked:",
+      "  example.nl, or example.nl:587 for port 587;", "or hosts, without an MX lookup:",
+      "  [mx.example.nl] or [mx.example.nl]:587", "(Postfix next-hop syntax)."})
   private List<String> domains;
 
   @Mixin
@@ -132,14 +137,27 @@ public final class MonitorCommand implements Callable<Integer> {
   private List<Path> nextCertificates = new ArrayList<>();
 
   @Option(names = "--ehlo", paramLabel = "NAME", defaultValue = "dane4j-monitor.invalid",
-      description = "The EHLO name of the probe (default: ${DEFAULT-VALUE}).")
+      description = "The EHLO name (default: ${DEFAULT-VALUE}).")
   private String ehlo;
   /** The probes of this run: 6 x --timeout per reply and for the handshake; open while the resolver is. */
   private RouteProbe probe;
 
-  @Option(names = "--port", hidden = true, defaultValue = "25",
-      description = "Port of the MX hosts, for test networks; TLSA is looked up at this port.")
-  private int port = 25;
+  @Option(names = "--port", paramLabel = "N",
+      description = "SMTP port of the hosts (default: 25, or the target's :PORT); TLSA is looked up at"
+          + " _N._tcp.")
+  private Integer port;
+
+  @Option(names = "--ca-watchlist", paramLabel = "FILE",
+      description = "CA intermediates to warn about when a 2 x x record pins only some of them (default: the"
+          + " bundled list of Let's Encrypt's; format in the README).")
+  private Path caWatchlist;
+  private CaWatchlist watchlist;
+
+  @Option(names = "--openmetrics", description = {"Print OpenMetrics (Prometheus text format, ending with"
+      + " # EOF) instead of the Nagios text: per-host gauges of the state, the last verdict, valid TLSA"
+      + " records, certificate days left, key types covered, problems by code, and the probe's time. Not"
+      + " with --json. The exit code is still the Nagios state."})
+  private boolean openMetrics;
 
   @Mixin
   private CommonOptions common;
@@ -162,7 +180,10 @@ public final class MonitorCommand implements Callable<Integer> {
     try {
       return run();
     } catch (CommandException e) {
-      if (!common.json()) {
+      if (openMetrics && !common.json()) { // a scraper still reads a valid exposition that says UNKNOWN
+        spec.commandLine().getOut().print(OpenMetrics.unknown());
+        spec.commandLine().getOut().flush();
+      } else if (!common.json()) {
         spec.commandLine().getOut().println("DANE UNKNOWN - " + OneLineErrors.line(e.getMessage()));
         spec.commandLine().getOut().flush();
       }
@@ -171,14 +192,17 @@ public final class MonitorCommand implements Callable<Integer> {
   }
 
   private int run() {
+    if (openMetrics && common.json()) {
+      throw new CommandException(UNKNOWN, "--openmetrics and --json cannot be combined: choose one output", null);
+    }
     warnDays = warnDaysOption.days(UNKNOWN);
+    watchlist = CaWatchlist.load(caWatchlist, UNKNOWN);
     List<Destination> destinations = new ArrayList<>();
     for (String d : domains) {
       try {
-        destinations.add(Destination.domain(d, port));
+        destinations.add(Target.parse(d, port));
       } catch (IllegalArgumentException e) {
-        throw new CommandException(UNKNOWN, "not a mail domain: '" + OneLineErrors.echo(d) + "': "
-            + OneLineErrors.echoWithin(e.getMessage(), d), e);
+        throw new CommandException(UNKNOWN, e.getMessage(), e);
       }
     }
     Map<Path, List<X509Certificate>> next = new LinkedHashMap<>();
@@ -213,7 +237,11 @@ public final class MonitorCommand implements Callable<Integer> {
         monitoredNames.add(r.mxHost());
       }));
       for (DeliveryPlan plan : plans) {
-        domainDocs.add(domain(resolver, plan, next, monitoredNames, now));
+        long started = System.nanoTime();
+        Map<String, Object> d = domain(resolver, plan, next, monitoredNames, now);
+        d.put("probed_at", now.toString());
+        d.put("probe_ms", (System.nanoTime() - started) / 1_000_000); // a long: the JSON writer has no floats
+        domainDocs.add(d);
       }
     }
     State state = State.OK;
@@ -382,6 +410,13 @@ public final class MonitorCommand implements Callable<Integer> {
         .map(TlsaRecord::toString).orElse(null));
     a.put("failure_type", r.failureType() == null ? null : r.failureType().resultType());
     a.put("detail", r.detail());
+    List<KeyTypes.Entry> keyTypes = KeyTypes.probe(probe, route, address, r);
+    a.put("key_types", new ArrayList<>(keyTypes.stream().map(KeyTypes.Entry::json).toList()));
+    // CRITICAL: every sender whose handshake lands on the uncovered certificate defers mail to this host
+    KeyTypes.findings(keyTypes).forEach(f -> problems.add(new Problem(State.CRITICAL, f.code(), where + ": "
+        + f.message() + " Fix: " + f.fix())));
+    watchlist.findings(route.tlsa(), r.chain()).forEach(f -> problems.add(new Problem(State.WARNING, f.code(),
+        where + ": " + f.message() + " Fix: " + f.fix())));
     if (r.verdict() == TlsVerdict.FAILED) {
       problems.add(new Problem(State.CRITICAL, WarningCode.DANE_FAILED, where + ": DANE fails: " + Reports.shorten(r.detail(), 200)
           + (r.failureType() == null ? "" : " [" + r.failureType().resultType() + "]")));
@@ -573,6 +608,11 @@ public final class MonitorCommand implements Callable<Integer> {
       out.flush();
       return;
     }
+    if (openMetrics) {
+      out.print(OpenMetrics.write(doc));
+      out.flush();
+      return;
+    }
     Colors colors = common.colors();
     String perf = minDaysLeft == Long.MAX_VALUE ? "" : " | days_left=" + minDaysLeft + ";" + warnDays;
     out.println("DANE " + colors.word(state.name()) + " - " + summary + perf);
@@ -591,6 +631,11 @@ public final class MonitorCommand implements Callable<Integer> {
               + (a.get("tls_protocol") == null ? "" : ", " + a.get("tls_protocol"))
               + (a.get("not_after") == null ? "" : ", certificate expires " + a.get("not_after") + " ("
                   + a.get("days_left") + " days)"));
+          for (Object ko : (List<?>) a.get("key_types")) {
+            Map<?, ?> k = (Map<?, ?>) ko;
+            out.println("      key " + k.get("key_type") + ": " + (!Boolean.TRUE.equals(k.get("offered")) ? "not offered"
+                : Boolean.TRUE.equals(k.get("verified")) ? colors.word("verified") : colors.red("NOT covered")));
+          }
           for (Object ro : (List<?>) a.get("records")) {
             Map<?, ?> rec = (Map<?, ?>) ro;
             Object valid = rec.get("valid");

@@ -25,6 +25,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.dane4j.cli.CommandException;
 import org.dane4j.cli.CommonOptions;
+import org.dane4j.cli.StsOptions;
 import org.dane4j.cli.DnssecTrouble;
 import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.OneLineErrors;
@@ -32,6 +33,7 @@ import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.jakartamail.DaneMailer;
 import org.dane4j.jakartamail.DaneSmtpTransport;
+import org.dane4j.sts.MtaSts;
 import org.dane4j.smtp.DeliveryAttempt;
 import org.dane4j.smtp.DeliveryReport;
 import org.dane4j.smtp.Envelope;
@@ -100,6 +102,12 @@ public final class SendCommand implements Callable<Integer> {
   @Mixin
   private CommonOptions common;
 
+  @Mixin
+  private RequireTlsOptions requireTls = new RequireTlsOptions();
+
+  @Mixin
+  private StsOptions sts;
+
   /** The message content: a body text or a whole message file. */
   static final class Content {
     @Option(names = "--body", paramLabel = "TEXT", description = "The body, plain text.")
@@ -137,8 +145,15 @@ public final class SendCommand implements Callable<Integer> {
       throw new CommandException(ExitCodes.USAGE, (ehlo == null ? "the domain of --from as " : "--ehlo: ")
           + e.getMessage(), e);
     }
-    Session session = Session.getInstance(sessionProperties(from, ehloName));
+    Properties properties = sessionProperties(from, ehloName);
+    requireTls.addTo(properties); // RTLS-1 in relay mode
+    Session session = Session.getInstance(properties);
     MimeMessage message = message(session, from, deliverable);
+    try {
+      requireTls.addTo(message); // RTLS-2: TLS-Required: No is a header of the message
+    } catch (MessagingException e) {
+      throw new CommandException(ExitCodes.NO_INPUT, "cannot make the message: " + e.getMessage(), e);
+    }
     DeliveryReport report;
     List<java.net.InetSocketAddress> servers;
     try (DaneResolver resolver = common.resolver()) {
@@ -163,15 +178,20 @@ public final class SendCommand implements Callable<Integer> {
   private DeliveryReport direct(DaneResolver resolver, String ehloName, MimeMessage message, String envelopeFrom,
       List<String> recipients) {
     DaneMailer mailer;
+    MtaSts policies = sts.open(resolver, timeout(6, Duration.ofMinutes(10))); // null with --no-mta-sts
     try {
-      mailer = DaneMailer.builder().resolver(resolver).ehloName(ehloName).mxPort(mxPort)
+      DaneMailer.Builder b = DaneMailer.builder().resolver(resolver).ehloName(ehloName).mxPort(mxPort)
           .connectTimeout(timeout(6, Duration.ofMinutes(5))).readTimeout(timeout(12, Duration.ofMinutes(10)))
-          .planTimeout(timeout(12, Duration.ofMinutes(5))).listener(tlsrpt.listener()).build();
+          .planTimeout(timeout(12, Duration.ofMinutes(5))).listener(tlsrpt.listener());
+      mailer = (policies == null ? b : b.mtaSts(policies)).build();
     } catch (IllegalArgumentException e) {
+      if (policies != null) {
+        policies.close();
+      }
       throw new CommandException(ExitCodes.USAGE, "--ehlo: " + OneLineErrors.echoWithin(e.getMessage(), ehloName), e);
     }
-    try (mailer; org.dane4j.cli.tlsrpt.TlsRptStoreOption recording = tlsrpt) {
-      return mailer.send(message, envelopeFrom, recipients);
+    try (policies; mailer; org.dane4j.cli.tlsrpt.TlsRptStoreOption recording = tlsrpt) {
+      return mailer.send(message, envelopeFrom, recipients, requireTls.requirement());
     } catch (MessagingException e) {
       throw new CommandException(ExitCodes.UNAVAILABLE, "the message could not be sent: " + e.getMessage(), e);
     }
@@ -275,6 +295,7 @@ public final class SendCommand implements Callable<Integer> {
       fields.put("command", "send");
       fields.put("mode", relay == null ? "direct" : "relay");
       fields.put("from", envelopeFrom);
+      fields.put("require_tls", requireTls.word()); // RFC 8689: the message's requirement
       fields.put("exit_code", Reports.exitCode(report));
       out.println(ReportJson.write(report, fields));
     } else {

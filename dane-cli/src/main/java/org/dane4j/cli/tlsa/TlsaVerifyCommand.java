@@ -80,7 +80,7 @@ public final class TlsaVerifyCommand implements Callable<Integer> {
   private int port = 25;
 
   @Option(names = "--ehlo", paramLabel = "NAME", defaultValue = "dane4j-verify.invalid",
-      description = "The EHLO name of the probe (default: ${DEFAULT-VALUE}).")
+      description = "The EHLO name (default: ${DEFAULT-VALUE}).")
   private String ehlo;
   /** The probes of this run: 6 x --timeout per reply and for the handshake; open while the resolver is. */
   private RouteProbe probe;

@@ -239,7 +239,8 @@ class CheckCommandTest {
     CliRun run = check(GOOD);
 
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).startsWith("MX RRset of " + GOOD + ": secure").contains("SHA-256 SPKI ")
+    assertThat(run.out()).startsWith("MX RRset of " + GOOD + " (port " + lab.port() + "): secure")
+        .contains("SHA-256 SPKI ")
         .containsPattern("mx\\.good\\.dane4j\\.test +127\\.0\\.0\\.\\d+ +secure \\(2\\) +dane +TLSv1\\.\\d +verified")
         .endsWith("Domain verdict: verified" + System.lineSeparator());
   }

@@ -118,7 +118,8 @@ class SendCommandTest {
 
     assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
     Map<String, Object> doc = json(run);
-    assertThat(doc.keySet()).containsExactly("schema_version", "command", "mode", "from", "exit_code", "status",
+    assertThat(doc.keySet()).containsExactly("schema_version", "command", "mode", "from", "require_tls", "exit_code",
+        "status",
         "dnssec_validation", "dnssec_explanation", "summary", "recipients");
     assertThat(doc).containsEntry("schema_version", 1L).containsEntry("from", "alice@sender." + DemoLab.SIGNED)
         .containsEntry("dnssec_validation", "validating");

@@ -4,6 +4,7 @@ import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -12,16 +13,27 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * A server key manager that always presents one given chain, exactly as given — in any order, with or without
  * the root, even a chain that does not chain — so that tests can serve the broken chains a DANE client must
  * handle. (A {@code KeyStore} would refuse to hold a chain whose names do not link.)
+ *
+ * <p>It may hold several keys, each with its chain (an RSA and an ECDSA certificate, as many mail servers
+ * have): for each key type the JDK asks about — in the order of the client's offered signature schemes or
+ * cipher suites — it presents the first key of that type, so a client that offers only RSA gets the RSA
+ * chain and one that prefers ECDSA the ECDSA chain.
  */
 final class FixedKeyManager extends X509ExtendedKeyManager {
   private static final String ALIAS = "smtp-test-server";
 
-  private final PrivateKey key;
-  private final X509Certificate[] chain;
+  private final List<PrivateKey> keys = new ArrayList<>();
+  private final List<X509Certificate[]> chains = new ArrayList<>();
 
   FixedKeyManager(PrivateKey key, List<X509Certificate> chain) {
-    this.key = key;
-    this.chain = chain.toArray(new X509Certificate[0]);
+    add(key, chain);
+  }
+
+  /** Another key with its chain; a key of a type already held is never chosen. */
+  FixedKeyManager add(PrivateKey key, List<X509Certificate> chain) {
+    keys.add(key);
+    chains.add(chain.toArray(new X509Certificate[0]));
+    return this;
   }
 
   @Override
@@ -31,11 +43,29 @@ final class FixedKeyManager extends X509ExtendedKeyManager {
 
   @Override
   public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-    return keyType != null && keyType.equalsIgnoreCase(keyAlgorithm()) ? ALIAS : null;
+    for (int i = 0; i < keys.size(); i++) {
+      if (keyType != null && keyType.equalsIgnoreCase(keyAlgorithm(keys.get(i)))) {
+        return alias(i);
+      }
+    }
+    return null;
+  }
+
+  private static String alias(int index) {
+    return index == 0 ? ALIAS : ALIAS + "-" + index;
+  }
+
+  private int index(String alias) {
+    for (int i = 0; i < keys.size(); i++) {
+      if (alias(i).equals(alias)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The key's algorithm as JSSE names key types ({@code EC}, {@code RSA}, ...). */
-  private String keyAlgorithm() {
+  private static String keyAlgorithm(PrivateKey key) {
     String algorithm = key.getAlgorithm();
     return "ECDSA".equalsIgnoreCase(algorithm) ? "EC" : algorithm;
   }
@@ -48,12 +78,14 @@ final class FixedKeyManager extends X509ExtendedKeyManager {
 
   @Override
   public X509Certificate[] getCertificateChain(String alias) {
-    return ALIAS.equals(alias) ? chain.clone() : null;
+    int i = index(alias);
+    return i < 0 ? null : chains.get(i).clone();
   }
 
   @Override
   public PrivateKey getPrivateKey(String alias) {
-    return ALIAS.equals(alias) ? key : null;
+    int i = index(alias);
+    return i < 0 ? null : keys.get(i);
   }
 
   @Override

@@ -20,9 +20,11 @@ public final class ReceivedMessage {
   private final String cipherSuite;
   private final String sniName;
   private final List<String> ehloNames;
+  private final List<String> mailParameters;
 
   ReceivedMessage(int connectionId, String mailFrom, List<String> rcptTo, byte[] data, boolean tls,
-      String tlsProtocol, String cipherSuite, String sniName, List<String> ehloNames) {
+      String tlsProtocol, String cipherSuite, String sniName, List<String> ehloNames, List<String> mailParameters) {
+    this.mailParameters = List.copyOf(mailParameters);
     this.connectionId = connectionId;
     this.mailFrom = Objects.requireNonNull(mailFrom, "mailFrom");
     this.rcptTo = List.copyOf(rcptTo);
@@ -52,6 +54,14 @@ public final class ReceivedMessage {
   /** The message bytes (a copy): as received, dot-unstuffed, without the terminating {@code .\r\n}. */
   public byte[] data() {
     return data.clone();
+  }
+
+  /**
+   * The parameters of the MAIL FROM command of this message, as sent (e.g. {@code SIZE=123},
+   * {@code REQUIRETLS}), in order.
+   */
+  public List<String> mailParameters() {
+    return mailParameters;
   }
 
   /** The message decoded as UTF-8 (for assertions on headers and text bodies). */

@@ -42,6 +42,7 @@ final class SmtpSession implements Runnable {
   private boolean cutOnce;          // STALL_MID_REPLY fired on this connection
   private volatile boolean abortive;   // close without a TLS close_notify
   private String mailFrom;
+  private List<String> mailParameters = List.of();
   private final List<String> rcptTo = new ArrayList<>();
   private boolean rcptTried;
   private int accepted;
@@ -195,6 +196,9 @@ final class SmtpSession implements Runnable {
         "SIZE " + MAX_MESSAGE_SIZE, "8BITMIME", "ENHANCEDSTATUSCODES"));
     if (server.smtputf8()) {
       lines.add("SMTPUTF8");
+    }
+    if (tls != null && server.requireTls()) {
+      lines.add("REQUIRETLS"); // RFC 8689 §2: only on a TLS session
     }
     if (tls == null) {
       if (server.hasFault(SmtpFault.NO_STARTTLS)) {
@@ -378,6 +382,7 @@ final class SmtpSession implements Runnable {
       reply("503 5.5.1 Error: nested MAIL command");
       return;
     }
+    server.mailCommandReceived("MAIL " + args);
     Path path = Path.parse(args, "FROM:");
     if (path == null) {
       reply("501 5.5.4 Syntax: MAIL FROM:<address>");
@@ -401,6 +406,8 @@ final class SmtpSession implements Runnable {
           reply("501 5.5.4 Unsupported BODY parameter");
           return;
         }
+      } else if (key.equals("REQUIRETLS") && value.isEmpty() && server.requireTls() && tls != null) {
+        continue; // RFC 8689 §2: accepted only where offered
       } else if (!(key.equals("SMTPUTF8") && value.isEmpty() && server.smtputf8())) {
         reply("555 5.5.4 Unsupported option: " + key);
         return;
@@ -408,6 +415,7 @@ final class SmtpSession implements Runnable {
     }
     String reply = scriptedOr("MAIL", "250 2.1.0 Ok");
     if (positive(reply)) {
+      mailParameters = List.copyOf(path.parameters);
       mailFrom = path.address;
       rcptTo.clear();
       rcptTried = false;
@@ -513,7 +521,8 @@ final class SmtpSession implements Runnable {
     }
     if (positive(reply)) {
       server.messageAccepted(new ReceivedMessage(record.id(), mailFrom, rcptTo, data.toByteArray(), tls != null,
-          record.tlsProtocol(), record.cipherSuite(), tls != null ? record.sniName() : null, record.ehloNames()));
+          record.tlsProtocol(), record.cipherSuite(), tls != null ? record.sniName() : null, record.ehloNames(),
+          mailParameters));
     }
     resetTransaction();
     reply(reply);

@@ -83,6 +83,8 @@ public final class SmtpTestServer implements AutoCloseable {
   private final Duration trickleInterval;
   private final Duration idleTimeout;
   private final boolean smtputf8;
+  private final boolean requireTls;
+  private final List<String> mailCommands = new ArrayList<>();            // guarded by lock
   private final String[] tlsProtocols;
   private final MintedCertificate certificate;
   private final List<X509Certificate> chain;
@@ -109,6 +111,7 @@ public final class SmtpTestServer implements AutoCloseable {
     this.trickleInterval = builder.trickleInterval;
     this.idleTimeout = builder.idleTimeout;
     this.smtputf8 = builder.smtputf8;
+    this.requireTls = builder.requireTls;
     this.tlsProtocols = builder.tlsProtocols.clone();
     this.certificate = certificate;
     this.chain = List.copyOf(chain);
@@ -363,6 +366,27 @@ public final class SmtpTestServer implements AutoCloseable {
     return idleTimeout;
   }
 
+  boolean requireTls() {
+    return requireTls;
+  }
+
+  void mailCommandReceived(String line) {
+    synchronized (lock) {
+      mailCommands.add(line);
+    }
+  }
+
+  /**
+   * Every MAIL command the server received, on any connection, in order, whatever it replied: {@code MAIL }
+   * and its arguments as sent (e.g. {@code "MAIL FROM:<a@example.org> SIZE=12 REQUIRETLS"}). Empty when no
+   * client ever sent MAIL, so a test can prove that nothing of a message left.
+   */
+  public List<String> mailCommands() {
+    synchronized (lock) {
+      return List.copyOf(mailCommands);
+    }
+  }
+
   boolean smtputf8() {
     return smtputf8;
   }
@@ -527,6 +551,7 @@ public final class SmtpTestServer implements AutoCloseable {
     private String hostname = "mx.example.test";
     private MintedCertificate certificate;
     private List<X509Certificate> chain;
+    private final List<MintedCertificate> additional = new ArrayList<>();
     private final EnumSet<SmtpFault> faults = EnumSet.noneOf(SmtpFault.class);
     private final Map<String, Script> scripts = new LinkedHashMap<>();
     private Duration replyDelay = Duration.ofSeconds(1);
@@ -536,6 +561,7 @@ public final class SmtpTestServer implements AutoCloseable {
     private String[] tlsProtocols = {"TLSv1.3", "TLSv1.2"};
     private Duration idleTimeout = Duration.ofSeconds(30);
     private boolean smtputf8;
+    private boolean requireTls;
 
     private Builder() {
       try {
@@ -623,6 +649,18 @@ public final class SmtpTestServer implements AutoCloseable {
       }
       this.certificate = leaf;
       this.chain = List.copyOf(chain);
+      return this;
+    }
+
+    /**
+     * Also present {@code leaf}'s chain to clients that ask for its key type: a server with two certificates,
+     * e.g. an RSA one ({@link #certificate}) and an ECDSA one, each chosen per handshake by the key types the
+     * client offers (its signature schemes, or its TLS 1.2 cipher suites). The first certificate of a key
+     * type wins; {@link SmtpTestServer#certificate()} stays the first one.
+     */
+    public Builder additionalCertificate(MintedCertificate leaf) {
+      Objects.requireNonNull(leaf, "leaf");
+      additional.add(leaf);
       return this;
     }
 
@@ -747,12 +785,22 @@ public final class SmtpTestServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Offers REQUIRETLS (RFC 8689 §2) in the EHLO reply after STARTTLS (never in cleartext) and accepts its
+     * MAIL parameter there; without it, as by default, a {@code REQUIRETLS} parameter is refused (555) like any
+     * unknown one. {@link SmtpTestServer#mailCommands()} shows what MAIL carried.
+     */
+    public Builder requireTls() {
+      this.requireTls = true;
+      return this;
+    }
+
     /** Binds the port and starts accepting connections. */
     public SmtpTestServer start() {
       MintedCertificate leaf = certificate != null ? certificate
           : CertificateMinter.certificate().dnsNames(hostname).mint();
       List<X509Certificate> presented = chain != null ? chain : leaf.chain();
-      SSLContext context = sslContext(leaf.privateKey(), presented);
+      SSLContext context = sslContext(leaf.privateKey(), presented, additional);
       ServerSocket socket = null;
       try {
         socket = new ServerSocket();
@@ -771,10 +819,13 @@ public final class SmtpTestServer implements AutoCloseable {
       }
     }
 
-    private static SSLContext sslContext(PrivateKey key, List<X509Certificate> chain) {
+    private static SSLContext sslContext(PrivateKey key, List<X509Certificate> chain,
+        List<MintedCertificate> additional) {
       try {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(new KeyManager[] {new FixedKeyManager(key, chain)}, null, null);
+        FixedKeyManager keys = new FixedKeyManager(key, chain);
+        additional.forEach(c -> keys.add(c.privateKey(), c.chain()));
+        context.init(new KeyManager[] {keys}, null, null);
         return context;
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("cannot set up TLS", e);
