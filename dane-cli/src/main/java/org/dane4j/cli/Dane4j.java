@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
     description = "DANE for SMTP (RFC 7672): make and verify TLSA records, check and monitor a domain, send with"
         + " DANE, and see DANE at work.%n"
         + "New here? Run 'dane4j demo' first.",
-    subcommands = {TlsaCommand.class, CheckCommand.class, MonitorCommand.class, SendCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TlsaCommand.class, CheckCommand.class, MonitorCommand.class, SendCommand.class,
+        org.dane4j.cli.tlsrpt.TlsRptCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Dane4j implements Callable<Integer> {
   @Spec
   private CommandSpec spec;

@@ -61,7 +61,7 @@ class CliExitCodesTest {
 
     assertThat(top.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(top.err()).isEqualTo("dane4j: unknown command 'sned'; the commands are tlsa, check, monitor, send,"
-        + " demo, help (see 'dane4j --help')" + System.lineSeparator());
+        + " tlsrpt, demo, help (see 'dane4j --help')" + System.lineSeparator());
     assertThat(tlsa.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(tlsa.err()).isEqualTo("dane4j tlsa: unknown command 'craete'; the commands are create, verify"
         + " (see 'dane4j tlsa --help')" + System.lineSeparator());

@@ -33,6 +33,12 @@ record Both(DeliveryListener first, DeliveryListener second) implements Delivery
   }
 
   @Override
+  public void attemptFinished(SendInfo send, DeliveryAttempt attempt, SessionResult session) {
+    Events.safely(() -> first.attemptFinished(send, attempt, session));
+    Events.safely(() -> second.attemptFinished(send, attempt, session));
+  }
+
+  @Override
   public void recipientFinished(RecipientResult result) {
     Events.safely(() -> first.recipientFinished(result));
     Events.safely(() -> second.recipientFinished(result));

@@ -142,7 +142,8 @@ public final class DeliveryEngine {
             .thenCompose(plan -> {
               Events.safely(() -> listener.planFinished(plan));
               return new DomainRun(session, listener, cleartextRetry, tlsFloor, envelope.sender(), recipients,
-                  message, messageTls, requireTlsPolicy(destination.name()), honourTlsRequiredNo)
+                  message, messageTls, requireTlsPolicy(destination.name()), honourTlsRequiredNo,
+                  new SendInfo(destination.name(), SendInfo.isTlsReport(message)))
                   .run(plan);
             });
       });

@@ -29,6 +29,15 @@ public interface DeliveryListener {
    */
   default void attemptFinished(DeliveryAttempt attempt, SessionResult session) {}
 
+  /**
+   * As {@link #attemptFinished(DeliveryAttempt, SessionResult)}, with the send the attempt belongs to: its
+   * destination and whether the message is a TLS report (RFC 8460 §3: such sessions are not recorded). The
+   * engine calls this one; by default it calls the two-argument method.
+   */
+  default void attemptFinished(SendInfo send, DeliveryAttempt attempt, SessionResult session) {
+    attemptFinished(attempt, session);
+  }
+
   /** One recipient's outcome is final for this send. */
   default void recipientFinished(RecipientResult result) {}
 

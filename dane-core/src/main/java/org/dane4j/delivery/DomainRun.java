@@ -51,6 +51,7 @@ final class DomainRun {
   private final boolean tlsFloor;
   private final String sender;
   private final byte[] message;
+  private final SendInfo send;
   private final Map<String, List<DeliveryAttempt>> attempts = new LinkedHashMap<>();
   private final Map<String, RecipientResult> done = new LinkedHashMap<>();
   private final List<String> pending;
@@ -66,17 +67,18 @@ final class DomainRun {
   DomainRun(SmtpSession session, DeliveryListener listener, boolean cleartextRetry, boolean tlsFloor,
       String sender, List<String> recipients, byte[] message) {
     this(session, listener, cleartextRetry, tlsFloor, sender, recipients, message, RequireTls.NONE,
-        RequireTlsPolicy.ENFORCE, true);
+        RequireTlsPolicy.ENFORCE, true, new SendInfo("", SendInfo.isTlsReport(message)));
   }
 
   /**
    * @param messageTls the message's requirement (RFC 8689)
    * @param policy the destination's REQUIRETLS policy
    * @param honourTlsRequiredNo whether {@code TLS-Required: No} is honoured (RTLS-2)
+   * @param send what listeners are told of the send (its destination, whether it is a TLS report)
    */
   DomainRun(SmtpSession session, DeliveryListener listener, boolean cleartextRetry, boolean tlsFloor,
       String sender, List<String> recipients, byte[] message, RequireTls messageTls, RequireTlsPolicy policy,
-      boolean honourTlsRequiredNo) {
+      boolean honourTlsRequiredNo, SendInfo send) {
     this.requireTls = messageTls != RequireTls.REQUIRETLS ? SessionRequest.MailRequireTls.NONE
         : policy == RequireTlsPolicy.ENFORCE ? SessionRequest.MailRequireTls.ENFORCE
         : SessionRequest.MailRequireTls.IF_OFFERED;
@@ -87,6 +89,7 @@ final class DomainRun {
     this.tlsFloor = tlsFloor;
     this.sender = sender;
     this.message = message;
+    this.send = send;
     this.pending = new ArrayList<>(recipients);
     recipients.forEach(r -> attempts.put(r, new ArrayList<>()));
   }
@@ -259,7 +262,7 @@ final class DomainRun {
       lastReason = a.toString();
       lastType = a.failureType();
     }
-    Events.safely(() -> listener.attemptFinished(a, session));
+    Events.safely(() -> listener.attemptFinished(send, a, session));
   }
 
   private void finish(String recipient, Status status, String reason, FailureType type) {

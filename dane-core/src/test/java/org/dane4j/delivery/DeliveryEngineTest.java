@@ -85,6 +85,26 @@ class DeliveryEngineTest {
   }
 
   @Test
+  @DisplayName("RPT-LOOP: the listener hears each attempt with its send: the domain, and whether the message is a TLS report")
+  void attemptsCarryTheSendAndTheTlsReportMarker() {
+    List<SendInfo> heard = new CopyOnWriteArrayList<>();
+    DeliveryListener listener = new DeliveryListener() {
+      @Override
+      public void attemptFinished(SendInfo send, DeliveryAttempt attempt, SessionResult session) {
+        heard.add(send);
+      }
+    };
+    ScriptedSession s = new ScriptedSession().at("127.0.0.3", transaction(true, x -> 250, 250));
+    byte[] report = "TLS-Report-Domain: two.example.test\r\nTLS-Required: No\r\n\r\n{}\r\n"
+        .getBytes(StandardCharsets.US_ASCII);
+    engine(s, true, listener).send(Envelope.of("me@client.test", List.of("a@bad.example.test")), report).join();
+    engine(s, true, listener).send(Envelope.of("me@client.test", List.of("a@bad.example.test")), MESSAGE).join();
+    assertThat(heard).hasSize(4); // per send: the unusable route, then the session at mx2
+    assertThat(heard.subList(0, 2)).containsOnly(new SendInfo("bad.example.test", true));
+    assertThat(heard.subList(2, 4)).containsOnly(new SendInfo("bad.example.test", false));
+  }
+
+  @Test
   @DisplayName("TLS-1: a DANE failure at one address moves to the host's next address, then the next MX (Postfix)")
   void tls1_daneFailureTriesNextAddressThenNextHost() {
     ScriptedSession s = new ScriptedSession()

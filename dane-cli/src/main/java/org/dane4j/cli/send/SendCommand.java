@@ -97,6 +97,9 @@ public final class SendCommand implements Callable<Integer> {
   private int mxPort = 25;
 
   @Mixin
+  org.dane4j.cli.tlsrpt.TlsRptStoreOption tlsrpt;
+
+  @Mixin
   private CommonOptions common;
 
   @Mixin
@@ -179,7 +182,7 @@ public final class SendCommand implements Callable<Integer> {
     try {
       DaneMailer.Builder b = DaneMailer.builder().resolver(resolver).ehloName(ehloName).mxPort(mxPort)
           .connectTimeout(timeout(6, Duration.ofMinutes(5))).readTimeout(timeout(12, Duration.ofMinutes(10)))
-          .planTimeout(timeout(12, Duration.ofMinutes(5)));
+          .planTimeout(timeout(12, Duration.ofMinutes(5))).listener(tlsrpt.listener());
       mailer = (policies == null ? b : b.mtaSts(policies)).build();
     } catch (IllegalArgumentException e) {
       if (policies != null) {
@@ -187,7 +190,7 @@ public final class SendCommand implements Callable<Integer> {
       }
       throw new CommandException(ExitCodes.USAGE, "--ehlo: " + OneLineErrors.echoWithin(e.getMessage(), ehloName), e);
     }
-    try (policies; mailer) {
+    try (policies; mailer; org.dane4j.cli.tlsrpt.TlsRptStoreOption recording = tlsrpt) {
       return mailer.send(message, envelopeFrom, recipients, requireTls.requirement());
     } catch (MessagingException e) {
       throw new CommandException(ExitCodes.UNAVAILABLE, "the message could not be sent: " + e.getMessage(), e);

@@ -1,0 +1,63 @@
+package org.dane4j.tlsrpt;
+
+import java.util.Objects;
+
+/**
+ * One kind of failure in a report (RFC 8460 §4.4 {@code failure-details}): sessions with equal details are
+ * counted together. Absent values are empty strings (never null), so that a detail is a stable key.
+ *
+ * @param resultType the RFC 8460 §4.3 result type, e.g. {@code certificate-not-trusted}
+ * @param sendingMtaIp the sending MTA's address, or ""
+ * @param receivingMxHostname the receiving MX host name, or ""
+ * @param receivingMxHelo the receiving MX's HELO/EHLO name, or ""
+ * @param receivingIp the receiving MX's address, or ""
+ * @param additionalInformation a URI with more information, or ""
+ * @param failureReasonCode a short, low-cardinality code chosen by the sender, or ""
+ */
+public record FailureDetail(String resultType, String sendingMtaIp, String receivingMxHostname,
+    String receivingMxHelo, String receivingIp, String additionalInformation, String failureReasonCode) {
+  /** Checks for nulls. */
+  public FailureDetail {
+    Objects.requireNonNull(resultType, "resultType");
+    if (resultType.isEmpty()) {
+      throw new IllegalArgumentException("empty result type");
+    }
+    Objects.requireNonNull(sendingMtaIp, "sendingMtaIp");
+    Objects.requireNonNull(receivingMxHostname, "receivingMxHostname");
+    Objects.requireNonNull(receivingMxHelo, "receivingMxHelo");
+    Objects.requireNonNull(receivingIp, "receivingIp");
+    Objects.requireNonNull(additionalInformation, "additionalInformation");
+    Objects.requireNonNull(failureReasonCode, "failureReasonCode");
+  }
+
+  /** A detail with only a result type, a receiving host and address. */
+  public static FailureDetail of(String resultType, String receivingMxHostname, String receivingIp) {
+    return new FailureDetail(resultType, "", receivingMxHostname, "", receivingIp, "", "");
+  }
+
+  /** The failure-details entry without its count, compact JSON; empty values are left out. */
+  String json(long count) {
+    StringBuilder out = new StringBuilder(128).append('{');
+    Json.field(out, "result-type", resultType);
+    optional(out, "sending-mta-ip", sendingMtaIp);
+    optional(out, "receiving-mx-hostname", receivingMxHostname);
+    optional(out, "receiving-mx-helo", receivingMxHelo);
+    optional(out, "receiving-ip", receivingIp);
+    Json.field(out, "failed-session-count", count);
+    optional(out, "additional-information", additionalInformation);
+    optional(out, "failure-reason-code", failureReasonCode);
+    return out.append('}').toString();
+  }
+
+  private static void optional(StringBuilder out, String name, String value) {
+    if (!value.isEmpty()) {
+      Json.field(out, name, value);
+    }
+  }
+
+  /** A stable key of this detail in a store: the SHA-256 of its fields. */
+  public String id() {
+    return ReportPolicy.sha256(String.join("\n", resultType, sendingMtaIp, receivingMxHostname, receivingMxHelo,
+        receivingIp, additionalInformation, failureReasonCode));
+  }
+}
