@@ -88,6 +88,11 @@ final class RouteConnection {
     return connected;
   }
 
+  /** The connection's channel (tests read its socket options). */
+  Channel channel() {
+    return channel;
+  }
+
   EventLoop eventLoop() {
     return channel.eventLoop();
   }
@@ -100,6 +105,8 @@ final class RouteConnection {
     this.mandatory = mandatory;
     Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+        .option(ChannelOption.TCP_NODELAY, true) // Netty's default already; stated, because a stall hangs on it
+        .option(TcpQuickAck.OPTION, true)
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
@@ -179,7 +186,10 @@ final class RouteConnection {
             return CompletableFuture.completedFuture(null);
           }
           // TLS-3: a new EHLO, and nothing learnt before TLS is used
-          return upgraded.thenCompose(result -> ehlo()).thenApply(r -> null);
+          return upgraded.thenCompose(result -> {
+            TcpQuickAck.rearm(channel); // the server's session tickets are ACKed at once (see TcpQuickAck)
+            return ehlo();
+          }).thenApply(r -> null);
         });
   }
 
