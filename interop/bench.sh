@@ -7,9 +7,12 @@
 #
 # Parameters (environment): N (messages per measurement, 2000), RUNS (rounds; the report takes the median, 3),
 # WARMUP (messages each Java sender sends before it is measured, 300), DOMAINS ("ee.sec.test ta.sec.test":
-# the lab's 3 1 1 and 2 1 1 domains), SENDERS (the dane4j senders, see java_sender), LATENCY_SAMPLES (20),
+# the lab's 3 1 1 and 2 1 1 domains), SENDERS (the dane4j senders, see java_sender1; a sender may carry
+# LabBench options after a colon: "client-jdk:threads=2,conns=20"), LATENCY_SAMPLES (20),
 # LATENCY_COLD (5), JAVA_OPTS, BENCH_PREPEND (class path entries put first: to measure older classes),
-# BENCH_TAG (a word put into every result label), OUT (results file, dane-interop/target/bench-results.txt).
+# BENCH_TAG (a word put into every result label), OUT (results file, dane-interop/target/bench-results.txt),
+# VARIANTS (e.g. "before=/tmp/old/netty:/tmp/old/jm after=": every Java measurement runs once per variant,
+# back to back, with that variant's class path entries put first and its name in the label).
 #
 # It builds dane-interop's test classes first (mvn, offline), then holds /tmp/dane4j-lab.lock while the lab
 # is up: interop/lab.sh up; reconfigures the receiving Postfix to discard at end-of-DATA
@@ -19,7 +22,12 @@
 # sender once per round, interleaved; then interop/lab.sh down. See interop/README.md, "Benchmark".
 set -euo pipefail
 
-HERE="$(cd "$(dirname "$0")" && pwd)"
+HERE="${DANE4J_BENCH_HERE:-$(cd "$(dirname "$0")" && pwd)}"
+if [ -z "${DANE4J_BENCH_HERE:-}" ]; then   # run a copy: bash reads a script while it runs, so edits would break it
+  copy=$(mktemp "${TMPDIR:-/tmp}/dane4j-bench.XXXXXX")
+  cp "$0" "$copy"
+  DANE4J_BENCH_HERE="$HERE" exec bash "$copy" "$@"
+fi
 ROOT="$(cd "$HERE/.." && pwd)"
 LAB_DIR="${DANE4J_LAB_DIR:-/tmp/dane4j-interop}"
 S="$LAB_DIR/sender"
@@ -219,8 +227,15 @@ pf_latency() { # label domain
     "$(IFS=,; echo "${smtp[*]}")" "$(IFS=,; echo "${cs[*]}")" | tee -a "$OUT"
 }
 
-java_sender() { # sender-name domain mode -> runs LabBench
-  local name=$1 dom=$2 mode=$3 sender=client tls=jdk reuse=false
+java_sender() { # sender-name domain mode -> runs LabBench once per variant
+  local v pre
+  if [ -z "${VARIANTS:-}" ]; then java_sender1 "$@" "$TAG" "$CP"; return; fi
+  for v in $VARIANTS; do pre=${v#*=}; java_sender1 "$@" "${v%%=*}" "${pre:+$pre:}$CP"; done
+}
+
+java_sender1() { # sender-name domain mode tag classpath
+  local name=${1%%:*} dom=$2 mode=$3 tag=$4 cp=$5 sender=client tls=jdk reuse=false extra=() label=$1
+  [ "$1" != "$name" ] && IFS=, read -r -a extra <<<"${1#*:}"    # client-jdk:threads=2,conns=20
   case "$name" in
     client-jdk) ;;
     client-openssl) tls=openssl ;;
@@ -230,9 +245,9 @@ java_sender() { # sender-name domain mode -> runs LabBench
     *) die "unknown sender $name" ;;
   esac
   # shellcheck disable=SC2086
-  java ${JAVA_OPTS:-} -cp "$CP" org.dane4j.interop.LabBench sender=$sender tls=$tls reuse=$reuse domain="$dom" \
+  java ${JAVA_OPTS:-} -cp "$cp" org.dane4j.interop.LabBench sender=$sender tls=$tls reuse=$reuse domain="$dom" \
     n="$N" warmup="$WARMUP" mode="$mode" samples="$LATENCY_SAMPLES" cold="$LATENCY_COLD" clktck="$CLK_TCK" \
-    labdir="$LAB_DIR" restart="$HERE/bench.sh restart-unbound" label="$name${TAG:+-$TAG}" | tee -a "$OUT"
+    labdir="$LAB_DIR" restart="$HERE/bench.sh restart-unbound" "${extra[@]}" label="$label${tag:+-$tag}" | tee -a "$OUT"
 }
 
 # ---------------------------------------------------------------- run, holding the lab lock
@@ -250,13 +265,13 @@ for run in $(seq 1 "$RUNS"); do
     sender_set 'smtp_tls_connection_reuse = no'
     pf_throughput "postfix${TAG:+-$TAG}" "$dom" "$N"
     for s in $SENDERS; do
-      case "$s" in *-reuse) continue ;; esac
+      case "$s" in *-reuse|*-reuse:*) continue ;; esac
       java_sender "$s" "$dom" throughput
     done
     sender_set 'smtp_tls_connection_reuse = yes'
     pf_throughput "postfix-reuse${TAG:+-$TAG}" "$dom" "$N"
     for s in $SENDERS; do
-      case "$s" in *-reuse) java_sender "$s" "$dom" throughput ;; esac
+      case "$s" in *-reuse|*-reuse:*) java_sender "$s" "$dom" throughput ;; esac
     done
   done
 done
