@@ -9,7 +9,7 @@
 # WARMUP (messages each Java sender sends before it is measured, 300), DOMAINS ("ee.sec.test ta.sec.test":
 # the lab's 3 1 1 and 2 1 1 domains), SENDERS (the dane4j senders, see java_sender1; a sender may carry
 # LabBench options after a colon: "client-jdk:threads=2,conns=20"), LATENCY_SAMPLES (20),
-# LATENCY_COLD (5), JAVA_OPTS, BENCH_PREPEND (class path entries put first: to measure older classes),
+# LATENCY_COLD (5), STALL_SAMPLES (20 connections per mode of interop/stall-probe.py), JAVA_OPTS, BENCH_PREPEND (class path entries put first: to measure older classes),
 # BENCH_TAG (a word put into every result label), OUT (results file, dane-interop/target/bench-results.txt),
 # VARIANTS (e.g. "before=/tmp/old/netty:/tmp/old/jm after=": every Java measurement runs once per variant,
 # back to back, with that variant's class path entries put first and its name in the label).
@@ -275,6 +275,9 @@ for run in $(seq 1 "$RUNS"); do
     done
   done
 done
+if [ "${STALL_SAMPLES:-20}" -gt 0 ]; then   # the post-STARTTLS EHLO round trip, with and without TCP_QUICKACK
+  python3 "$HERE/stall-probe.py" 127.25.0.21 "${STALL_SAMPLES:-20}" | tee -a "$OUT"
+fi
 if [ "$LATENCY_SAMPLES" -gt 0 ]; then
   dom=${DOMAINS%% *}
   sender_set 'smtp_tls_connection_reuse = no'

@@ -56,6 +56,7 @@ final class RouteConnection {
   private final SmtpConversation conversation;
   private final StartTlsUpgrade upgrade;
   private final ReplyLimiter replyLimiter;
+  private final TcpQuickAck.Reads quickAcks = new TcpQuickAck.Reads();
   private final Instant opened;
   private Channel channel;
   private SmtpResponse lastEhlo;
@@ -110,7 +111,7 @@ final class RouteConnection {
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline().addLast("starttls", upgrade)
+            ch.pipeline().addLast("quickack", quickAcks).addLast("starttls", upgrade)
                 .addLast("reply-limit", replyLimiter)
                 .addLast("decoder", new SmtpResponseDecoder(settings.maxReplyLineLength()))
                 .addLast("encoder", new SmtpRequestEncoder())
@@ -147,6 +148,7 @@ final class RouteConnection {
       }
     });
     return ready.whenComplete((ok, e) -> {
+      quickAcks.disarm();
       if (e != null) {
         close();
       }

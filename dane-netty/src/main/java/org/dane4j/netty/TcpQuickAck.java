@@ -1,6 +1,8 @@
 package org.dane4j.netty;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.nio.NioChannelOption;
 import jdk.net.ExtendedSocketOptions;
@@ -14,8 +16,9 @@ import jdk.net.ExtendedSocketOptions;
  * {@code TCP_NODELAY}, so Nagle holds the EHLO reply until the ticket segment is acknowledged, and the client,
  * which has nothing to send while it waits for that reply, delays its ACK (40 ms on Linux): about 40 ms per
  * new connection. Quick-ACK mode makes the client acknowledge at once. The kernel leaves quick-ACK mode on
- * its own (the flag is not permanent), so it is set when the socket is made and again right before the
- * EHLO that follows the handshake. Netty's NIO transport has no option of its own for it; the epoll transport
+ * its own (the flag is not permanent), so it is set when the socket is made, again right before the
+ * EHLO that follows the handshake, and after every read until the session is ready for MAIL
+ * ({@link Reads}): setting it while an ACK is pending sends that ACK at once. Netty's NIO transport has no option of its own for it; the epoll transport
  * has {@code EpollChannelOption.TCP_QUICKACK}, which dane4j does not use.
  */
 final class TcpQuickAck {
@@ -23,6 +26,27 @@ final class TcpQuickAck {
   static final ChannelOption<Boolean> OPTION = NioChannelOption.of(ExtendedSocketOptions.TCP_QUICKACK);
 
   private TcpQuickAck() {}
+
+  /**
+   * Sets quick-ACK mode after each read while {@link #armed}: an ACK the kernel delayed for the data just
+   * read (the server's session tickets, for one) goes out now. One per connection, first in the pipeline.
+   */
+  static final class Reads extends ChannelInboundHandlerAdapter {
+    private volatile boolean armed = true;
+
+    /** Stops re-arming: the session is set up, every further reply is answered by a command anyway. */
+    void disarm() {
+      armed = false;
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      if (armed) {
+        rearm(ctx.channel());
+      }
+      ctx.fireChannelReadComplete();
+    }
+  }
 
   /** Enters quick-ACK mode again; a no-op on a channel or platform without the option. */
   static void rearm(Channel channel) {
