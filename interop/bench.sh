@@ -276,7 +276,7 @@ for run in $(seq 1 "$RUNS"); do
   done
 done
 if [ "${STALL_SAMPLES:-20}" -gt 0 ]; then   # the post-STARTTLS EHLO round trip, with and without TCP_QUICKACK
-  python3 "$HERE/stall-probe.py" 127.25.0.21 "${STALL_SAMPLES:-20}" | tee -a "$OUT"
+  python3 "$HERE/stall-probe.py" 127.25.0.21 "${STALL_SAMPLES:-20}" | tee -a "$OUT" || log "stall-probe.py failed"
 fi
 if [ "$LATENCY_SAMPLES" -gt 0 ]; then
   dom=${DOMAINS%% *}

@@ -43,7 +43,7 @@ def sample(host, mode):
     t = ctx.wrap_socket(s, server_hostname=host, do_handshake_on_connect=False)
     t.do_handshake()
     if mode in ("before", "reads"):
-        s.setsockopt(socket.IPPROTO_TCP, QUICKACK, 1)
+        t.setsockopt(socket.IPPROTO_TCP, QUICKACK, 1)  # the wrapped socket: wrap_socket detaches s
     t.setblocking(False)
     t0 = time.perf_counter()
     t.send(b"EHLO probe.interop.test\r\n")
