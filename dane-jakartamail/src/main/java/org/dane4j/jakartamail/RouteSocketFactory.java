@@ -151,7 +151,11 @@ final class RouteSocketFactory extends SSLSocketFactory {
         throw e;
       }
       guarded.guard().handshakeDone();
-      quickAck(guarded.delegate()); // the server's session tickets are ACKed at once, before the EHLO reply
+      // the server's session tickets are ACKed at once, not after 40 ms: the TLS socket reads its records
+      // through this guard, so quick-ACK mode is set again after each of those reads (issue #17)
+      Socket raw = guarded.delegate();
+      quickAck(raw);
+      guarded.guard().afterRead(() -> quickAck(raw));
       c.tls = SmtpReplyGuard.wrap(ssl, c.limits);
       return c.tls;
     } catch (GeneralSecurityException e) {
@@ -206,7 +210,8 @@ final class RouteSocketFactory extends SSLSocketFactory {
    * a TLS 1.3 handshake a server such as Postfix (OpenSSL) sends its session tickets in one segment and its
    * reply to the next EHLO in another, which Nagle holds on the server until the tickets are acknowledged;
    * a client that delays its ACK (40 ms on Linux) then waits that long. The kernel leaves quick-ACK mode on
-   * its own, so it is set when the socket is made and again after the handshake.
+   * its own, so it is set when the socket is made, after the handshake and after every read of the TLS
+   * records (setting it while an ACK is pending sends that ACK at once).
    */
   static void quickAck(Socket s) {
     try {
