@@ -12,7 +12,8 @@
 # LATENCY_COLD (5), STALL_SAMPLES (20 connections per mode of interop/stall-probe.py), JAVA_OPTS, BENCH_PREPEND (class path entries put first: to measure older classes),
 # BENCH_TAG (a word put into every result label), OUT (results file, dane-interop/target/bench-results.txt),
 # VARIANTS (e.g. "before=/tmp/old/netty:/tmp/old/jm after=": every Java measurement runs once per variant,
-# back to back, with that variant's class path entries put first and its name in the label).
+# back to back, with that variant's class path entries put first and its name in the label), BENCH_SKIP_BUILD
+# (set: use the classes and dane-interop/target/bench.cp of the last build as they are).
 #
 # It builds dane-interop's test classes first (mvn, offline), then holds /tmp/dane4j-lab.lock while the lab
 # is up: interop/lab.sh up; reconfigures the receiving Postfix to discard at end-of-DATA
@@ -69,8 +70,8 @@ esac
 [ "$(id -u)" = 0 ] || die "run as root (the lab, a second Postfix instance, a mount namespace)"
 
 # ---------------------------------------------------------------- build (before the lab lock)
-log "building dane-interop's test classes"
-( cd "$ROOT" && mvn -B -ntp -q -o -Pinterop test-compile dependency:build-classpath -pl dane-interop -am \
+[ -n "${BENCH_SKIP_BUILD:-}" ] || log "building dane-interop's test classes"
+[ -n "${BENCH_SKIP_BUILD:-}" ] || ( cd "$ROOT" && mvn -B -ntp -q -o -Pinterop test-compile dependency:build-classpath -pl dane-interop -am \
     -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.cp ) || die "build failed"
 CP="$ROOT/dane-interop/target/test-classes:$ROOT/dane-interop/target/classes:$(cat "$ROOT/dane-interop/target/bench.cp")"
 [ -n "${BENCH_PREPEND:-}" ] && CP="$BENCH_PREPEND:$CP"
