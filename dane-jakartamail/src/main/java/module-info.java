@@ -8,6 +8,7 @@ module org.dane4j.jakartamail {
   requires transitive jakarta.mail;
   requires transitive org.eclipse.angus.mail;
   requires org.slf4j;
+  requires jdk.net; // TCP_QUICKACK (RouteSocketFactory)
 
   exports org.dane4j.jakartamail;
 }

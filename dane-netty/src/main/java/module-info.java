@@ -10,6 +10,7 @@ module org.dane4j.netty {
   requires io.netty.buffer;
   requires io.netty.codec;
   requires io.netty.codec.smtp;
+  requires jdk.net; // TCP_QUICKACK (TcpQuickAck)
 
   exports org.dane4j.netty;
 }

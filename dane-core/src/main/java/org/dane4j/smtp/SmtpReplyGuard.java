@@ -42,6 +42,7 @@ public final class SmtpReplyGuard extends InputStream {
   private final SmtpLimits limits;
   private InputStream in;
   private Mode mode = Mode.REPLIES;
+  private volatile Runnable afterRead;
   private Duration replyTimeout;
   private long deadline;          // System.nanoTime() of the current deadline; meaningful when armed
   private boolean armed;
@@ -103,6 +104,15 @@ public final class SmtpReplyGuard extends InputStream {
     arm(handshakeTimeout, "handshakeTimeout");
   }
 
+  /**
+   * A hook run after every read that returned bytes, on the reading thread (or {@code null}: none). The
+   * adapters use it for a transport option that must be set again after reads (Linux's TCP_QUICKACK, issue
+   * #17); it must be quick and must not throw.
+   */
+  public void afterRead(Runnable hook) {
+    this.afterRead = hook;
+  }
+
   /** The TLS handshake is complete: the bytes are TLS records, bounded by the guard on the TLS socket. */
   public void handshakeDone() {
     mode = Mode.PASS_THROUGH;
@@ -160,6 +170,10 @@ public final class SmtpReplyGuard extends InputStream {
     int n = armed ? timedRead(b, off, len) : input().read(b, off, len);
     if (n > 0 && mode == Mode.REPLIES) {
       scan(b, off, n);
+    }
+    Runnable hook = afterRead;
+    if (n > 0 && hook != null) {
+      hook.run();
     }
     return n;
   }

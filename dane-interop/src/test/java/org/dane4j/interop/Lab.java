@@ -31,6 +31,11 @@ final class Lab {
     }
   }
 
+  /** The lab described by {@code dir/lab.env}, for {@link LabBench} (outside JUnit). */
+  static Lab at(Path dir) throws IOException {
+    return new Lab(dir);
+  }
+
   static Lab get() {
     boolean skip = Boolean.getBoolean("dane4j.interop.skip")
         || "true".equalsIgnoreCase(System.getenv("DANE4J_INTEROP_SKIP"));

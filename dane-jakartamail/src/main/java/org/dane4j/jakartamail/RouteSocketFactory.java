@@ -10,6 +10,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.SocketFactory;
 import javax.net.ssl.TrustManager;
+import jdk.net.ExtendedSocketOptions;
 import org.dane4j.smtp.MxRoute;
 import org.dane4j.smtp.RouteTrustManager;
 import org.dane4j.smtp.ServerKeyType;
@@ -89,7 +90,7 @@ final class RouteSocketFactory extends SSLSocketFactory {
       if (c == null) {
         throw new IOException("no DANE route is being connected; refusing to open a connection");
       }
-      GuardedSocket socket = SmtpReplyGuard.wrap(new Socket(), c.limits);
+      GuardedSocket socket = SmtpReplyGuard.wrap(newSocket(), c.limits);
       c.plain = socket;
       return socket;
     }
@@ -158,6 +159,11 @@ final class RouteSocketFactory extends SSLSocketFactory {
         throw e;
       }
       guarded.guard().handshakeDone();
+      // the server's session tickets are ACKed at once, not after 40 ms: the TLS socket reads its records
+      // through this guard, so quick-ACK mode is set again after each of those reads (issue #17)
+      Socket raw = guarded.delegate();
+      quickAck(raw);
+      guarded.guard().afterRead(() -> quickAck(raw));
       c.tls = SmtpReplyGuard.wrap(ssl, c.limits);
       return c.tls;
     } catch (GeneralSecurityException e) {
@@ -194,6 +200,35 @@ final class RouteSocketFactory extends SSLSocketFactory {
   @Override
   public String[] getSupportedCipherSuites() {
     return ((SSLSocketFactory) SSLSocketFactory.getDefault()).getSupportedCipherSuites();
+  }
+
+  /**
+   * A new unconnected socket for one SMTP connection, relay mode and {@link DaneMailer} alike:
+   * {@code TCP_NODELAY} (no Nagle delay on any command or on the TLS handshake's last flight) and quick ACKs.
+   */
+  static Socket newSocket() throws IOException {
+    Socket raw = new Socket();
+    raw.setTcpNoDelay(true); // issue #17: Angus writes each command on its own; none may wait for an ACK
+    quickAck(raw);
+    return raw;
+  }
+
+  /**
+   * Linux's {@code TCP_QUICKACK} ({@link ExtendedSocketOptions#TCP_QUICKACK}) where the platform has it. After
+   * a TLS 1.3 handshake a server such as Postfix (OpenSSL) sends its session tickets in one segment and its
+   * reply to the next EHLO in another, which Nagle holds on the server until the tickets are acknowledged;
+   * a client that delays its ACK (40 ms on Linux) then waits that long. The kernel leaves quick-ACK mode on
+   * its own, so it is set when the socket is made, after the handshake and after every read of the TLS
+   * records (setting it while an ACK is pending sends that ACK at once).
+   */
+  static void quickAck(Socket s) {
+    try {
+      if (s.supportedOptions().contains(ExtendedSocketOptions.TCP_QUICKACK)) {
+        s.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // only a latency optimisation; the socket works without it
+    }
   }
 
   private static void closeQuietly(Socket s) {

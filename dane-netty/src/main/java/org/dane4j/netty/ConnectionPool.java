@@ -199,6 +199,15 @@ final class ConnectionPool {
     return peak;
   }
 
+  /** The idle connections now in the pool (for tests). */
+  synchronized java.util.List<RouteConnection> idleConnections() {
+    java.util.List<RouteConnection> all = new java.util.ArrayList<>();
+    for (Server s : servers.values()) {
+      all.addAll(s.idle);
+    }
+    return all;
+  }
+
   /** How many transactions ran on a connection that had already carried one (for tests and benchmarks). */
   synchronized int reuses() {
     return reuses;

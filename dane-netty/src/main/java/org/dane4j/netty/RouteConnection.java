@@ -56,6 +56,7 @@ final class RouteConnection {
   private final SmtpConversation conversation;
   private final StartTlsUpgrade upgrade;
   private final ReplyLimiter replyLimiter;
+  private final TcpQuickAck.Reads quickAcks = new TcpQuickAck.Reads();
   private final Instant opened;
   private Channel channel;
   private SmtpResponse lastEhlo;
@@ -88,6 +89,11 @@ final class RouteConnection {
     return connected;
   }
 
+  /** The connection's channel (tests read its socket options). */
+  Channel channel() {
+    return channel;
+  }
+
   EventLoop eventLoop() {
     return channel.eventLoop();
   }
@@ -100,10 +106,12 @@ final class RouteConnection {
     this.mandatory = mandatory;
     Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+        .option(ChannelOption.TCP_NODELAY, true) // Netty's default already; stated, because a stall hangs on it
+        .option(TcpQuickAck.OPTION, true)
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline().addLast("starttls", upgrade)
+            ch.pipeline().addLast("quickack", quickAcks).addLast("starttls", upgrade)
                 .addLast("reply-limit", replyLimiter)
                 .addLast("decoder", new SmtpResponseDecoder(settings.maxReplyLineLength()))
                 .addLast("encoder", new SmtpRequestEncoder())
@@ -140,6 +148,7 @@ final class RouteConnection {
       }
     });
     return ready.whenComplete((ok, e) -> {
+      quickAcks.disarm();
       if (e != null) {
         close();
       }
@@ -179,7 +188,10 @@ final class RouteConnection {
             return CompletableFuture.completedFuture(null);
           }
           // TLS-3: a new EHLO, and nothing learnt before TLS is used
-          return upgraded.thenCompose(result -> ehlo()).thenApply(r -> null);
+          return upgraded.thenCompose(result -> {
+            TcpQuickAck.rearm(channel); // the server's session tickets are ACKed at once (see TcpQuickAck)
+            return ehlo();
+          }).thenApply(r -> null);
         });
   }
 
