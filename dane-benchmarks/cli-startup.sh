@@ -6,7 +6,8 @@
 # (user+sys) in seconds. CPU time is the steadier figure on a loaded machine; wall time is what a user waits.
 # The AppCDS rows use a static archive (-Xshare:dump, JDK 13+) of the classes that a training run lists:
 # org.dane4j.cli.CdsTraining when the jar has it (as the dane4j launcher does), else the two commands
-# measured. With the worktree's own jar, the last rows run the ./dane4j launcher itself.
+# measured. The last row of each command is what the ./dane4j launcher runs (it is not run itself here: it
+# would rebuild the jar, with mvn install, when the sources are newer).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 jar="$(readlink -f "${1:-$root/dane-cli/target/dane4j.jar}")"
@@ -54,10 +55,6 @@ for what in --version "tlsa create"; do
   measure "AppCDS" "$what" java $cds -jar "$jar" "${args[@]}"
   # shellcheck disable=SC2086
   measure "AppCDS -XX:TieredStopAtLevel=1" "$what" java $cds -XX:TieredStopAtLevel=1 -jar "$jar" "${args[@]}"
-  if [[ "$jar" == "$root/dane-cli/target/dane4j.jar" ]]; then
-    "$root/dane4j" --version >/dev/null 2>&1 # writes the launcher's archive when it has none yet
-    measure "./dane4j launcher (AppCDS, C1)" "$what" "$root/dane4j" "${args[@]}"
-  fi
 done
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
