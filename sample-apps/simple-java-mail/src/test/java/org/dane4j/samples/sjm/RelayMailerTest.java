@@ -1,7 +1,6 @@
 package org.dane4j.samples.sjm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,8 +62,16 @@ class RelayMailerTest {
       SmtpTestServer relay = mail.mx(RELAY, 2, mail.leaf(RELAY), b -> b.authUser("app", "s3cret"));
       mail.tlsa(RELAY, ee311(mail.leaf(RELAY))); // another key
       RelayMailer mailer = new RelayMailer(RELAY, mail.port(), "app", "s3cret", dane(mail));
-      assertThatThrownBy(() -> mailer.send("app@example.org", "bob@example.net", "Hello", "never sent"))
-          .isInstanceOf(RuntimeException.class);
+      Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+          () -> mailer.send("app@example.org", "bob@example.net", "Hello", "never sent"));
+      assertThat(thrown).isInstanceOf(RuntimeException.class);
+      java.util.List<Throwable> chain = new java.util.ArrayList<>();
+      for (Throwable t = thrown; t != null && chain.size() < 20; t = t.getCause()) {
+        chain.add(t);
+      }
+      // Simple Java Mail's exception, with dane4j's MessagingException (naming the reason) as a cause
+      assertThat(chain).as("%s", chain).anySatisfy(t -> assertThat(t).isInstanceOf(jakarta.mail.MessagingException.class)
+          .hasMessageContaining("DANE"));
       assertThat(relay.messages()).isEmpty();
       assertThat(relay.authenticatedUsers()).isEmpty();
     }
