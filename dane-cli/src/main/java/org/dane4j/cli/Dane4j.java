@@ -1,6 +1,8 @@
 package org.dane4j.cli;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 import java.util.concurrent.Callable;
@@ -30,15 +32,33 @@ import picocli.CommandLine.Spec;
  * 70, for every command but {@code monitor}, which keeps to the Nagios ones (0 OK, 1 WARNING, 2 CRITICAL,
  * 3 UNKNOWN). Errors are one bounded line on stderr ({@link OneLineErrors}). {@link #main} is the only place
  * that calls {@link System#exit}; tests run {@link #commandLine()} in-process.
+ *
+ * <p>Start-up: picocli reads the annotations of every command it is given, which is most of the start-up
+ * time of a short command. {@link #main} therefore gives it only the command named by the first argument
+ * (e.g. {@code tlsa} for {@code dane4j tlsa create ...}), none for {@code --version} alone, and the whole
+ * tree when the first argument names none ({@code --help}, {@code help}, a mistyped command).
  */
 @Command(name = "dane4j", mixinStandardHelpOptions = true, versionProvider = Version.class,
     exitCodeOnInvalidInput = ExitCodes.USAGE, exitCodeOnExecutionException = ExitCodes.SOFTWARE,
     description = "DANE for SMTP (RFC 7672): make and verify TLSA records, check and monitor a domain, send with"
         + " DANE, and see DANE at work.%n"
-        + "New here? Run 'dane4j demo' first.",
-    subcommands = {TlsaCommand.class, CheckCommand.class, MonitorCommand.class, SendCommand.class,
-        org.dane4j.cli.tlsrpt.TlsRptCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        + "New here? Run 'dane4j demo' first.")
 public final class Dane4j implements Callable<Integer> {
+  /** The subcommands by name, in the order of the usage help. */
+  private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Class<?>> subcommands() {
+    Map<String, Class<?>> commands = new LinkedHashMap<>();
+    commands.put("tlsa", TlsaCommand.class);
+    commands.put("check", CheckCommand.class);
+    commands.put("monitor", MonitorCommand.class);
+    commands.put("send", SendCommand.class);
+    commands.put("tlsrpt", org.dane4j.cli.tlsrpt.TlsRptCommand.class);
+    commands.put("demo", DemoCommand.class);
+    commands.put("help", CommandLine.HelpCommand.class);
+    return commands;
+  }
+
   @Spec
   private CommandSpec spec;
 
@@ -48,7 +68,7 @@ public final class Dane4j implements Callable<Integer> {
       // before the first logger exists: library warnings (and their stack traces) on stderr
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine(Clock.systemUTC(), args).execute(args));
   }
 
   /** The clock every command reads time from (certificate expiry, monitor's rollover advice). */
@@ -65,14 +85,31 @@ public final class Dane4j implements Callable<Integer> {
 
   /** As {@link #commandLine()}, with every command reading time from {@code clock} (tests drive it). */
   public static CommandLine commandLine(Clock clock) {
+    return commandLine(clock, new String[0]);
+  }
+
+  /**
+   * The command line for running {@code args}: with only the subcommand that {@code args[0]} names (and all
+   * of its own subcommands), with none for {@code --version} alone, or with every subcommand when
+   * {@code args[0]} names none or is {@code help}.
+   * Parsing {@code args} gives the same result either way; only the start-up is shorter.
+   */
+  static CommandLine commandLine(Clock clock, String[] args) {
     OneLineErrors errors = new OneLineErrors();
-    CommandLine cmd = new CommandLine(new Dane4j(Objects.requireNonNull(clock, "clock")))
-        .setParameterExceptionHandler(errors)
-        .setExecutionExceptionHandler(errors);
-    // picocli's own help command cannot be annotated; it follows the scheme of every other command
-    cmd.getSubcommands().get("help").getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE)
-        .exitCodeOnExecutionException(ExitCodes.SOFTWARE);
-    return cmd;
+    CommandLine cmd = new CommandLine(new Dane4j(Objects.requireNonNull(clock, "clock")));
+    String first = args.length > 0 ? args[0] : "";
+    if (args.length == 1 && (first.equals("--version") || first.equals("-V"))) {
+      // the version alone needs no subcommand
+    } else if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
+      cmd.addSubcommand(first, SUBCOMMANDS.get(first));
+    } else {
+      SUBCOMMANDS.forEach(cmd::addSubcommand);
+      // picocli's own help command cannot be annotated; it follows the scheme of every other command
+      cmd.getSubcommands().get("help").getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE)
+          .exitCodeOnExecutionException(ExitCodes.SOFTWARE);
+    }
+    // after the subcommands: picocli passes the handlers on to the subcommands only as they are set
+    return cmd.setParameterExceptionHandler(errors).setExecutionExceptionHandler(errors);
   }
 
   /** The clock of the command line that {@code spec} belongs to. */

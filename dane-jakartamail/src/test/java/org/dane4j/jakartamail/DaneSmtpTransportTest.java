@@ -269,6 +269,68 @@ class DaneSmtpTransportTest {
     }
   }
 
+  /** The verbs a connection sent before its TLS session began. */
+  private static java.util.List<String> verbsBeforeTls(org.dane4j.testkit.smtp.SmtpConnection c) {
+    java.util.List<String> before = c.commands().subList(0, c.commands().size() - c.commandsInTls().size());
+    return before.stream().map(l -> l.split(" ", 2)[0].toUpperCase(java.util.Locale.ROOT))
+        .collect(java.util.stream.Collectors.toList());
+  }
+
+  @Test
+  @DisplayName("TLS-8, POL-2: relay with DANE and SMTP AUTH (LOGIN, PLAIN): the relay is verified by its TLSA "
+      + "record, then AUTH goes inside TLS; before TLS only EHLO and STARTTLS, though the relay offers AUTH there")
+  void tls8_daneRelayWithAuth() throws Exception {
+    for (String mechanism : new String[] {"LOGIN", "PLAIN"}) {
+      try (MailLab lab = new MailLab()) {
+        MintedCertificate leaf = lab.leaf(RELAY);
+        // a relay that would take AUTH in cleartext too: the client must not
+        SmtpTestServer server = relay(lab, leaf, b -> b.authUser("alice", "s3cret-password").authWithoutTls());
+        lab.tlsa(RELAY, ee311(leaf));
+        Properties p = properties(lab);
+        p.setProperty("mail.smtp.auth", "true");
+        p.setProperty("mail.smtp.auth.mechanisms", mechanism);
+        sendWithCredentials(p);
+        assertThat(server.awaitConnectionsClosed(1, Duration.ofSeconds(5))).isTrue();
+        assertThat(server.messages()).as(mechanism).singleElement().satisfies(m -> {
+          assertThat(m.tls()).isTrue();
+          assertThat(m.sniName()).contains(RELAY);
+          assertThat(m.authenticatedUser()).contains("alice");
+        });
+        assertThat(server.connections()).singleElement().satisfies(c -> {
+          assertThat(c.authMechanism()).contains(mechanism);
+          assertThat(c.commandsInTls()).anyMatch(l -> l.startsWith("AUTH " + mechanism));
+          assertThat(verbsBeforeTls(c)).as("%s: commands before TLS", mechanism).containsExactly("EHLO", "STARTTLS");
+          assertThat(c.cleartextBytes()).doesNotContainIgnoringCase("AUTH").doesNotContain(BODY_MARKER)
+              .doesNotContainIgnoringCase("MAIL FROM")
+              .doesNotContain(java.util.Base64.getEncoder().encodeToString("alice".getBytes(
+                  java.nio.charset.StandardCharsets.UTF_8)))
+              .doesNotContain(java.util.Base64.getEncoder().encodeToString("s3cret-password".getBytes(
+                  java.nio.charset.StandardCharsets.UTF_8)));
+        });
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("TLS-2, TLS-8: relay with DANE and SMTP AUTH presenting another key: refused in the handshake, "
+      + "the credentials never sent, in cleartext or in TLS")
+  void tls8_daneRelayWithAuthMismatchSendsNoCredentials() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      MintedCertificate published = lab.leaf(RELAY);
+      SmtpTestServer server = relay(lab, lab.leaf(RELAY), b -> b.authUser("alice", "s3cret-password"));
+      lab.tlsa(RELAY, ee311(published));
+      Properties p = properties(lab);
+      p.setProperty("mail.smtp.auth", "true");
+      assertThatThrownBy(() -> sendWithCredentials(p)).isInstanceOf(MessagingException.class);
+      assertNoCredentialsOrMailInCleartext(server);
+      assertThat(server.authenticatedUsers()).isEmpty();
+      assertThat(server.connections()).allSatisfy(c -> {
+        assertThat(c.commandsInTls()).isEmpty();
+        assertThat(verbsBeforeTls(c)).isSubsetOf("EHLO", "STARTTLS", "QUIT");
+      });
+    }
+  }
+
   private static void assertNoCleartextAuth(SmtpTestServer server) throws InterruptedException {
     server.awaitConnectionsClosed(Duration.ofSeconds(5));
     assertThat(server.cleartextBytes()).doesNotContainIgnoringCase("AUTH");

@@ -33,6 +33,8 @@ final class ConnectionRecord {
   private String handshakeFailure;
   private boolean finished;
   private long bytesSent;
+  private String authenticatedUser;
+  private String authMechanism;
 
   ConnectionRecord(int id, InetSocketAddress remoteAddress, InetSocketAddress localAddress) {
     this.id = id;
@@ -117,6 +119,15 @@ final class ConnectionRecord {
     return handshakeFailure != null;
   }
 
+  synchronized void authenticated(String user, String mechanism) {
+    authenticatedUser = user;
+    authMechanism = mechanism;
+  }
+
+  synchronized String authenticatedUser() {
+    return authenticatedUser;
+  }
+
   synchronized void sent(int bytes) {
     bytesSent += bytes;
   }
@@ -128,7 +139,8 @@ final class ConnectionRecord {
   synchronized SmtpConnection snapshot() {
     return new SmtpConnection(id, remoteAddress, localAddress, cleartext.toByteArray(), handshake.toByteArray(),
         tls.toByteArray(), discarded.toByteArray(), commands, firstTlsCommand, ehloNames, tlsEstablished,
-        tlsProtocol, cipherSuite, sniName, handshakeFailure, faultsFired, finished, bytesSent);
+        tlsProtocol, cipherSuite, sniName, handshakeFailure, faultsFired, finished, bytesSent, authenticatedUser,
+        authMechanism);
   }
 
   private static void append(ByteArrayOutputStream to, byte[] bytes, int offset, int length) throws IOException {

@@ -21,9 +21,12 @@ public final class ReceivedMessage {
   private final String sniName;
   private final List<String> ehloNames;
   private final List<String> mailParameters;
+  private final String authenticatedUser;
 
   ReceivedMessage(int connectionId, String mailFrom, List<String> rcptTo, byte[] data, boolean tls,
-      String tlsProtocol, String cipherSuite, String sniName, List<String> ehloNames, List<String> mailParameters) {
+      String tlsProtocol, String cipherSuite, String sniName, List<String> ehloNames, List<String> mailParameters,
+      String authenticatedUser) {
+    this.authenticatedUser = authenticatedUser;
     this.mailParameters = List.copyOf(mailParameters);
     this.connectionId = connectionId;
     this.mailFrom = Objects.requireNonNull(mailFrom, "mailFrom");
@@ -62,6 +65,14 @@ public final class ReceivedMessage {
    */
   public List<String> mailParameters() {
     return mailParameters;
+  }
+
+  /**
+   * The user the client had authenticated as (SMTP AUTH, RFC 4954) when it sent this message, if it had; see
+   * {@link SmtpTestServer.Builder#authUser(String, String)}.
+   */
+  public Optional<String> authenticatedUser() {
+    return Optional.ofNullable(authenticatedUser);
   }
 
   /** The message decoded as UTF-8 (for assertions on headers and text bodies). */

@@ -39,11 +39,16 @@ public final class SmtpConnection {
   private final Set<SmtpFault> faultsFired;
   private final boolean finished;
   private final long bytesSent;
+  private final String authenticatedUser;
+  private final String authMechanism;
 
   SmtpConnection(int id, InetSocketAddress remoteAddress, InetSocketAddress localAddress, byte[] cleartext,
       byte[] handshake, byte[] tls, byte[] discardedAfterStartTls, List<String> commands, int firstTlsCommand,
       List<String> ehloNames, boolean tlsEstablished, String tlsProtocol, String cipherSuite, String sniName,
-      String handshakeFailure, Set<SmtpFault> faultsFired, boolean finished, long bytesSent) {
+      String handshakeFailure, Set<SmtpFault> faultsFired, boolean finished, long bytesSent,
+      String authenticatedUser, String authMechanism) {
+    this.authenticatedUser = authenticatedUser;
+    this.authMechanism = authMechanism;
     this.id = id;
     this.remoteAddress = remoteAddress;
     this.localAddress = localAddress;
@@ -179,6 +184,19 @@ public final class SmtpConnection {
     return bytesSent;
   }
 
+  /**
+   * The user name that SMTP AUTH (RFC 4954) succeeded with on this connection, if any; see
+   * {@link SmtpTestServer.Builder#authUser(String, String)}. Reset by STARTTLS, as every other session state.
+   */
+  public Optional<String> authenticatedUser() {
+    return Optional.ofNullable(authenticatedUser);
+  }
+
+  /** The SASL mechanism of the successful AUTH ({@code PLAIN} or {@code LOGIN}), if any. */
+  public Optional<String> authMechanism() {
+    return Optional.ofNullable(authMechanism);
+  }
+
   /** Whether the server had finished with the connection (closed it) when this snapshot was taken. */
   public boolean finished() {
     return finished;
@@ -188,6 +206,7 @@ public final class SmtpConnection {
   public String toString() {
     return "SmtpConnection[" + id + " from " + remoteAddress + ", commands " + commands
         + (tlsEstablished ? ", " + tlsProtocol + " SNI " + sniName : "")
+        + (authenticatedUser != null ? ", AUTH " + authMechanism + " as " + authenticatedUser : "")
         + (handshakeFailure != null ? ", handshake failed: " + handshakeFailure : "")
         + (faultsFired.isEmpty() ? "" : ", faults " + faultsFired) + (finished ? ", finished" : "") + "]";
   }

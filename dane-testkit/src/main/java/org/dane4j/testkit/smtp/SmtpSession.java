@@ -46,6 +46,7 @@ final class SmtpSession implements Runnable {
   private final List<String> rcptTo = new ArrayList<>();
   private boolean rcptTried;
   private int accepted;
+  private String authUser;          // the user AUTH succeeded with; null before (and after STARTTLS)
 
   SmtpSession(SmtpTestServer server, Socket socket, ConnectionRecord record) {
     this.server = server;
@@ -170,10 +171,16 @@ final class SmtpSession implements Runnable {
         reply(scriptedOr("QUIT", "221 2.0.0 Bye"));
         closing = true;
         break;
+      case "AUTH":
+        if (server.authOffered() && server.scriptedReply("AUTH") == null) {
+          auth(args);
+        } else {
+          reply(scriptedOr(verb, "502 5.5.1 Error: command not implemented"));
+        }
+        break;
       case "VRFY":
       case "EXPN":
       case "HELP":
-      case "AUTH":
       case "BDAT":
       case "ETRN":
       case "TURN":
@@ -199,6 +206,9 @@ final class SmtpSession implements Runnable {
     }
     if (tls != null && server.requireTls()) {
       lines.add("REQUIRETLS"); // RFC 8689 §2: only on a TLS session
+    }
+    if (server.authOffered() && (tls != null || server.authWithoutTls())) {
+      lines.add("AUTH PLAIN LOGIN"); // RFC 4954 §3; in cleartext only when the test allowed it
     }
     if (tls == null) {
       if (server.hasFault(SmtpFault.NO_STARTTLS)) {
@@ -370,6 +380,8 @@ final class SmtpSession implements Runnable {
     input = new LineInput(new RecordingInputStream(channel.input(), record::tls), MAX_LINE);
     output = channel.output();
     greeted = false;   // RFC 3207 §4.2: forget everything, the client must EHLO again
+    authUser = null;
+    record.authenticated(null, null);
     resetTransaction();
   }
 
@@ -383,6 +395,10 @@ final class SmtpSession implements Runnable {
       return;
     }
     server.mailCommandReceived("MAIL " + args);
+    if (server.authOffered() && authUser == null) {
+      reply("530 5.7.0 Authentication required"); // RFC 4954 §6: a relay that takes mail only after AUTH
+      return;
+    }
     Path path = Path.parse(args, "FROM:");
     if (path == null) {
       reply("501 5.5.4 Syntax: MAIL FROM:<address>");
@@ -522,10 +538,113 @@ final class SmtpSession implements Runnable {
     if (positive(reply)) {
       server.messageAccepted(new ReceivedMessage(record.id(), mailFrom, rcptTo, data.toByteArray(), tls != null,
           record.tlsProtocol(), record.cipherSuite(), tls != null ? record.sniName() : null, record.ehloNames(),
-          mailParameters));
+          mailParameters, authUser));
     }
     resetTransaction();
     reply(reply);
+  }
+
+  /**
+   * AUTH (RFC 4954) with PLAIN (RFC 4616) or LOGIN, an initial response allowed; only inside TLS unless the
+   * server allows AUTH without TLS (538 otherwise, RFC 4954 §6). The continuation lines are read here (their
+   * bytes are recorded as all bytes are, but not as commands).
+   */
+  private void auth(String args) throws IOException, InterruptedException {
+    if (!greeted) {
+      reply("503 5.5.1 Error: send HELO/EHLO first");
+      return;
+    }
+    if (authUser != null) {
+      reply("503 5.5.1 Error: already authenticated");
+      return;
+    }
+    if (mailFrom != null) {
+      reply("503 5.5.1 Error: MAIL transaction in progress");
+      return;
+    }
+    String[] words = args.trim().split(" +");
+    String mechanism = words[0].toUpperCase(Locale.ROOT);
+    if (mechanism.isEmpty() || words.length > 2) {
+      reply("501 5.5.4 Syntax: AUTH mechanism [initial-response]");
+      return;
+    }
+    if (tls == null && !server.authWithoutTls()) {
+      reply("538 5.7.11 Encryption required for requested authentication mechanism");
+      return;
+    }
+    String initial = words.length > 1 ? (words[1].equals("=") ? "" : words[1]) : null;
+    String user;
+    String password;
+    if (mechanism.equals("PLAIN")) {
+      String response = initial != null ? initial : challenge("");
+      byte[] decoded = response == null ? null : base64(response);
+      if (decoded == null) {
+        return;
+      }
+      String[] fields = new String(decoded, StandardCharsets.UTF_8).split("\0", -1);
+      if (fields.length != 3 || !(fields[0].isEmpty() || fields[0].equals(fields[1]))) {
+        reply("535 5.7.8 Authentication credentials invalid");
+        return;
+      }
+      user = fields[1];
+      password = fields[2];
+    } else if (mechanism.equals("LOGIN")) {
+      String name = initial != null ? initial : challenge("VXNlcm5hbWU6"); // "Username:"
+      byte[] decodedName = name == null ? null : base64(name);
+      if (decodedName == null) {
+        return;
+      }
+      String secret = challenge("UGFzc3dvcmQ6"); // "Password:"
+      byte[] decodedSecret = secret == null ? null : base64(secret);
+      if (decodedSecret == null) {
+        return;
+      }
+      user = new String(decodedName, StandardCharsets.UTF_8);
+      password = new String(decodedSecret, StandardCharsets.UTF_8);
+    } else {
+      reply("504 5.5.4 Unrecognized authentication type");
+      return;
+    }
+    if (!server.credentialsValid(user, password)) {
+      reply("535 5.7.8 Authentication credentials invalid");
+      return;
+    }
+    authUser = user;
+    record.authenticated(user, mechanism);
+    reply("235 2.7.0 Authentication successful");
+  }
+
+  /**
+   * Sends {@code 334 challenge} and reads the client's response line; null (after replying, or at the end of
+   * the connection) when there is none to use: {@code *} cancels (501), a line too long gets 500.
+   */
+  private String challenge(String challenge) throws IOException, InterruptedException {
+    reply("334 " + challenge);
+    byte[] raw = input.readLine();
+    if (raw == null) {
+      closing = true;
+      return null;
+    }
+    if (raw == LineInput.TOO_LONG) {
+      reply("500 5.5.2 Error: line too long");
+      return null;
+    }
+    String line = text(raw).trim();
+    if (line.equals("*")) {
+      reply("501 5.7.0 Authentication cancelled");
+      return null;
+    }
+    return line;
+  }
+
+  /** The base64 text decoded, or null after replying 501 when it is not base64. */
+  private byte[] base64(String text) throws IOException, InterruptedException {
+    try {
+      return java.util.Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      reply("501 5.5.2 Cannot decode response");
+      return null;
+    }
   }
 
   private void resetTransaction() {

@@ -52,12 +52,20 @@ import org.dane4j.testkit.MintedCertificate;
  * }</pre>
  *
  * <p>What it speaks (RFC 5321, RFC 3207, RFC 2920): the 220 greeting; EHLO (PIPELINING, SIZE, 8BITMIME,
- * ENHANCEDSTATUSCODES, and STARTTLS outside TLS) and HELO; MAIL FROM (SIZE and BODY parameters), RCPT TO (at
+ * ENHANCEDSTATUSCODES, STARTTLS outside TLS, and AUTH PLAIN LOGIN when {@linkplain Builder#authUser users}
+ * are configured) and HELO; AUTH (RFC 4954: PLAIN and LOGIN, inside TLS only unless
+ * {@linkplain Builder#authWithoutTls() allowed}); MAIL FROM (SIZE and BODY parameters), RCPT TO (at
  * most 100 recipients), DATA (dot-unstuffed, at most 10 MiB), RSET, NOOP, QUIT; STARTTLS,
  * after which the server runs a TLS 1.2/1.3 handshake presenting the configured chain, records the SNI name the
  * client sent, discards any plaintext the client pipelined after STARTTLS, and forgets the session state (the
  * client must EHLO again; MAIL before that gets 503). Commands out of sequence get 503, unknown commands 500,
  * lines longer than 1000 bytes 500. Pipelined commands are answered in order.
+ *
+ * <p>For an application's own tests, the server can also listen on an address and port of the test's choice
+ * ({@link Builder#address(InetAddress)}, {@link Builder#port(int)}), present the application's certificate
+ * and key from PEM files ({@link Builder#certificate(java.nio.file.Path, java.nio.file.Path)}), and ask for
+ * SMTP AUTH ({@link Builder#authUser(String, String)}), recording who authenticated
+ * ({@link ReceivedMessage#authenticatedUser()}, {@link SmtpConnection#authenticatedUser()}).
  *
  * <p>Each connection runs on its own daemon thread; {@link #close()} stops them all within a second. Connections
  * idle for longer than the {@linkplain Builder#idleTimeout(Duration) idle timeout} (30 s) are closed.
@@ -84,6 +92,8 @@ public final class SmtpTestServer implements AutoCloseable {
   private final Duration idleTimeout;
   private final boolean smtputf8;
   private final boolean requireTls;
+  private final Map<String, String> authUsers;
+  private final boolean authWithoutTls;
   private final List<String> mailCommands = new ArrayList<>();            // guarded by lock
   private final String[] tlsProtocols;
   private final MintedCertificate certificate;
@@ -112,6 +122,8 @@ public final class SmtpTestServer implements AutoCloseable {
     this.idleTimeout = builder.idleTimeout;
     this.smtputf8 = builder.smtputf8;
     this.requireTls = builder.requireTls;
+    this.authUsers = Map.copyOf(builder.authUsers);
+    this.authWithoutTls = builder.authWithoutTls;
     this.tlsProtocols = builder.tlsProtocols.clone();
     this.certificate = certificate;
     this.chain = List.copyOf(chain);
@@ -129,7 +141,10 @@ public final class SmtpTestServer implements AutoCloseable {
     return new Builder();
   }
 
-  /** The loopback address and port the server listens on. */
+  /**
+   * The address and port the server listens on: the configured address (127.0.0.1 by default; the wildcard
+   * address when the server was bound to it) and the configured or ephemeral port.
+   */
   public InetSocketAddress address() {
     return address;
   }
@@ -370,6 +385,31 @@ public final class SmtpTestServer implements AutoCloseable {
     return requireTls;
   }
 
+  boolean authOffered() {
+    return !authUsers.isEmpty();
+  }
+
+  boolean authWithoutTls() {
+    return authWithoutTls;
+  }
+
+  boolean credentialsValid(String user, String password) {
+    String expected = authUsers.get(user);
+    return expected != null && java.security.MessageDigest.isEqual(
+        expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The user names that AUTH succeeded with, over all connections accepted so far, in the order of the
+   * connections (one entry per connection that authenticated); empty when no client authenticated.
+   */
+  public List<String> authenticatedUsers() {
+    List<String> users = new ArrayList<>();
+    connections().forEach(c -> c.authenticatedUser().ifPresent(users::add));
+    return Collections.unmodifiableList(users);
+  }
+
   void mailCommandReceived(String line) {
     synchronized (lock) {
       mailCommands.add(line);
@@ -562,6 +602,8 @@ public final class SmtpTestServer implements AutoCloseable {
     private Duration idleTimeout = Duration.ofSeconds(30);
     private boolean smtputf8;
     private boolean requireTls;
+    private final Map<String, String> authUsers = new LinkedHashMap<>();
+    private boolean authWithoutTls;
 
     private Builder() {
       try {
@@ -571,13 +613,14 @@ public final class SmtpTestServer implements AutoCloseable {
       }
     }
 
-    /** The loopback address to listen on (127.0.0.1 by default; any of 127.0.0.0/8 or ::1). */
+    /**
+     * The address to listen on: 127.0.0.1 by default; any of 127.0.0.0/8 or ::1 for several servers on one
+     * port; or any other address of this machine (e.g. its LAN address, or the wildcard {@code 0.0.0.0} to be
+     * reachable from a container or another host) when the test needs it. Binding fails at {@link #start()},
+     * naming the address and port, when the address is not one of this machine's.
+     */
     public Builder address(InetAddress address) {
-      Objects.requireNonNull(address, "address");
-      if (!address.isLoopbackAddress()) {
-        throw new IllegalArgumentException("the SMTP test server listens on loopback addresses only: " + address);
-      }
-      this.address = address;
+      this.address = Objects.requireNonNull(address, "address");
       return this;
     }
 
@@ -650,6 +693,22 @@ public final class SmtpTestServer implements AutoCloseable {
       this.certificate = leaf;
       this.chain = List.copyOf(chain);
       return this;
+    }
+
+    /**
+     * Present the chain in the PEM file {@code chainPem} (the server's certificate first, then its issuers, as
+     * a web or mail server is configured) and sign the handshakes with the private key in {@code keyPem}: an
+     * unencrypted PKCS#8 key ({@code BEGIN PRIVATE KEY}, RFC 5958) or the older {@code BEGIN RSA PRIVATE KEY}
+     * and {@code BEGIN EC PRIVATE KEY} forms; RSA, EC or Ed25519. Checked at once: a file without a
+     * certificate, an encrypted key, or a key that does not belong to the first certificate is an
+     * {@link IllegalArgumentException} naming the file. {@link SmtpTestServer#certificate()} then has no
+     * {@linkplain MintedCertificate#issuer() issuer}.
+     */
+    public Builder certificate(java.nio.file.Path chainPem, java.nio.file.Path keyPem) {
+      Objects.requireNonNull(chainPem, "chainPem");
+      Objects.requireNonNull(keyPem, "keyPem");
+      MintedCertificate leaf = org.dane4j.testkit.Pem.certificateAndKey(chainPem, keyPem);
+      return chain(leaf, org.dane4j.testkit.Pem.certificates(chainPem));
     }
 
     /**
@@ -795,8 +854,39 @@ public final class SmtpTestServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Offers SMTP AUTH (RFC 4954) with the mechanisms PLAIN (RFC 4616) and LOGIN, and accepts {@code user} with
+     * {@code password} (call again for more users). As a submission server or an authenticating relay does,
+     * the server then offers AUTH only inside TLS (AUTH before STARTTLS gets 538, RFC 4954 §6, unless
+     * {@link #authWithoutTls()}) and refuses MAIL until the client has authenticated (530). Wrong credentials
+     * get 535, an unknown mechanism 504. {@link ReceivedMessage#authenticatedUser()} says who sent a message.
+     * Without users, as by default, AUTH is not offered and gets 502.
+     */
+    public Builder authUser(String user, String password) {
+      Objects.requireNonNull(user, "user");
+      Objects.requireNonNull(password, "password");
+      if (user.isEmpty() || user.indexOf('\0') >= 0 || password.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("a user name that is not empty, and no NUL in user or password");
+      }
+      authUsers.put(user, password);
+      return this;
+    }
+
+    /**
+     * Also offers and accepts AUTH before STARTTLS, in cleartext (a legacy relay; Postfix's
+     * {@code smtpd_tls_auth_only = no}): for testing that a client refuses to send credentials there. Off by
+     * default. Needs {@link #authUser(String, String)}.
+     */
+    public Builder authWithoutTls() {
+      this.authWithoutTls = true;
+      return this;
+    }
+
     /** Binds the port and starts accepting connections. */
     public SmtpTestServer start() {
+      if (authWithoutTls && authUsers.isEmpty()) {
+        throw new IllegalStateException("authWithoutTls() needs at least one authUser(user, password)");
+      }
       MintedCertificate leaf = certificate != null ? certificate
           : CertificateMinter.certificate().dnsNames(hostname).mint();
       List<X509Certificate> presented = chain != null ? chain : leaf.chain();
