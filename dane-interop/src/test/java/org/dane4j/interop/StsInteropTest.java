@@ -2,6 +2,9 @@ package org.dane4j.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,16 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.dane4j.delivery.DeliveryEngine;
 import org.dane4j.dns.DaneResolver;
-import org.dane4j.jakartamail.InteropAngus;
+import org.dane4j.jakartamail.DaneMailer;
 import org.dane4j.smtp.DaneMode;
 import org.dane4j.smtp.DeliveryAttempt;
-import org.dane4j.smtp.DeliveryPlanner;
-import org.dane4j.smtp.Envelope;
 import org.dane4j.smtp.PolicyType;
 import org.dane4j.smtp.RecipientResult;
 import org.dane4j.smtp.RecipientResult.Status;
@@ -36,14 +34,13 @@ import org.junit.jupiter.api.Test;
 /**
  * MTA-STS against real parts (checklist POL-3, STS-1, STS-2): the policies are served by nginx over HTTPS with a
  * certificate of the lab's private CA, discovered in nsd's signed zones through unbound, and mail goes through
- * the engine with the Angus session to the lab's Postfix. Each policy lookup is compared with
+ * {@code DaneMailer.Builder.mtaSts(...)} (the engine with the Angus session) to the lab's Postfix. Each policy lookup is compared with
  * postfix-mta-sts-resolver's {@code mta-sts-query} on the same domain (Debian's package).
  */
 class StsInteropTest {
   private static final String BODY = "MTA-STS interop %s\r\n";
   private static Lab lab;
   private static DaneResolver resolver;
-  private static ExecutorService executor;
   private static final List<String> TABLE = new ArrayList<>();
 
   @BeforeAll
@@ -51,16 +48,12 @@ class StsInteropTest {
     lab = Lab.get();
     resolver = lab.validatingResolver();
     lab.assertAlive(resolver);
-    executor = Executors.newFixedThreadPool(4);
   }
 
   @AfterAll
   static void down() throws Exception {
     if (resolver != null) {
       resolver.close();
-    }
-    if (executor != null) {
-      executor.shutdownNow();
     }
     if (!TABLE.isEmpty()) {
       String table = "| scenario | policy (nginx) | dane4j lookup | mta-sts-query | dane4j delivery |\n|---|---|---|---|---|\n"
@@ -108,21 +101,23 @@ class StsInteropTest {
     return l.failure().isPresent() ? "fetch-error" : "no-policy";
   }
 
-  /** Sends one message through the engine (Angus session) with MTA-STS; checks the mailbox agrees. */
+  /**
+   * Sends one message through the public {@link DaneMailer} with {@code mtaSts(sts)} (the engine and the Angus
+   * session, as an application gets them); checks the mailbox agrees.
+   */
   private static RecipientResult send(String scenario, MtaSts sts) throws Exception {
     String domain = domain(scenario);
     String id = UUID.randomUUID().toString();
     String rcpt = "sts-" + id.substring(0, 8) + "@" + domain;
     byte[] message = ("From: sender@client.interop.test\r\nTo: " + rcpt + "\r\nSubject: sts " + scenario + "\r\n\r\n"
         + BODY.formatted(id)).getBytes(StandardCharsets.US_ASCII);
-    Properties p = new Properties();
-    p.setProperty("mail.smtp.localhost", "client.interop.test");
-    p.setProperty("mail.smtp.connectiontimeout", "5000");
-    p.setProperty("mail.smtp.timeout", "20000");
-    DeliveryPlanner planner = DeliveryPlanner.builder(resolver).mode(DaneMode.DANE).mtaSts(sts).build();
-    RecipientResult r = DeliveryEngine.builder(planner, InteropAngus.session(p, executor)).mxPort(25)
-        .planTimeout(Duration.ofSeconds(30)).build()
-        .send(Envelope.of("sender@client.interop.test", List.of(rcpt)), message).get(90, TimeUnit.SECONDS).of(rcpt);
+    RecipientResult r;
+    try (DaneMailer mailer = DaneMailer.builder().resolver(resolver).mode(DaneMode.DANE).mtaSts(sts)
+        .ehloName("client.interop.test").mxPort(25).connectTimeout(Duration.ofSeconds(5))
+        .readTimeout(Duration.ofSeconds(20)).planTimeout(Duration.ofSeconds(30)).build()) {
+      MimeMessage m = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(message));
+      r = mailer.send(m, "sender@client.interop.test", List.of(rcpt)).of(rcpt);
+    }
     boolean stored = awaitStored(id, r.status() == Status.DELIVERED ? Duration.ofSeconds(20) : Duration.ofSeconds(2));
     assertThat(stored).as("%s stored by Postfix iff delivered (%s)", rcpt, r).isEqualTo(r.status() == Status.DELIVERED);
     return r;

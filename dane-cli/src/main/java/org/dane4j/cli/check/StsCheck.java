@@ -46,7 +46,7 @@ public final class StsCheck {
   }
 
   /** The planner {@code check} plans with: with MTA-STS unless {@code sts} is null. */
-  static DeliveryPlanner planner(DaneResolver resolver, MtaSts sts) {
+  public static DeliveryPlanner planner(DaneResolver resolver, MtaSts sts) {
     DeliveryPlanner planner = DeliveryPlanner.of(resolver);
     return sts == null ? planner : planner.withMtaSts(sts);
   }
@@ -124,7 +124,7 @@ public final class StsCheck {
    * Adds to one host entry of {@code check} what MTA-STS says of it ({@code policy_type}, {@code sts_mode},
    * {@code sts_mx_match}) and its {@code STS_*} warnings to the host's {@code warnings}.
    */
-  static void annotate(Map<String, Object> host, MxRoute route, Found found) {
+  public static void annotate(Map<String, Object> host, MxRoute route, Found found) {
     host.put("policy_type", route.policyType().word());
     host.put("sts_mode", route.stsMode().map(StsMode::text).orElse(null));
     StsPolicy policy = found == null || found.lookup() == null ? null : found.lookup().policy().orElse(null);

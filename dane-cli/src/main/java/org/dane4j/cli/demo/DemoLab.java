@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.jakartamail.DaneMailer;
+import org.dane4j.sts.MtaSts;
 import org.dane4j.testkit.MailWorld;
 import org.dane4j.testkit.MintedCertificate;
 import org.dane4j.testkit.dns.DnsZone;
@@ -76,8 +77,30 @@ public final class DemoLab extends MailWorld {
 
   /** A mailer for the lab (to be closed by the caller; it does not close the resolver). */
   public DaneMailer mailer(DaneResolver resolver) {
-    return DaneMailer.builder().resolver(resolver).ehloName("sender." + SIGNED).mxPort(port() == 0 ? 25 : port())
-        .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(5)).build();
+    return mailer(resolver, null);
+  }
+
+  /**
+   * A mailer for the lab that applies MTA-STS with {@code sts} (RFC 8461; null: without), DANE first (to be
+   * closed by the caller; it closes neither the resolver nor {@code sts}).
+   */
+  public DaneMailer mailer(DaneResolver resolver, MtaSts sts) {
+    DaneMailer.Builder b = DaneMailer.builder().resolver(resolver).ehloName("sender." + SIGNED)
+        .mxPort(port() == 0 ? 25 : port()).connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(5));
+    if (sts != null) {
+      b.mtaSts(sts);
+    }
+    return b.build();
+  }
+
+  /**
+   * The MTA-STS lookup of the lab (to be closed by the caller): over {@code resolver}, policies fetched from
+   * {@code policyPort}, with the lab's root CA as an extra trust anchor the way {@code --sts-ca} adds one
+   * ({@link MtaSts.Builder#extraTrustAnchors}), in memory, no refresh timer.
+   */
+  public MtaSts mtaSts(DaneResolver resolver, int policyPort) {
+    return MtaSts.builder(resolver).extraTrustAnchors(java.util.List.of(root().certificate()))
+        .policyPort(policyPort).fetchTimeout(Duration.ofSeconds(5)).refreshCheckInterval(Duration.ZERO).build();
   }
 
   /** The lab zone {@code name} falls in: {@value #UNSIGNED} or {@value #SIGNED} (e.g. to publish MTA-STS records). */

@@ -25,6 +25,10 @@ import org.dane4j.cli.Target;
 import org.dane4j.cli.ResolverTrouble;
 import org.dane4j.cli.WarnDays;
 import org.dane4j.cli.WarningCode;
+import org.dane4j.cli.StsOptions;
+import org.dane4j.cli.check.StsCheck;
+import org.dane4j.sts.MtaSts;
+import org.dane4j.sts.StsMode;
 import org.dane4j.cli.Json;
 import org.dane4j.cli.KeyTypes;
 import org.dane4j.cli.CaWatchlist;
@@ -77,8 +81,11 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes (the Nagios plugin convention):%n",
     exitCodeList = {"0:OK", "1:WARNING: only one of the 3 1 1 / 2 1 1 pair is valid, the certificate expires"
         + " within --warn-days, no 3 x x covers a next certificate's key, the MX RRset is unsigned",
-        "2:CRITICAL: no TLSA record authenticates a host, a host fails DANE, DNSSEC is bogus, no DANE at all",
-        "3:UNKNOWN: DNS lookups failed or timed out, bad command line or input file"})
+        "2:CRITICAL: no TLSA record authenticates a host, a host fails DANE, DNSSEC is bogus, no DANE at all,"
+            + " under an MTA-STS enforce policy a host fails WebPKI or no mx pattern covers it",
+        "3:UNKNOWN: DNS lookups failed or timed out (also the _mta-sts TXT lookup), bad command line or input file",
+        "MTA-STS (on unless --no-mta-sts) is applied per host as check applies it, DANE first; its other",
+        "findings (policy fetch error, DANE and MTA-STS disagreeing, testing-mode failures) are WARNINGs."})
 public final class MonitorCommand implements Callable<Integer> {
   static final int OK = 0;
   static final int WARNING = 1;
@@ -168,6 +175,11 @@ public final class MonitorCommand implements Callable<Integer> {
   @Mixin
   private DnssecLintOptions dnssecLint;
 
+  @Mixin
+  private StsOptions sts;
+  /** The MTA-STS lookup of this run, null with --no-mta-sts; open while the resolver is. */
+  private MtaSts policies;
+
   private int signatureWarnDays;
 
   private Progress progress;
@@ -228,8 +240,10 @@ public final class MonitorCommand implements Callable<Integer> {
     List<java.net.InetSocketAddress> servers;
     org.dane4j.dns.DnssecProbe dnssec;
     try (DaneResolver resolver = resolver();
+        MtaSts stsLookup = openSts(resolver);
         RouteProbe routeProbe = RouteProbe.open(resolver, ehlo, common.timeout().multipliedBy(6))) {
       probe = routeProbe;
+      policies = stsLookup;
       servers = resolver.servers();
       for (Destination d : destinations) {
         plans.add(plan(resolver, d));
@@ -291,10 +305,84 @@ public final class MonitorCommand implements Callable<Integer> {
     }
   }
 
+  private MtaSts openSts(DaneResolver resolver) {
+    try {
+      return sts.open(resolver, common.timeout().multipliedBy(6));
+    } catch (CommandException e) {
+      throw new CommandException(UNKNOWN, e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The Nagios state of an MTA-STS finding ({@link StsCheck}). CRITICAL where senders that apply an
+   * {@code enforce} policy cannot deliver to the host now (its certificate fails WebPKI, or no mx pattern covers
+   * it: RFC 8461 §4.1, §4.2), as a failing DANE host is CRITICAL; UNKNOWN when the {@code _mta-sts} lookup
+   * failed, as for every failed DNS lookup; WARNING for the rest, where mail still flows: a policy that cannot be
+   * fetched (senders keep a cached policy, new ones deliver without), DANE and MTA-STS disagreeing on a DANE host
+   * (DANE senders are fine; a DANE failure is CRITICAL on its own as DANE_FAILED), and what {@code testing}
+   * would refuse.
+   */
+  static State stsState(WarningCode code, boolean enforce) {
+    return switch (code) {
+      case STS_LOOKUP_FAILED -> State.UNKNOWN;
+      case STS_WEBPKI_INVALID, STS_MX_NOT_COVERED -> enforce ? State.CRITICAL : State.WARNING;
+      default -> State.WARNING;
+    };
+  }
+
+  private static List<Problem> stsProblems(Object warnings, boolean enforce, String prefix) {
+    List<Problem> out = new ArrayList<>();
+    for (Object o : (List<?>) warnings) {
+      Map<?, ?> w = (Map<?, ?>) o;
+      WarningCode code = WarningCode.valueOf(String.valueOf(w.get("code")));
+      out.add(new Problem(stsState(code, enforce), code, prefix + w.get("message") + " Fix: " + w.get("fix")));
+    }
+    return out;
+  }
+
+  private static boolean enforce(StsCheck.Found found) {
+    return found != null && found.lookup() != null
+        && found.lookup().policy().map(p -> p.mode() == StsMode.ENFORCE).orElse(false);
+  }
+
+  /**
+   * The MTA-STS findings of one host: {@link StsCheck#annotate} on each probed address (or once, on the host
+   * alone, when none was probed), their warnings as problems without repeats, and the host's
+   * {@code policy_type}, {@code sts_mode} and {@code sts_mx_match} put into {@code h}.
+   */
+  private static void stsHost(Map<String, Object> h, MxRoute route, List<Object> addresses, StsCheck.Found found,
+      List<Problem> problems) {
+    List<Map<String, Object>> views = new ArrayList<>();
+    for (Object a : addresses) {
+      Map<?, ?> am = (Map<?, ?>) a;
+      Map<String, Object> v = new LinkedHashMap<>();
+      v.put("verdict", am.get("verdict"));
+      v.put("failure_type", am.get("failure_type"));
+      v.put("detail", am.get("detail"));
+      views.add(v);
+    }
+    if (views.isEmpty()) {
+      views.add(new LinkedHashMap<>());
+    }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (Map<String, Object> v : views) {
+      v.put("warnings", new ArrayList<>());
+      StsCheck.annotate(v, route, found);
+      h.put("policy_type", v.get("policy_type"));
+      h.put("sts_mode", v.get("sts_mode"));
+      h.put("sts_mx_match", v.get("sts_mx_match"));
+      for (Problem p : stsProblems(v.get("warnings"), enforce(found), "")) {
+        if (seen.add(p.code() + "\n" + p.text())) {
+          problems.add(p);
+        }
+      }
+    }
+  }
+
   private DeliveryPlan plan(DaneResolver resolver, Destination destination) {
     progress().step("planning " + destination.name());
     try {
-      return DeliveryPlanner.of(resolver).plan(destination).get(common.timeout().toSeconds() * 12,
+      return StsCheck.planner(resolver, policies).plan(destination).get(common.timeout().toSeconds() * 12,
           TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       throw new CommandException(UNKNOWN, "DNS lookups for " + destination.name() + " timed out", e);
@@ -319,9 +407,12 @@ public final class MonitorCommand implements Callable<Integer> {
         problems.add(new Problem(state, failureCode(f.type(), state), name + ": " + f.reason()));
       });
     }
+    StsCheck.Found found = StsCheck.lookup(resolver, policies, name, common.timeout()); // cached by the plan
+    d.put("mta_sts", found.section());
+    problems.addAll(stsProblems(found.warnings(), enforce(found), name + ": "));
     List<Object> hosts = new ArrayList<>();
     for (MxRoute route : plan.routes()) { // unusable hosts report their own reason
-      hosts.add(host(resolver, route, next, monitoredNames, now));
+      hosts.add(host(resolver, route, next, monitoredNames, now, found));
     }
     if (dnssecLint.enabled()) { // #16: DNSSEC findings are warnings; what breaks delivery is judged per host
       progress().step("DNSSEC lint of " + name);
@@ -354,7 +445,7 @@ public final class MonitorCommand implements Callable<Integer> {
   }
 
   private Map<String, Object> host(DaneResolver resolver, MxRoute route, Map<Path, List<X509Certificate>> next,
-      List<String> monitoredNames, Instant now) {
+      List<String> monitoredNames, Instant now, StsCheck.Found found) {
     String name = route.mxHost();
     Map<String, Object> h = new LinkedHashMap<>();
     List<Problem> problems = new ArrayList<>();
@@ -385,6 +476,14 @@ public final class MonitorCommand implements Callable<Integer> {
           }
         }
       }
+      case STS -> {
+        // monitor watches DANE: a host without it stays CRITICAL even when an enforce policy protects it
+        problems.add(new Problem(State.CRITICAL, WarningCode.NO_DANE, name + ": no DANE (MTA-STS enforce"
+            + " applies): " + route.reason()));
+        for (InetAddress address : route.addresses()) {
+          addresses.add(stsAddress(route, address));
+        }
+      }
       case ENCRYPT -> problems.add(new Problem(State.CRITICAL, WarningCode.NO_USABLE_TLSA, name
           + ": no usable TLSA record: " + route.reason()));
       case DANE -> {
@@ -406,12 +505,29 @@ public final class MonitorCommand implements Callable<Integer> {
         }
       }
     }
+    stsHost(h, route, addresses, found, problems);
     h.put("state", worst(problems).name());
     h.put("addresses", addresses);
     h.put("next_certificates", nextDocs);
     h.put("problems", json(problems));
     all.addAll(problems);
     return h;
+  }
+
+  /** One address of a host under MTA-STS enforce: the session a sender would have (WebPKI, RFC 8461 §4.2). */
+  private Map<String, Object> stsAddress(MxRoute route, InetAddress address) {
+    progress().step("connecting " + route.mxHost() + "[" + address.getHostAddress() + "]:" + route.port());
+    RouteProbe.Result r = probe.probe(route, address);
+    Map<String, Object> a = new LinkedHashMap<>();
+    a.put("address", address.getHostAddress());
+    a.put("verdict", Reports.word(r.verdict()));
+    a.put("tls_protocol", r.protocol());
+    a.put("tlsa_match", null);
+    a.put("failure_type", r.failureType() == null ? null : r.failureType().resultType());
+    a.put("detail", r.detail());
+    a.put("key_types", new ArrayList<>());
+    a.put("records", new ArrayList<>());
+    return a;
   }
 
   private Map<String, Object> address(MxRoute route, InetAddress address, List<Problem> problems, Instant now) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.dane4j.cli.CliRun;
 import org.dane4j.cli.demo.DemoLab;
 import org.dane4j.testkit.CertificateMinter;
@@ -189,6 +190,60 @@ class StsCheckCommandTest {
     List<Map<String, Object>> warnings = (List<Map<String, Object>>) sts.get("warnings");
     assertThat(warnings).extracting(w -> w.get("code")).containsExactly("STS_POLICY_FETCH_ERROR");
     assertThat(onlyHost(run)).containsEntry("policy_type", "no-policy-found");
+  }
+
+  private static List<String> cachedDomains(String url) throws Exception {
+    List<String> domains = new ArrayList<>();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+        java.sql.ResultSet r = c.createStatement().executeQuery("SELECT domain FROM dane4j_sts_policy")) {
+      while (r.next()) {
+        domains.add(r.getString(1));
+      }
+    }
+    return domains;
+  }
+
+  @Test
+  @DisplayName("STS-3: --sts-cache jdbc:URL keeps the fetched policy in the shared database (H2 in PostgreSQL mode)")
+  void sts3_jdbcCacheFromTheCommandLine() throws Exception {
+    String url = "jdbc:h2:mem:cli-sts-" + UUID.randomUUID() + ";MODE=PostgreSQL;DB_CLOSE_DELAY=-1";
+    CliRun run = check(GOOD, "--json", "--sts-cache", url);
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(onlyHost(run)).containsEntry("requirement", "sts").containsEntry("verdict", "verified");
+    assertThat(cachedDomains(url)).containsExactly(GOOD);
+  }
+
+  @Test
+  @DisplayName("STS-3: a jdbc: --sts-cache with user and password file (never on the command line)")
+  void sts3_jdbcCacheUserAndPasswordFile() throws Exception {
+    String url = "jdbc:h2:mem:cli-sts-" + UUID.randomUUID() + ";MODE=PostgreSQL;DB_CLOSE_DELAY=-1";
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url)) {
+      c.createStatement().execute("CREATE USER mailer PASSWORD 's3cret' ADMIN");
+    }
+    Path pw = Files.writeString(dir.resolve("pw"), "s3cret\n");
+    CliRun run = check(GOOD, "--json", "--sts-cache", url, "--sts-cache-user", "mailer",
+        "--sts-cache-password-file", pw.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(cachedDomains(url)).containsExactly(GOOD);
+
+    Path wrong = Files.writeString(dir.resolve("pw-wrong"), "guess\n");
+    CliRun denied = check(GOOD, "--sts-cache", url, "--sts-cache-user", "mailer",
+        "--sts-cache-password-file", wrong.toString());
+    assertThat(denied.exitCode()).isEqualTo(66);
+    assertThat(denied.err()).contains("--sts-cache: jdbc:h2:mem:cli-sts-").doesNotContain("guess");
+  }
+
+  @Test
+  @DisplayName("STS-3: a jdbc: --sts-cache without a driver, or an unreachable one, fails at once with 66")
+  void sts3_jdbcCacheWrongUrl() {
+    CliRun noDriver = check(GOOD, "--sts-cache", "jdbc:nosuchdb://host/db?password=hidden");
+    assertThat(noDriver.exitCode()).isEqualTo(66);
+    assertThat(noDriver.err()).contains("no JDBC driver for this URL").contains("password=***")
+        .doesNotContain("hidden");
+    CliRun unreachable = check(GOOD, "--sts-cache", "jdbc:postgresql://127.0.0.1:1/mail?connectTimeout=2");
+    assertThat(unreachable.exitCode()).isEqualTo(66);
+    CliRun userWithoutJdbc = check(GOOD, "--sts-cache-user", "mailer");
+    assertThat(userWithoutJdbc.exitCode()).isEqualTo(64);
   }
 
   @Test

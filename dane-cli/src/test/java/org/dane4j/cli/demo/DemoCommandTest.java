@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.dane4j.cli.CliRun;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,7 +26,7 @@ class DemoCommandTest {
   void exitsZeroWithNothingOnStderr() {
     assertThat(run.err()).isEmpty();
     assertThat(run.exitCode()).as(run.out()).isZero();
-    assertThat(run.out()).contains("8 of 8 scenarios ended as expected.").doesNotContain("UNEXPECTED");
+    assertThat(run.out()).contains("9 of 9 scenarios ended as expected.").doesNotContain("UNEXPECTED");
   }
 
   @Test
@@ -57,13 +58,25 @@ class DemoCommandTest {
   }
 
   @Test
+  @DisplayName("STS-2: the MTA-STS enforce domain without TLSA is delivered under requirement sts, verified")
+  void sts2_enforceDomainIsDeliveredUnderSts() {
+    assertThat(row("sts-enforce.")).containsPattern("sts-enforce\\.dane4j\\.test +sts +verified +delivered"
+        + " +verified +yes");
+    assertThat(run.out()).containsPattern("an MTA-STS policy server on 127\\.0\\.0\\.100:[0-9]+");
+  }
+
+  @Test
   void theTableHasTheCheckColumnNextToTheResult() {
     assertThat(run.out()).containsPattern("\\nDOMAIN +DNS SAYS +SENDER DID +RESULT +CHECK SAYS +AS EXPECTED\\R");
   }
 
+  /**
+   * A does-not-hang deadline, not a speed test: about 5 s on an idle 2-core machine, 12 s with a load average of
+   * 15 (set-up, minting and signing, is most of it; the nine scenarios take about 3 s).
+   */
   @Test
   void runsInAFewSeconds() {
-    assertThat(millis).as("demo took %d ms", millis).isLessThan(10_000);
+    assertThat(millis).as("demo took %d ms", millis).isLessThan(30_000);
   }
 
   /** The table row of a domain and its note line. */

@@ -4,11 +4,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.dane4j.delivery.DeliveryListener;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.jakartamail.DaneMailer;
+import org.dane4j.sts.MtaSts;
+import org.dane4j.sts.StsPolicyCache;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -17,10 +25,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.Resource;
 
 /**
  * Auto-configuration of dane4j (RFC 7672): one shared {@link DaneResolver} (closed with the context), a
- * {@link DaneMailer} when {@code dane4j.mailer.ehlo-name} is set, and relay mode for Spring's
+ * {@link DaneMailer} when {@code dane4j.mailer.ehlo-name} is set (with {@link MtaSts}, RFC 8461, when
+ * {@code dane4j.mta-sts.enabled=true}), and relay mode for Spring's
  * {@code JavaMailSenderImpl} when {@code dane4j.relay.enabled=true}. Every {@link DeliveryListener} bean of the
  * application hears the mailer's and relay mode's deliveries.
  */
@@ -61,17 +71,62 @@ public class DaneAutoConfiguration {
     return listeners.orderedStream().reduce(DeliveryListener::both).orElseGet(DeliveryListener::none);
   }
 
-  /** The direct-to-MX mailer, from {@code dane4j.mode} and {@code dane4j.mailer.*}; closed with the context. */
+  /**
+   * MTA-STS (RFC 8461) over the shared resolver, from {@code dane4j.mta-sts.*} when
+   * {@code dane4j.mta-sts.enabled=true}: policies kept in the application's {@link StsPolicyCache} bean, else in
+   * {@code dane4j.mta-sts.cache} (a file), else in memory; refreshed before they expire; closed with the context.
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  @ConditionalOnProperty(prefix = "dane4j.mta-sts", name = "enabled", havingValue = "true")
+  public MtaSts daneMtaSts(DaneProperties properties, DaneResolver resolver, ObjectProvider<StsPolicyCache> cache)
+      throws IOException {
+    DaneProperties.MtaSts p = properties.getMtaSts();
+    MtaSts.Builder b = MtaSts.builder(resolver).fetchTimeout(p.getFetchTimeout()).policyPort(p.getPolicyPort());
+    StsPolicyCache own = cache.getIfAvailable();
+    if (own != null) {
+      b.cache(own);
+    } else if (p.getCache() != null) {
+      b.cache(StsPolicyCache.file(p.getCache()));
+    }
+    if (p.getTrustAnchors() != null) {
+      b.extraTrustAnchors(pem(p.getTrustAnchors()));
+    }
+    return b.build();
+  }
+
+  /** The certificates of a PEM resource ({@code dane4j.mta-sts.trust-anchors}); at least one. */
+  static List<X509Certificate> pem(Resource resource) throws IOException {
+    try (InputStream in = resource.getInputStream()) {
+      List<X509Certificate> out = new ArrayList<>();
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        out.add((X509Certificate) c);
+      }
+      if (out.isEmpty()) {
+        throw new IllegalArgumentException("dane4j.mta-sts.trust-anchors: no certificate in " + resource);
+      }
+      return out;
+    } catch (CertificateException e) {
+      throw new IllegalArgumentException("dane4j.mta-sts.trust-anchors: " + resource + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The direct-to-MX mailer, from {@code dane4j.mode} and {@code dane4j.mailer.*}, with the {@link MtaSts} bean
+   * when there is one; closed with the context.
+   */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   @ConditionalOnProperty(prefix = "dane4j.mailer", name = "ehlo-name")
   public DaneMailer daneMailer(DaneProperties properties, DaneResolver resolver,
-      ObjectProvider<DeliveryListener> listeners) {
+      ObjectProvider<DeliveryListener> listeners, ObjectProvider<MtaSts> mtaSts) {
     DaneProperties.Mailer m = properties.getMailer();
-    return DaneMailer.builder().resolver(resolver).mode(properties.getMode()).ehloName(m.getEhloName())
-        .mxPort(m.getMxPort()).connectTimeout(m.getConnectTimeout()).readTimeout(m.getReadTimeout())
-        .handshakeTimeout(m.getHandshakeTimeout()).planTimeout(m.getPlanTimeout()).threads(m.getThreads())
-        .listener(listeners(listeners)).build();
+    DaneMailer.Builder b = DaneMailer.builder().resolver(resolver).mode(properties.getMode())
+        .ehloName(m.getEhloName()).mxPort(m.getMxPort()).connectTimeout(m.getConnectTimeout())
+        .readTimeout(m.getReadTimeout()).handshakeTimeout(m.getHandshakeTimeout()).planTimeout(m.getPlanTimeout())
+        .threads(m.getThreads()).listener(listeners(listeners));
+    mtaSts.ifAvailable(b::mtaSts);
+    return b.build();
   }
 
   /** Relay mode for the application's {@code JavaMailSenderImpl} ({@code dane4j.relay.enabled=true}). */

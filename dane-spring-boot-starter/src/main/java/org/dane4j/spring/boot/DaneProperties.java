@@ -23,6 +23,7 @@ public class DaneProperties {
   private final Mailer mailer = new Mailer();
   private final Relay relay = new Relay();
   private final Health health = new Health();
+  private final MtaSts mtaSts = new MtaSts();
 
   public DaneMode getMode() {
     return mode;
@@ -46,6 +47,77 @@ public class DaneProperties {
 
   public Health getHealth() {
     return health;
+  }
+
+  public MtaSts getMtaSts() {
+    return mtaSts;
+  }
+
+  /**
+   * MTA-STS (RFC 8461) for the {@code DaneMailer} bean: the {@code MtaSts} bean, made when {@code enabled} is
+   * true; DANE still comes first on every MX host that has it.
+   */
+  public static class MtaSts {
+    /**
+     * Apply MTA-STS policies (RFC 8461) besides DANE, DANE first per MX host. Off by default, as in the
+     * DaneMailer builder: a policy fetch is an HTTPS request to a host the recipient domain names.
+     */
+    private boolean enabled;
+    /**
+     * The file that keeps policies between restarts (RFC 8461 §5.1; created if missing). Default: in memory
+     * only. A StsPolicyCache bean of the application (e.g. StsPolicyCache.jdbc(dataSource) for a fleet) is used
+     * instead when there is one.
+     */
+    private java.nio.file.Path cache;
+    /**
+     * PEM certificates trusted besides the JDK's trust store for the policy fetch and the WebPKI check of MX
+     * hosts under enforce, e.g. file:/etc/dane4j/test-ca.pem (private test PKIs).
+     */
+    private Resource trustAnchors;
+    /** Deadline of one policy fetch. */
+    private Duration fetchTimeout = org.dane4j.sts.MtaSts.DEFAULT_FETCH_TIMEOUT;
+    /** The port of the policy hosts: 443 but in tests. */
+    private int policyPort = org.dane4j.sts.MtaSts.HTTPS_PORT;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public java.nio.file.Path getCache() {
+      return cache;
+    }
+
+    public void setCache(java.nio.file.Path cache) {
+      this.cache = cache;
+    }
+
+    public Resource getTrustAnchors() {
+      return trustAnchors;
+    }
+
+    public void setTrustAnchors(Resource trustAnchors) {
+      this.trustAnchors = trustAnchors;
+    }
+
+    public Duration getFetchTimeout() {
+      return fetchTimeout;
+    }
+
+    public void setFetchTimeout(Duration fetchTimeout) {
+      this.fetchTimeout = fetchTimeout;
+    }
+
+    public int getPolicyPort() {
+      return policyPort;
+    }
+
+    public void setPolicyPort(int policyPort) {
+      this.policyPort = policyPort;
+    }
   }
 
   /** The shared DNSSEC-validating resolver ({@code DaneResolver}; RFC 7672 §2.1, checklist DNS-1..DNS-4). */
