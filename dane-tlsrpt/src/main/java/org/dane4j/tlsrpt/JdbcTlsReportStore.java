@@ -76,12 +76,19 @@ public final class JdbcTlsReportStore implements TlsReportStore {
       + " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at"
       + " WHERE tlsrpt_lease.expires_at < ? OR tlsrpt_lease.holder = excluded.holder";
 
+  /** Tries to create or migrate the schema when concurrent processes do the same. */
+  private static final int MIGRATION_ATTEMPTS = 5;
+  /** PostgreSQL advisory lock key that serialises migrations (any constant, unique to this store). */
+  private static final long MIGRATION_LOCK = 0x544c5352505454L;
+
   private final Connection connection;
   private final String url;
+  private final boolean postgres;
 
-  private JdbcTlsReportStore(Connection connection, String url) throws SQLException {
+  private JdbcTlsReportStore(Connection connection, String url, boolean postgres) throws SQLException {
     this.connection = connection;
     this.url = url;
+    this.postgres = postgres;
     migrate();
   }
 
@@ -111,7 +118,7 @@ public final class JdbcTlsReportStore implements TlsReportStore {
           s.execute("PRAGMA journal_mode = WAL");
         }
       }
-      return new JdbcTlsReportStore(c, redacted(jdbcUrl));
+      return new JdbcTlsReportStore(c, redacted(jdbcUrl), !sqlite);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot open the TLS report store " + redacted(jdbcUrl) + ": "
           + e.getMessage(), e);
@@ -128,11 +135,40 @@ public final class JdbcTlsReportStore implements TlsReportStore {
   }
 
   private synchronized void migrate() throws SQLException {
-    try (Statement s = connection.createStatement()) {
-      s.execute("CREATE TABLE IF NOT EXISTS tlsrpt_schema (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
+    for (int attempt = 1; ; attempt++) {
+      try {
+        migrateOnce();
+        return;
+      } catch (SQLException e) {
+        // another process of the fleet created or migrated the schema at the same moment: PostgreSQL answers the
+        // loser of two CREATE TABLE with 23505 or 42P07 even with IF NOT EXISTS; its result is what we wanted
+        if (currentVersionOrMinus() == SCHEMA_VERSION) {
+          return;
+        }
+        if (attempt >= MIGRATION_ATTEMPTS) {
+          throw e;
+        }
+        try {
+          Thread.sleep(50L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
     }
+  }
+
+  private void migrateOnce() throws SQLException {
     connection.setAutoCommit(false);
     try {
+      if (postgres) { // one migrating process at a time; DDL is transactional there, so the others see it all
+        try (Statement s = connection.createStatement()) {
+          s.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
+        }
+      }
+      try (Statement s = connection.createStatement()) {
+        s.execute("CREATE TABLE IF NOT EXISTS tlsrpt_schema (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
+      }
       int current = version();
       if (current > SCHEMA_VERSION) {
         throw new SQLException("the store's schema is version " + current + ", newer than this dane4j knows ("
@@ -152,13 +188,19 @@ public final class JdbcTlsReportStore implements TlsReportStore {
         }
       }
       connection.commit();
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
       connection.rollback();
-      if (version() != SCHEMA_VERSION) { // not another process that migrated at the same time
-        throw e;
-      }
+      throw e;
     } finally {
       connection.setAutoCommit(true);
+    }
+  }
+
+  private int currentVersionOrMinus() {
+    try {
+      return version();
+    } catch (SQLException e) {
+      return -1;
     }
   }
 
