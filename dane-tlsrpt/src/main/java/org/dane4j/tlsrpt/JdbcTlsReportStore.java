@@ -222,9 +222,13 @@ public final class JdbcTlsReportStore implements TlsReportStore {
       try (PreparedStatement policy = connection.prepareStatement(ADD_POLICY);
           PreparedStatement detail = connection.prepareStatement(ADD_DETAIL);
           PreparedStatement count = connection.prepareStatement(ADD_COUNT)) {
-        Map<String, ReportPolicy> policies = new LinkedHashMap<>();
-        Map<String, FailureDetail> details = new LinkedHashMap<>();
+        // every process writes its rows in one order (key order), so two flushes that touch the same rows wait
+        // for each other instead of deadlocking (PostgreSQL row locks are taken in statement order)
+        Map<String, ReportPolicy> policies = new java.util.TreeMap<>();
+        Map<String, FailureDetail> details = new java.util.TreeMap<>();
         Map<ReportPolicy, String> ids = new java.util.IdentityHashMap<>(); // a flush shares policy objects
+        Map<String, long[]> rows = new java.util.TreeMap<>();
+        Map<String, String> rowDomain = new java.util.HashMap<>();
         for (SessionCount c : counts) {
           String pid = ids.computeIfAbsent(c.policy(), ReportPolicy::id);
           policies.putIfAbsent(pid, c.policy());
@@ -232,11 +236,17 @@ public final class JdbcTlsReportStore implements TlsReportStore {
           if (c.failure() != null) {
             details.putIfAbsent(did, c.failure());
           }
-          count.setString(1, c.day().toString());
-          count.setString(2, c.policy().policyDomain());
-          count.setString(3, pid);
-          count.setString(4, did);
-          count.setLong(5, c.count());
+          String key = c.day() + "\n" + pid + "\n" + did;
+          rows.computeIfAbsent(key, k -> new long[1])[0] += c.count();
+          rowDomain.putIfAbsent(key, c.policy().policyDomain());
+        }
+        for (Map.Entry<String, long[]> e : rows.entrySet()) {
+          String[] k = e.getKey().split("\n", -1);
+          count.setString(1, k[0]);
+          count.setString(2, rowDomain.get(e.getKey()));
+          count.setString(3, k[1]);
+          count.setString(4, k[2]);
+          count.setLong(5, e.getValue()[0]);
           count.addBatch();
         }
         for (Map.Entry<String, ReportPolicy> e : policies.entrySet()) {
