@@ -221,6 +221,8 @@ make_zones() {
   printf 'multi.sec.test. 300 IN MX 10 mx.mismatch.sec.test.\nmulti.sec.test. 300 IN MX 20 mx.ee.sec.test.\n' \
     >>"$z/sec.test.zone"
   printf 'nullmx.sec.test. 300 IN MX 0 .\n' >>"$z/sec.test.zone"
+  # TLS reporting (#14): the mismatch scenario's reports go to a mailbox at ee.sec.test (virtual(8): the one mbox)
+  printf '_smtp._tls.mismatch.sec.test. 300 IN TXT "v=TLSRPTv1; rua=mailto:tlsrpt@ee.sec.test"\n' >>"$z/sec.test.zone"
   # sign the leaves: sec.test with NSEC, n3.test with NSEC3 (no opt-out, 0 iterations, no salt)
   sign_zone sec.test "" || return 1
   sign_zone n3.test "-n -t 0" || return 1

@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,8 +52,10 @@ public final class TlsReportSender implements AutoCloseable {
   public static final Duration DEFAULT_START_DELAY = Duration.ofMinutes(5);
   /** Default of {@link Builder#httpTimeout}: 2 minutes per POST. */
   public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofMinutes(2);
-  /** How long the daily lease is held: 6 hours, longer than the default spread. */
+  /** Default of {@link Builder#leaseTtl}: 6 hours, longer than the default spread. */
   public static final Duration LEASE_TTL = Duration.ofHours(6);
+  /** The name of a day's lease in the store is this prefix and the day ({@code YYYY-MM-DD}). */
+  public static final String LEASE_PREFIX = "tlsrpt-send-";
 
   private static final Logger LOG = LoggerFactory.getLogger(TlsReportSender.class);
 
@@ -102,6 +105,7 @@ public final class TlsReportSender implements AutoCloseable {
   private final UnaryOperator<byte[]> signer;
   private final Clock clock;
   private final String holder;
+  private final Duration leaseTtl;
   private final RandomGenerator random;
   private final ScheduledExecutorService timer;
   private ScheduledFuture<?> daily;
@@ -124,6 +128,7 @@ public final class TlsReportSender implements AutoCloseable {
     this.signer = b.signer;
     this.clock = b.clock;
     this.holder = b.holder;
+    this.leaseTtl = b.leaseTtl;
     this.random = b.random;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "dane4j-tlsrpt-send");
@@ -267,23 +272,60 @@ public final class TlsReportSender implements AutoCloseable {
   private void runDaily() {
     LocalDate yesterday = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(1);
     try {
-      if (!store.tryLease("tlsrpt-send-" + yesterday, holder, LEASE_TTL, clock.instant())) {
-        LOG.info("tlsrpt.lease-held day={}: another process sends the reports", yesterday);
-        return;
-      }
-      for (String domain : store.policyDomains(yesterday)) {
-        long jitter = spread.isZero() ? 0 : random.nextLong(spread.toMillis());
-        timer.schedule(() -> send(yesterday, domain).whenComplete((o, e) -> {
-          if (e != null) {
-            LOG.warn("tlsrpt.send failed domain={} day={}: {}", domain, yesterday, e.toString());
-          } else if (o.status() == Status.RETRY_LATER) {
-            timer.schedule(() -> send(yesterday, domain), retryDelay.toMillis(), TimeUnit.MILLISECONDS);
-          }
-        }), jitter, TimeUnit.MILLISECONDS);
-      }
+      sendDayIfLeader(yesterday).whenComplete((outcomes, e) -> {
+        if (e != null) {
+          LOG.warn("tlsrpt.daily run failed for {}: {}", yesterday, e.toString());
+        }
+      });
     } catch (RuntimeException e) {
       LOG.warn("tlsrpt.daily run failed for {}: {}", yesterday, e.toString());
     }
+  }
+
+  /**
+   * What the daily run does, for a given day (for applications with their own scheduler, and fleet tests): when
+   * this process takes the store's lease {@code tlsrpt-send-<day>} (for {@link Builder#leaseTtl}), it sends the
+   * day's reports, each domain after a random delay within {@link Builder#spread}; a report that met a DNS
+   * failure is tried once more after {@link Builder#retryDelay}. When another process holds the lease, nothing
+   * is sent and the future completes with {@link Optional#empty()}.
+   *
+   * @return the outcomes of this process's sends (after the spread), or empty when another process leads
+   * @throws IllegalStateException when the store fails
+   */
+  public CompletableFuture<Optional<List<Outcome>>> sendDayIfLeader(LocalDate day) {
+    if (!store.tryLease(LEASE_PREFIX + day, holder, leaseTtl, clock.instant())) {
+      LOG.info("tlsrpt.lease-held day={}: another process sends the reports", day);
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    List<CompletableFuture<Outcome>> all = new ArrayList<>();
+    for (String domain : store.policyDomains(day)) {
+      long jitter = spread.isZero() ? 0 : random.nextLong(spread.toMillis());
+      CompletableFuture<Outcome> one = new CompletableFuture<>();
+      all.add(one);
+      timer.schedule(() -> send(day, domain).thenCompose(o -> {
+        if (o.status() != Status.RETRY_LATER) {
+          return CompletableFuture.completedFuture(o);
+        }
+        CompletableFuture<Outcome> again = new CompletableFuture<>();
+        timer.schedule(() -> send(day, domain).whenComplete((r, x) -> {
+          if (x != null) {
+            again.completeExceptionally(x);
+          } else {
+            again.complete(r);
+          }
+        }), retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+        return again;
+      }).whenComplete((o, e) -> {
+        if (e != null) {
+          LOG.warn("tlsrpt.send failed domain={} day={}: {}", domain, day, e.toString());
+          one.completeExceptionally(e);
+        } else {
+          one.complete(o);
+        }
+      }), jitter, TimeUnit.MILLISECONDS);
+    }
+    return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]))
+        .thenApply(x -> Optional.of(all.stream().map(CompletableFuture::join).toList()));
   }
 
   /** Stops the daily runs and pending retries. */
@@ -311,6 +353,7 @@ public final class TlsReportSender implements AutoCloseable {
     private UnaryOperator<byte[]> signer = UnaryOperator.identity();
     private Clock clock = Clock.systemUTC();
     private String holder;
+    private Duration leaseTtl = LEASE_TTL;
     private RandomGenerator random = new SecureRandom();
 
     private Builder(TlsReportStore store, DaneResolver resolver, ReportSettings settings) {
@@ -416,6 +459,21 @@ public final class TlsReportSender implements AutoCloseable {
     /** This process's name in the store's lease; default a random one. */
     public Builder holder(String holder) {
       this.holder = Objects.requireNonNull(holder, "holder");
+      return this;
+    }
+
+    /**
+     * How long the daily lease stays this process's: a sender that crashes while sending leaves it, and another
+     * process takes the day over when it has expired (the day's reports already marked sent are not sent
+     * again). From 1 second to 24 hours; default {@link TlsReportSender#LEASE_TTL} (6 hours). Keep it longer
+     * than {@link #spread}.
+     */
+    public Builder leaseTtl(Duration ttl) {
+      if (Objects.requireNonNull(ttl, "ttl").compareTo(Duration.ofSeconds(1)) < 0
+          || ttl.compareTo(Duration.ofHours(24)) > 0) {
+        throw new IllegalArgumentException("leaseTtl must be from 1 s to 24 h: " + ttl);
+      }
+      this.leaseTtl = ttl;
       return this;
     }
 
