@@ -108,18 +108,35 @@ public class PlannerBenchmark {
   public static class Queries {
     public long dnsQueries;
     public long ops;
+    /** Threads started in the JVM during the measured calls (dnsjava stages on a thread each, pools). */
+    public long threadsStarted;
 
     @Setup(Level.Iteration)
     public void reset() {
       dnsQueries = 0;
       ops = 0;
+      threadsStarted = 0;
     }
 
     void add(int queries) {
       dnsQueries += queries;
       ops++;
     }
+
+    void add(int queries, long threads) {
+      add(queries);
+      threadsStarted += threads;
+    }
   }
+
+  static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+  /**
+   * The most questions one cold plan may send: the four client questions, the DNSSEC probe's root SOA and the
+   * five key questions, plus one: the probe's and the first lookup's validations both start from an empty key
+   * cache and may both ask for the root DNSKEY (seen with dane-core before the key questions were shared).
+   */
+  static final int MAX_COLD_QUERIES = 11;
 
   /** A new validating resolver for every call. */
   @State(Scope.Thread)
@@ -129,10 +146,10 @@ public class PlannerBenchmark {
     public String executor;
 
     DnsFixture f;
-    int expectedQueries;
     DaneResolver resolver;
     DeliveryPlanner planner;
     DeliveryPlan last;
+    long threadsBefore;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -140,21 +157,22 @@ public class PlannerBenchmark {
         throw new IllegalArgumentException("executor must be shared or own, got " + executor);
       }
       f = new DnsFixture();
-      for (int i = 0; i < 3; i++) { // the count must not vary from one cold plan to the next
+      for (int i = 0; i < 3; i++) {
         f.server.resetCounters();
         try (DaneResolver r = newResolver()) {
           DnsFixture.checkPlan(DnsFixture.planner(r).plan(DnsFixture.DOMAIN).join());
         }
         Map<String, Integer> seen = f.questions();
         f.checkClientQuestions(seen, 1);
-        int n = f.server.queryCount();
-        if (i > 0 && n != expectedQueries) {
-          throw new IllegalStateException("cold plans sent " + expectedQueries + " then " + n + " queries");
-        }
-        expectedQueries = n;
-        if (i == 0) {
-          System.out.println("\none cold validated plan: " + n + " queries " + seen);
-        }
+        checkCount(f.server.queryCount());
+        System.out.println("\none cold validated plan: " + f.server.queryCount() + " queries " + seen);
+      }
+    }
+
+    void checkCount(int n) {
+      if (n < 10 || n > MAX_COLD_QUERIES) {
+        throw new IllegalStateException("a cold plan sent " + n + " queries, not 10.." + MAX_COLD_QUERIES
+            + ": " + f.questions());
       }
     }
 
@@ -168,18 +186,18 @@ public class PlannerBenchmark {
       planner = DnsFixture.planner(resolver);
       last = null;
       f.server.resetCounters();
+      threadsBefore = THREADS.getTotalStartedThreadCount();
     }
 
     @TearDown(Level.Invocation)
     public void after(Queries q) {
+      long threads = THREADS.getTotalStartedThreadCount() - threadsBefore;
       resolver.close();
       DnsFixture.checkPlan(last);
+      f.checkClientQuestions(f.questions(), 1);
       int n = f.server.queryCount();
-      if (n != expectedQueries) {
-        throw new IllegalStateException("a cold plan sent " + n + " queries, not " + expectedQueries + ": "
-            + f.questions());
-      }
-      q.add(n);
+      checkCount(n);
+      q.add(n, threads);
     }
 
     @TearDown(Level.Trial)
@@ -218,20 +236,24 @@ public class PlannerBenchmark {
           + " queries " + seen);
     }
 
+    long threadsBefore;
+
     @Setup(Level.Invocation)
     public void before() {
       last = null;
       f.server.resetCounters();
+      threadsBefore = THREADS.getTotalStartedThreadCount();
     }
 
     @TearDown(Level.Invocation)
     public void after(Queries q) {
+      long threads = THREADS.getTotalStartedThreadCount() - threadsBefore;
       DnsFixture.checkPlan(last);
       int n = f.server.queryCount();
       if (n != DnsFixture.CLIENT_QUESTIONS.size()) {
         throw new IllegalStateException("a plan with the keys cached sent " + n + " queries: " + f.questions());
       }
-      q.add(n);
+      q.add(n, threads);
     }
 
     @TearDown(Level.Trial)
