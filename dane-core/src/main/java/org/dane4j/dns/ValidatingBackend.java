@@ -18,13 +18,18 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  * DNS-3). It sets CD upstream and clears the upstream's AD before validating, so no upstream is trusted.
  * Its outcome encoding: AD set = secure; SERVFAIL with an extended DNS error = bogus, unless the upstream
  * itself failed for the question (see {@link UpstreamRcodes}); any other rcode without AD = insecure.
+ *
+ * <p>Between the validator and the upstream: {@link UpstreamRcodes}, then {@link KeyChainPrefetch}, which asks
+ * for the chain of trust's DS and DNSKEY records in parallel; the validator's stages run on the executor given
+ * to {@link #send} ({@link StagesOn}).
  */
 final class ValidatingBackend implements DnsBackend {
   private final ValidatingResolver validator;
   private final UpstreamRcodes upstream;
 
   ValidatingBackend(Resolver head, String trustAnchors, Clock clock) {
-    this.upstream = new UpstreamRcodes(head);
+    KeyChainPrefetch prefetch = new KeyChainPrefetch(head);
+    this.upstream = new UpstreamRcodes(prefetch);
     this.validator = new ValidatingResolver(upstream, clock);
     try {
       // The constructor read JVM-wide dnsjava.dnssec.* properties; replace them with defaults of our own.
@@ -36,13 +41,14 @@ final class ValidatingBackend implements DnsBackend {
     if (validator.getTrustAnchors().items().isEmpty()) {
       throw new IllegalArgumentException("no DS or DNSKEY trust anchor found in the trust anchor text");
     }
+    prefetch.anchors(validator.getTrustAnchors().items());
   }
 
   @Override
   public CompletionStage<Reply> send(Message query, Executor executor) {
     UpstreamRcodes.Question question = UpstreamRcodes.Question.of(query);
     upstream.expect(question);
-    return validator.sendAsync(query, executor)
+    return StagesOn.of(validator.sendAsync(query, executor), executor)
         .thenApply(response -> classify(response, upstream.take(question)));
   }
 
