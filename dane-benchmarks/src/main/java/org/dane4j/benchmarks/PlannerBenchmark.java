@@ -145,6 +145,10 @@ public class PlannerBenchmark {
     @Param({"shared", "own"})
     public String executor;
 
+    /** Round-trip time to the DNS upstream in ms (0: loopback, no relay; see {@link DelayProxy}). */
+    @Param({"0", "10"})
+    public long rttMs;
+
     DnsFixture f;
     DaneResolver resolver;
     DeliveryPlanner planner;
@@ -156,7 +160,7 @@ public class PlannerBenchmark {
       if (!executor.equals("shared") && !executor.equals("own")) {
         throw new IllegalArgumentException("executor must be shared or own, got " + executor);
       }
-      f = new DnsFixture();
+      f = new DnsFixture(rttMs);
       for (int i = 0; i < 3; i++) {
         f.server.resetCounters();
         try (DaneResolver r = newResolver()) {
@@ -214,6 +218,10 @@ public class PlannerBenchmark {
    */
   @State(Scope.Thread)
   public static class KeysCached {
+    /** Round-trip time to the DNS upstream in ms (0: loopback, no relay; see {@link DelayProxy}). */
+    @Param({"0", "10"})
+    public long rttMs;
+
     DnsFixture f;
     DaneResolver resolver;
     DeliveryPlanner planner;
@@ -221,7 +229,7 @@ public class PlannerBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-      f = new DnsFixture();
+      f = new DnsFixture(rttMs);
       resolver = f.resolverBuilder().cacheSize(0).executor(f.pool).build();
       planner = DnsFixture.planner(resolver);
       DnsFixture.checkPlan(planner.plan(DnsFixture.DOMAIN).join()); // fetches the keys
@@ -270,13 +278,17 @@ public class PlannerBenchmark {
     @Param({"false", "true"})
     public boolean dnssecOk;
 
+    /** Round-trip time to the DNS upstream in ms (0: loopback, no relay; see {@link DelayProxy}). */
+    @Param({"0", "10"})
+    public long rttMs;
+
     DnsFixture f;
     SimpleResolver resolver;
     List<Message> last;
 
     @Setup(Level.Trial)
     public void setUp() {
-      f = new DnsFixture();
+      f = new DnsFixture(rttMs);
       f.server.resetCounters();
       DnsFixture.checkPlain(f.plainLookups(f.plain(dnssecOk)).join());
       Map<String, Integer> seen = f.questions();
