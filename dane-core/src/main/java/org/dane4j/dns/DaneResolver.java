@@ -283,7 +283,11 @@ public final class DaneResolver implements AutoCloseable {
       return this;
     }
 
-    /** The longest any answer is cached (1 s..1 day; default 1 h). */
+    /**
+     * The longest any answer is cached (1 s..1 day; default 1 h); with in-process validation also the longest the
+     * validated DNSKEYs of the chain of trust are kept (by their TTL, up to this), so a long-lived resolver
+     * fetches the root's and TLDs' keys again at most this often.
+     */
     public Builder maxTtl(Duration ttl) {
       if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(1)) > 0) {
         throw new IllegalArgumentException("maxTtl must be 1 s..1 day, got " + ttl);
@@ -343,7 +347,7 @@ public final class DaneResolver implements AutoCloseable {
       Executor runOn = executor != null ? executor : owned;
       Resolver head = head(upstreams);
       DnsBackend backend = trustAd ? new AdTrustingBackend(head)
-          : new ValidatingBackend(head, trustAnchors != null ? trustAnchors : RootAnchors.text(), clock);
+          : new ValidatingBackend(head, trustAnchors != null ? trustAnchors : RootAnchors.text(), clock, maxTtl);
       return new DaneResolver(this, upstreams, backend, runOn, owned);
     }
 

@@ -47,8 +47,8 @@ import org.xbill.DNS.Type;
  * </ul>
  *
  * <p>Every signature is still checked by the validator, so a bogus chain stays bogus. "Asked for recently"
- * mirrors dnsjava's key cache (which keeps a zone's keys for their TTL, at most 15 minutes, on the system
- * clock): a zone counts as known for that long after the validator asked for its DNSKEY, and for
+ * mirrors dnsjava's key cache (which keeps a zone's keys for their TTL, at most the resolver's
+ * {@code maxTtl}, on the system clock): a zone counts as known for that long after the validator asked for its DNSKEY, and for
  * {@link #PREFETCH_GUARD} after a prefetch for it started, so a zone whose chain fails is prefetched at most once
  * per guard period. Limits: {@link #MAX_HELD} answers held, {@link #MAX_PREFETCH_PER_RESPONSE} questions
  * started per response, {@link #HOLD} per answer, {@link #MAX_KNOWN_ZONES} zones remembered.
@@ -62,8 +62,6 @@ final class KeyChainPrefetch implements Resolver {
   static final Duration HOLD = Duration.ofSeconds(10);
   /** How long a zone is not prefetched again after a prefetch for it started (dnsjava's bad-key TTL). */
   static final Duration PREFETCH_GUARD = Duration.ofSeconds(60);
-  /** dnsjava's key cache keeps keys at most this long (its default {@code keycache.max_ttl}). */
-  static final Duration KEY_CACHE_MAX_TTL = Duration.ofSeconds(900);
   /** The most zones remembered as known (dnsjava's key cache holds 1,000 by default). */
   static final long MAX_KNOWN_ZONES = 10_000;
 
@@ -73,6 +71,7 @@ final class KeyChainPrefetch implements Resolver {
   private record Held(CompletableFuture<Message> response, long born) {}
 
   private final Resolver upstream;
+  private final Duration keyCacheMaxTtl;
   private final List<Anchor> anchors;
   private final Map<UpstreamRcodes.Question, Held> held = new ConcurrentHashMap<>();
   private final Cache<Name, Duration> known = Caffeine.newBuilder()
@@ -96,8 +95,10 @@ final class KeyChainPrefetch implements Resolver {
       .executor(Runnable::run)
       .build();
 
-  KeyChainPrefetch(Resolver upstream) {
+  /** @param keyCacheMaxTtl the longest dnsjava's key cache keeps a zone's keys (its {@code keycache.max_ttl}) */
+  KeyChainPrefetch(Resolver upstream, Duration keyCacheMaxTtl) {
     this.upstream = upstream;
+    this.keyCacheMaxTtl = keyCacheMaxTtl;
     this.anchors = new ArrayList<>();
   }
 
@@ -306,8 +307,8 @@ final class KeyChainPrefetch implements Resolver {
     return false;
   }
 
-  /** How long dnsjava keeps the zone's keys after this DNSKEY answer: their TTL, at most 15 min. */
-  private static Duration keyTtl(Message m, Name zone) {
+  /** How long dnsjava keeps the zone's keys after this DNSKEY answer: their TTL, at most its maximum. */
+  private Duration keyTtl(Message m, Name zone) {
     long ttl = -1;
     for (Record r : m.getSection(Section.ANSWER)) {
       if (r.getType() == Type.DNSKEY && r.getName().equals(zone)) {
@@ -318,7 +319,7 @@ final class KeyChainPrefetch implements Resolver {
       return PREFETCH_GUARD;
     }
     Duration d = Duration.ofSeconds(ttl);
-    return d.compareTo(KEY_CACHE_MAX_TTL) > 0 ? KEY_CACHE_MAX_TTL : d;
+    return d.compareTo(keyCacheMaxTtl) > 0 ? keyCacheMaxTtl : d;
   }
 
   @Override

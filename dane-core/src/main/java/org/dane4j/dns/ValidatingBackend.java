@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -27,13 +28,22 @@ final class ValidatingBackend implements DnsBackend {
   private final ValidatingResolver validator;
   private final UpstreamRcodes upstream;
 
-  ValidatingBackend(Resolver head, String trustAnchors, Clock clock) {
-    KeyChainPrefetch prefetch = new KeyChainPrefetch(head);
+  /** dnsjava's key cache setting for the longest time a validated DNSKEY (or a proven unsigned delegation) is kept. */
+  private static final String KEY_CACHE_MAX_TTL = "dnsjava.dnssec.keycache.max_ttl";
+
+  /**
+   * @param keyTtl the longest validated keys are kept (dnsjava's key cache, by their TTL; the resolver's
+   *     {@code maxTtl}, so keys live as long as answers may)
+   */
+  ValidatingBackend(Resolver head, String trustAnchors, Clock clock, Duration keyTtl) {
+    KeyChainPrefetch prefetch = new KeyChainPrefetch(head, keyTtl);
     this.upstream = new UpstreamRcodes(prefetch);
     this.validator = new ValidatingResolver(upstream, clock);
     try {
       // The constructor read JVM-wide dnsjava.dnssec.* properties; replace them with defaults of our own.
-      validator.init(new Properties());
+      Properties settings = new Properties();
+      settings.setProperty(KEY_CACHE_MAX_TTL, Long.toString(keyTtl.toSeconds()));
+      validator.init(settings);
       validator.loadTrustAnchors(new ByteArrayInputStream(trustAnchors.getBytes(StandardCharsets.US_ASCII)));
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot load trust anchors: " + e.getMessage(), e);
