@@ -1,5 +1,7 @@
 package org.dane4j.dns;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -52,8 +54,13 @@ public final class DaneResolver implements AutoCloseable {
   /** How soon the DNSSEC probe is repeated after the resolver did not answer it (or the interval, if shorter). */
   public static final Duration PROBE_RETRY_AFTER_NO_ANSWER = Duration.ofMinutes(1);
 
+  /** The most name texts whose parsed form {@link #lookup(String, int)} keeps (a warm plan parses none). */
+  static final int PARSED_NAMES_KEPT = 10_000;
+
   private final CnameChase chase;
   private final AnswerCache cache;
+  private final Cache<String, Name> names = Caffeine.newBuilder().maximumSize(PARSED_NAMES_KEPT)
+      .executor(Runnable::run).build();
   private final Name probeName;
   private final boolean trustAd;
   private final ProbeSchedule probes;
@@ -99,7 +106,12 @@ public final class DaneResolver implements AutoCloseable {
    * @throws IllegalArgumentException when the text is not a domain name
    */
   public CompletableFuture<DnsAnswer> lookup(String name, int type) {
-    return lookup(parseName(name), type);
+    Name parsed = names.getIfPresent(name);
+    if (parsed == null) {
+      parsed = parseName(name);
+      names.put(name, parsed);
+    }
+    return lookup(parsed, type);
   }
 
   /**
