@@ -271,6 +271,66 @@ public class PlannerBenchmark {
     }
   }
 
+  /**
+   * A new validating resolver for every call whose key cache already holds the DNSKEYs of the root and of
+   * {@code test.} (a lookup of {@code test. SOA} before the timer starts), on the shared pool: a domain not yet
+   * seen under a known TLD. Every call must ask the four client questions, the probe's root SOA, and the DS
+   * and DNSKEY of {@code example.test.}: 7 questions.
+   */
+  @State(Scope.Thread)
+  public static class TldKeysCached {
+    /** Round-trip time to the DNS upstream in ms (0: loopback, no relay; see {@link DelayProxy}). */
+    @Param({"0", "10"})
+    public long rttMs;
+
+    DnsFixture f;
+    DaneResolver resolver;
+    DeliveryPlanner planner;
+    DeliveryPlan last;
+    long threadsBefore;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      f = new DnsFixture(rttMs);
+      before();
+      last = DnsFixture.checkPlan(planner.plan(DnsFixture.DOMAIN).join());
+      System.out.println("\none plan with the root and TLD keys cached: " + f.server.queryCount() + " queries "
+          + f.questions());
+      after(new Queries());
+    }
+
+    @Setup(Level.Invocation)
+    public void before() {
+      resolver = f.resolver(f.pool);
+      if (!resolver.lookup("test.", org.xbill.DNS.Type.SOA).join().secureData()) {
+        throw new IllegalStateException("benchmark setup is broken: test. SOA is not secure");
+      }
+      planner = DnsFixture.planner(resolver);
+      last = null;
+      f.server.resetCounters();
+      threadsBefore = THREADS.getTotalStartedThreadCount();
+    }
+
+    @TearDown(Level.Invocation)
+    public void after(Queries q) {
+      long threads = THREADS.getTotalStartedThreadCount() - threadsBefore;
+      resolver.close();
+      DnsFixture.checkPlan(last);
+      Map<String, Integer> seen = f.questions();
+      f.checkClientQuestions(seen, 1);
+      int n = f.server.queryCount();
+      if (n != 7 || seen.getOrDefault("example.test./DNSKEY", 0) != 1) {
+        throw new IllegalStateException("a plan with the TLD keys cached sent " + n + " queries: " + seen);
+      }
+      q.add(n, threads);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      f.close();
+    }
+  }
+
   /** A new plain dnsjava resolver for every call: no validation, no cache. */
   @State(Scope.Thread)
   public static class Plain {
@@ -389,6 +449,13 @@ public class PlannerBenchmark {
   @Warmup(iterations = 20, time = 1)
   @Measurement(iterations = 10, time = 1)
   public DeliveryPlan keysCachedPlan(KeysCached s) {
+    return s.last = s.planner.plan(DnsFixture.DOMAIN).join();
+  }
+
+  @Benchmark
+  @Warmup(iterations = 20, time = 1)
+  @Measurement(iterations = 10, time = 1)
+  public DeliveryPlan tldKeysCachedPlan(TldKeysCached s) {
     return s.last = s.planner.plan(DnsFixture.DOMAIN).join();
   }
 
