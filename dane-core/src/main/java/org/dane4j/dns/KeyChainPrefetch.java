@@ -30,36 +30,38 @@ import org.xbill.DNS.Type;
 
 /**
  * Fetches the chain of trust in parallel for dnsjava's validator, which walks it one question after another
- * (DNSKEY of the trust anchor, then DS and DNSKEY of each zone down to the signer, RFC 4035 §5). It sits
- * between the validator and the upstream and only changes <em>when</em> the upstream is asked, never what the
- * validator checks:
+ * (DNSKEY of the trust anchor, then DS and DNSKEY of each zone down to the signer, RFC 4035 §5), and keeps the
+ * DS/DNSKEY answers by their TTL. It sits between the validator and the upstream and only changes <em>when</em>
+ * the upstream is asked, never what the validator checks:
  *
  * <ul>
- *   <li>when a query leaves for a name whose closest trust anchor is a DS anchor and whose DNSKEY has not been
- *       asked for recently, the anchor's DNSKEY is asked for at the same time;</li>
- *   <li>when a response arrives, for each RRSIG signer (an ancestor of the signed RRset) whose keys the
- *       validator has not asked for recently, the DS of every name below the deepest known zone down to the
- *       signer and the signer's DNSKEY are asked for at once; an intermediate name's DNSKEY as soon as its DS
- *       turns out to exist;</li>
- *   <li>the validator's own DS and DNSKEY questions are answered from these (with the validator's message
- *       id), and identical ones in flight share one upstream query; an answer that is not NOERROR or NXDOMAIN,
- *       or no answer, is never reused: the validator's question then goes upstream itself.</li>
+ *   <li>when a query leaves for a name whose closest trust anchor is a DS anchor, the anchor's DNSKEY is asked
+ *       for at the same time (unless its answer is held);</li>
+ *   <li>when a response arrives, for each RRSIG signer (an ancestor of the signed RRset) whose keys dnsjava has
+ *       not fetched recently, the DS of every name from the anchor down to the signer and the signer's DNSKEY
+ *       are asked for at once; an intermediate name's DNSKEY as soon as its DS turns out to exist;</li>
+ *   <li>the validator's DS and DNSKEY questions are answered from these answers (with the validator's message
+ *       id); identical questions in flight share one upstream query; NOERROR and NXDOMAIN answers are kept for
+ *       their smallest TTL, at most the key cache's maximum (the resolver's {@code maxTtl}); any other answer,
+ *       or none, is never kept: the validator's question then goes upstream itself. This matters because
+ *       dnsjava 3.7 walks again from the trust anchor for every zone not in its key cache, even when the keys
+ *       of the zones above it are cached.</li>
  * </ul>
  *
- * <p>Every signature is still checked by the validator, so a bogus chain stays bogus. "Asked for recently"
- * mirrors dnsjava's key cache (which keeps a zone's keys for their TTL, at most the resolver's
- * {@code maxTtl}, on the system clock): a zone counts as known for that long after the validator asked for its DNSKEY, and for
- * {@link #PREFETCH_GUARD} after a prefetch for it started, so a zone whose chain fails is prefetched at most once
- * per guard period. Limits: {@link #MAX_HELD} answers held, {@link #MAX_PREFETCH_PER_RESPONSE} questions
- * started per response, {@link #HOLD} per answer, {@link #MAX_KNOWN_ZONES} zones remembered.
+ * <p>Every signature is still checked by the validator, every time, so a bogus chain stays bogus; after a
+ * bogus result every held answer is dropped ({@link #forgetHeld()}). "Fetched recently" mirrors dnsjava's key
+ * cache (a zone's keys kept for their TTL, at most the resolver's {@code maxTtl}, on the system clock): a zone
+ * counts as known for that long after the validator asked for its DNSKEY, and for {@link #PREFETCH_GUARD} after a
+ * prefetch for it started, so a zone whose chain fails is prefetched at most once per guard period. Deadlines
+ * are on {@link System#nanoTime()}, like dnsjava's key cache on the system clock. Limits: {@link #MAX_HELD}
+ * answers held, {@link #MAX_PREFETCH_PER_RESPONSE} questions started per response, {@link #MAX_KNOWN_ZONES}
+ * zones remembered.
  */
 final class KeyChainPrefetch implements Resolver {
-  /** At most this many prefetched or shared key answers are held at once; beyond it nothing is prefetched. */
-  static final int MAX_HELD = 256;
+  /** At most this many DS/DNSKEY answers are held at once; beyond it nothing is prefetched or kept. */
+  static final int MAX_HELD = 1_000;
   /** At most this many key questions are started for one response (a hostile upstream cannot fan out more). */
   static final int MAX_PREFETCH_PER_RESPONSE = 16;
-  /** How long a prefetched or shared key answer is held for the validator (on the system's monotonic clock). */
-  static final Duration HOLD = Duration.ofSeconds(10);
   /** How long a zone is not prefetched again after a prefetch for it started (dnsjava's bad-key TTL). */
   static final Duration PREFETCH_GUARD = Duration.ofSeconds(60);
   /** The most zones remembered as known (dnsjava's key cache holds 1,000 by default). */
@@ -68,7 +70,16 @@ final class KeyChainPrefetch implements Resolver {
   /** A trust anchor's owner and whether it is a DS (its DNSKEY must be fetched) or a DNSKEY anchor. */
   record Anchor(Name name, boolean ds) {}
 
-  private record Held(CompletableFuture<Message> response, long born) {}
+  /** An answer in flight (no deadline yet) or kept until its deadline on {@link System#nanoTime()}. */
+  private static final class Held {
+    final CompletableFuture<Message> response;
+    volatile boolean done;
+    volatile long deadline;
+
+    Held(CompletableFuture<Message> response) {
+      this.response = response;
+    }
+  }
 
   private final Resolver upstream;
   private final Duration keyCacheMaxTtl;
@@ -124,12 +135,15 @@ final class KeyChainPrefetch implements Resolver {
       return keyQuestion(query, q, executor);
     }
     Anchor anchor = closestAnchor(q.getName());
-    if (anchor != null && anchor.ds() && !isKnown(anchor.name())) {
-      known.put(anchor.name(), PREFETCH_GUARD);
-      prefetch(anchor.name(), Type.DNSKEY, executor, new int[] {MAX_PREFETCH_PER_RESPONSE});
+    if (anchor != null && anchor.ds()) { // nothing is sent when the anchor's DNSKEY answer is held
+      prefetch(anchor.name(), Type.DNSKEY, executor, new int[] {1});
     }
     return upstream.sendAsync(query, executor).thenApply(response -> {
-      prefetchChains(response, executor);
+      try {
+        prefetchChains(response, executor);
+      } catch (RuntimeException e) {
+        // only an optimisation: the validator asks for whatever it still needs itself
+      }
       return response;
     });
   }
@@ -140,7 +154,7 @@ final class KeyChainPrefetch implements Resolver {
     Held h = held.get(key);
     CompletableFuture<Message> answer;
     if (h != null && !expired(h)) {
-      answer = h.response().handle((m, e) -> reusable(m, e) ? m : null).thenCompose(m -> {
+      answer = h.response.handle((m, e) -> reusable(m, e) ? m : null).thenCompose(m -> {
         if (m != null) {
           return CompletableFuture.completedFuture(m);
         }
@@ -172,16 +186,22 @@ final class KeyChainPrefetch implements Resolver {
       java.util.function.Supplier<CompletionStage<Message>> send) {
     if (!roomToHold()) {
       Held h = held.get(key);
-      return h != null && !expired(h) ? h.response() : null;
+      return h != null && !expired(h) ? h.response : null;
     }
     CompletableFuture<Message> mine = new CompletableFuture<>();
-    Held fresh = new Held(mine, System.nanoTime());
+    Held fresh = new Held(mine);
     Held winner = held.compute(key, (k, old) -> old != null && !expired(old) ? old : fresh);
     if (winner != fresh) {
-      return winner.response();
+      return winner.response;
     }
     try {
       send.get().whenComplete((m, e) -> {
+        if (reusable(m, e)) { // kept for its TTL, at most as long as dnsjava keeps keys
+          fresh.deadline = System.nanoTime() + keepFor(m).toNanos();
+          fresh.done = true;
+        } else {
+          held.remove(key, fresh);
+        }
         if (e != null) {
           mine.completeExceptionally(e);
         } else {
@@ -217,17 +237,10 @@ final class KeyChainPrefetch implements Resolver {
         continue;
       }
       known.put(signer, PREFETCH_GUARD);
-      // From the deepest zone whose keys are known (or the anchor) down to the signer.
+      // dnsjava 3.7 walks from the trust anchor for every zone not in its key cache, even when the keys of the
+      // zones above are cached: so the whole chain, each question answered from a held answer if there is one.
       Name top = anchor.name();
-      for (int labels = signer.labels() - 1; labels > anchor.name().labels(); labels--) {
-        Name ancestor = new Name(signer, signer.labels() - labels);
-        if (isKnown(ancestor) && !ancestor.equals(signer)) {
-          top = ancestor;
-          break;
-        }
-      }
-      if (top.equals(anchor.name()) && anchor.ds() && !isKnown(anchor.name())) {
-        known.put(anchor.name(), PREFETCH_GUARD);
+      if (anchor.ds()) {
         prefetch(anchor.name(), Type.DNSKEY, executor, budget);
       }
       for (int labels = top.labels() + 1; labels <= signer.labels(); labels++) {
@@ -251,7 +264,7 @@ final class KeyChainPrefetch implements Resolver {
     UpstreamRcodes.Question key = new UpstreamRcodes.Question(name, type, DClass.IN);
     Held h = held.get(key);
     if (h != null && !expired(h)) {
-      return h.response();
+      return h.response;
     }
     if (budget[0] <= 0) {
       return null;
@@ -272,7 +285,24 @@ final class KeyChainPrefetch implements Resolver {
   }
 
   private static boolean expired(Held h) {
-    return System.nanoTime() - h.born() > HOLD.toNanos();
+    return h.done && System.nanoTime() - h.deadline > 0;
+  }
+
+  /** Forgets every held answer (after a bogus result: the next lookups fetch the chain afresh). */
+  void forgetHeld() {
+    held.clear();
+  }
+
+  /** The smallest TTL in the answer and authority sections, at most dnsjava's key cache maximum. */
+  private Duration keepFor(Message m) {
+    long ttl = Long.MAX_VALUE;
+    for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
+      for (Record r : m.getSection(section)) {
+        ttl = Math.min(ttl, r.getTTL());
+      }
+    }
+    Duration d = Duration.ofSeconds(ttl == Long.MAX_VALUE ? 0 : ttl);
+    return d.compareTo(keyCacheMaxTtl) > 0 ? keyCacheMaxTtl : d;
   }
 
   private static boolean reusable(Message m, Throwable error) {

@@ -27,6 +27,7 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
 final class ValidatingBackend implements DnsBackend {
   private final ValidatingResolver validator;
   private final UpstreamRcodes upstream;
+  private final KeyChainPrefetch prefetch;
 
   /** dnsjava's key cache setting for the longest time a validated DNSKEY (or a proven unsigned delegation) is kept. */
   private static final String KEY_CACHE_MAX_TTL = "dnsjava.dnssec.keycache.max_ttl";
@@ -36,7 +37,7 @@ final class ValidatingBackend implements DnsBackend {
    *     {@code maxTtl}, so keys live as long as answers may)
    */
   ValidatingBackend(Resolver head, String trustAnchors, Clock clock, Duration keyTtl) {
-    KeyChainPrefetch prefetch = new KeyChainPrefetch(head, keyTtl);
+    this.prefetch = new KeyChainPrefetch(head, keyTtl);
     this.upstream = new UpstreamRcodes(prefetch);
     this.validator = new ValidatingResolver(upstream, clock);
     try {
@@ -59,7 +60,13 @@ final class ValidatingBackend implements DnsBackend {
     UpstreamRcodes.Question question = UpstreamRcodes.Question.of(query);
     upstream.expect(question);
     return StagesOn.of(validator.sendAsync(query, executor), executor)
-        .thenApply(response -> classify(response, upstream.take(question)));
+        .thenApply(response -> {
+          Reply reply = classify(response, upstream.take(question));
+          if (reply.status() == DnssecStatus.BOGUS) {
+            prefetch.forgetHeld(); // never keep serving a chain that failed: fetch it afresh next time
+          }
+          return reply;
+        });
   }
 
   private static Reply classify(Message response, Integer upstreamRcode) {

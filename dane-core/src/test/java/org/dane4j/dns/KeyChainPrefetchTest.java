@@ -37,6 +37,7 @@ class KeyChainPrefetchTest {
     world.zone("test.");
     world.zone("example.test.").add("mx.example.test. 300 IN A 127.0.0.1",
         "_25._tcp.mx.example.test. 300 IN TLSA 3 1 1 " + "ab".repeat(32));
+    world.zone("other.test.").add("host.other.test. 300 IN A 127.0.0.2");
     server = world.start();
     resolver = DaneResolver.builder().servers(server.address()).trustAnchors(world.trustAnchor())
         .clock(CLOCK).timeout(Duration.ofMillis(400)).retries(0).cacheSize(0).build();
@@ -80,6 +81,34 @@ class KeyChainPrefetchTest {
     assertThat(tlsa.secureData()).isTrue();
     assertThat(aaaa.secureDenial()).isTrue();
     assertThat(server.queryCount()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("DNS-3: a new zone under zones already validated asks only for its own DS and DNSKEY (dnsjava walks"
+      + " from the trust anchor again; the root's and TLD's answers are kept by TTL)")
+  void dns3_newZoneUnderKnownKeysFetchesOnlyItsOwnKeys() {
+    assertThat(resolver.lookup("mx.example.test", Type.A).join().secureData()).isTrue();
+    server.resetCounters();
+    DnsAnswer other = resolver.lookup("host.other.test", Type.A).join();
+    assertThat(other.secureData()).isTrue();
+    assertThat(server.queryCount(".", Type.DNSKEY)).isZero();
+    assertThat(server.queryCount("test.", Type.DS)).isZero();
+    assertThat(server.queryCount("test.", Type.DNSKEY)).isZero();
+    assertThat(server.queryCount("other.test.", Type.DS)).isEqualTo(1);
+    assertThat(server.queryCount("other.test.", Type.DNSKEY)).isEqualTo(1);
+    assertThat(server.queryCount()).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("DNS-2: after a bogus result no kept key answer is served again: the chain is fetched afresh")
+  void dns2_bogusDropsKeptKeyAnswers() {
+    assertThat(resolver.lookup("mx.example.test", Type.A).join().secureData()).isTrue();
+    world.fault("other.test.", DnsFault.WRONG_DS);
+    assertThat(resolver.lookup("host.other.test", Type.A).join().status()).isEqualTo(DnssecStatus.BOGUS);
+    world.clearFaults("other.test.");
+    server.resetCounters();
+    assertThat(resolver.lookup("host.other.test", Type.A).join().secureData()).isTrue();
+    assertThat(server.queryCount("other.test.", Type.DS)).isEqualTo(1);
   }
 
   @Test
