@@ -1,5 +1,6 @@
 package org.dane4j.benchmarks;
 
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -56,13 +57,25 @@ final class DnsFixture implements AutoCloseable {
   final ExecutorService pool = Executors.newFixedThreadPool(
       Math.max(2, Runtime.getRuntime().availableProcessors()), daemonThreads());
 
+  /** The relay holding every answer {@code rttMs} ms, or null for none. */
+  final DelayProxy proxy;
+  /** Where resolvers send their questions: the server, or the relay in front of it. */
+  final InetSocketAddress upstream;
+
   DnsFixture() {
+    this(0);
+  }
+
+  /** With {@code rttMs} &gt; 0, the resolvers reach the server through a {@link DelayProxy} of that delay. */
+  DnsFixture(long rttMs) {
     world.zone("test.");
     world.zone("example.test.").add(
         "example.test. 300 IN MX 10 mx.example.test.",
         "mx.example.test. 300 IN A 127.0.0.1",
         "_25._tcp.mx.example.test. 300 IN TLSA " + TLSA);
     server = world.start();
+    proxy = rttMs > 0 ? new DelayProxy(server.address(), rttMs) : null;
+    upstream = proxy != null ? proxy.address() : server.address();
   }
 
   /**
@@ -79,7 +92,7 @@ final class DnsFixture implements AutoCloseable {
 
   /** The builder of {@link #resolver}: the server, the world's trust anchor and the fixed clock. */
   DaneResolver.Builder resolverBuilder() {
-    return DaneResolver.builder().servers(server.address()).trustAnchors(world.trustAnchor()).clock(CLOCK);
+    return DaneResolver.builder().servers(upstream).trustAnchors(world.trustAnchor()).clock(CLOCK);
   }
 
   static DeliveryPlanner planner(DaneResolver resolver) {
@@ -103,7 +116,7 @@ final class DnsFixture implements AutoCloseable {
 
   /** A new plain (non-validating) resolver for the server; {@code dnssecOk} sets EDNS0 DO, 1232 bytes. */
   SimpleResolver plain(boolean dnssecOk) {
-    SimpleResolver r = new SimpleResolver(server.address());
+    SimpleResolver r = new SimpleResolver(upstream);
     if (dnssecOk) {
       r.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
     }
@@ -174,6 +187,9 @@ final class DnsFixture implements AutoCloseable {
   @Override
   public void close() {
     pool.shutdownNow();
+    if (proxy != null) {
+      proxy.close();
+    }
     server.close();
   }
 

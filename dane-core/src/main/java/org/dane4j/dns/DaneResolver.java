@@ -1,5 +1,7 @@
 package org.dane4j.dns;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -52,8 +54,13 @@ public final class DaneResolver implements AutoCloseable {
   /** How soon the DNSSEC probe is repeated after the resolver did not answer it (or the interval, if shorter). */
   public static final Duration PROBE_RETRY_AFTER_NO_ANSWER = Duration.ofMinutes(1);
 
+  /** The most name texts whose parsed form {@link #lookup(String, int)} keeps (a warm plan parses none). */
+  static final int PARSED_NAMES_KEPT = 10_000;
+
   private final CnameChase chase;
   private final AnswerCache cache;
+  private final Cache<String, Name> names = Caffeine.newBuilder().maximumSize(PARSED_NAMES_KEPT)
+      .executor(Runnable::run).build();
   private final Name probeName;
   private final boolean trustAd;
   private final ProbeSchedule probes;
@@ -99,7 +106,12 @@ public final class DaneResolver implements AutoCloseable {
    * @throws IllegalArgumentException when the text is not a domain name
    */
   public CompletableFuture<DnsAnswer> lookup(String name, int type) {
-    return lookup(parseName(name), type);
+    Name parsed = names.getIfPresent(name);
+    if (parsed == null) {
+      parsed = parseName(name);
+      names.put(name, parsed);
+    }
+    return lookup(parsed, type);
   }
 
   /**
@@ -315,7 +327,11 @@ public final class DaneResolver implements AutoCloseable {
       return this;
     }
 
-    /** The longest any answer is cached (1 s..1 day; default 1 h). */
+    /**
+     * The longest any answer is cached (1 s..1 day; default 1 h); with in-process validation also the longest the
+     * validated DNSKEYs of the chain of trust are kept (by their TTL, up to this), so a long-lived resolver
+     * fetches the root's and TLDs' keys again at most this often.
+     */
     public Builder maxTtl(Duration ttl) {
       if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(1)) > 0) {
         throw new IllegalArgumentException("maxTtl must be 1 s..1 day, got " + ttl);
@@ -375,7 +391,7 @@ public final class DaneResolver implements AutoCloseable {
       Executor runOn = executor != null ? executor : owned;
       Resolver head = head(upstreams);
       DnsBackend backend = trustAd ? new AdTrustingBackend(head)
-          : new ValidatingBackend(head, trustAnchors != null ? trustAnchors : RootAnchors.text(), clock);
+          : new ValidatingBackend(head, trustAnchors != null ? trustAnchors : RootAnchors.text(), clock, maxTtl);
       return new DaneResolver(this, upstreams, backend, runOn, owned);
     }
 

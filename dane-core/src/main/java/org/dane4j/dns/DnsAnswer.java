@@ -1,6 +1,8 @@
 package org.dane4j.dns;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -75,7 +77,13 @@ public final class DnsAnswer {
 
   /** The records cast to their type, e.g. {@code records(MXRecord.class)}. */
   public <T extends Record> List<T> records(Class<T> kind) {
-    return records.stream().filter(kind::isInstance).map(kind::cast).toList();
+    List<T> out = new ArrayList<>(records.size());
+    for (Record r : records) {
+      if (kind.isInstance(r)) {
+        out.add(kind.cast(r));
+      }
+    }
+    return Collections.unmodifiableList(out);
   }
 
   /** The CNAME links followed from the name asked for, in order; empty when there was no alias. */

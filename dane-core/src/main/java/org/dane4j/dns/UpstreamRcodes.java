@@ -53,7 +53,8 @@ final class UpstreamRcodes implements Resolver {
   @Override
   public CompletionStage<Message> sendAsync(Message query, Executor executor) {
     Question q = Question.of(query);
-    return upstream.sendAsync(query, executor).whenComplete((response, error) -> {
+    // StagesOn: dnsjava's validator continues with xxxAsync(fn) stages on these futures; run them on executor.
+    return StagesOn.of(upstream.sendAsync(query, executor), executor).whenComplete((response, error) -> {
       if (q != null) { // no response at all counts as SERVFAIL: the upstream failed
         rcodes.computeIfPresent(q, (k, old) -> response != null ? response.getRcode() : Rcode.SERVFAIL);
       }
