@@ -225,6 +225,18 @@ public final class ReportJson {
     return out.toString();
   }
 
+  /**
+   * As {@link #json(Object)}, on one line without spaces: for documents that are sent rather than read, such as
+   * the RFC 8460 TLS reports of {@code dane-tlsrpt}.
+   *
+   * @throws IllegalArgumentException for a value of another type
+   */
+  public static String compactJson(Object value) {
+    StringBuilder out = new StringBuilder();
+    value(out, value, null);
+    return out.toString();
+  }
+
   private static Map<String, Object> summary(DeliveryReport report) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("recipients", report.results().size());
@@ -303,6 +315,7 @@ public final class ReportJson {
     return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
+  /** Writes {@code value}; {@code indent} null: compact (no line breaks, no spaces). */
   private static void value(StringBuilder out, Object value, String indent) {
     if (value == null) {
       out.append("null");
@@ -315,30 +328,32 @@ public final class ReportJson {
         out.append("{}");
         return;
       }
-      out.append("{\n");
-      String inner = indent + "  ";
+      boolean compact = indent == null;
+      out.append(compact ? "{" : "{\n");
+      String inner = compact ? null : indent + "  ";
       int i = 0;
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        out.append(inner);
+        out.append(compact ? "" : inner);
         quote(out, (String) e.getKey());
-        out.append(": ");
+        out.append(compact ? ":" : ": ");
         value(out, e.getValue(), inner);
-        out.append(++i < map.size() ? ",\n" : "\n");
+        out.append(++i < map.size() ? (compact ? "," : ",\n") : (compact ? "" : "\n"));
       }
-      out.append(indent).append('}');
+      out.append(compact ? "" : indent).append('}');
     } else if (value instanceof List<?> list) {
       if (list.isEmpty()) {
         out.append("[]");
         return;
       }
-      out.append("[\n");
-      String inner = indent + "  ";
+      boolean compact = indent == null;
+      out.append(compact ? "[" : "[\n");
+      String inner = compact ? null : indent + "  ";
       for (int i = 0; i < list.size(); i++) {
-        out.append(inner);
+        out.append(compact ? "" : inner);
         value(out, list.get(i), inner);
-        out.append(i + 1 < list.size() ? ",\n" : "\n");
+        out.append(i + 1 < list.size() ? (compact ? "," : ",\n") : (compact ? "" : "\n"));
       }
-      out.append(indent).append(']');
+      out.append(compact ? "" : indent).append(']');
     } else {
       throw new IllegalArgumentException("no JSON form for " + value.getClass().getName());
     }

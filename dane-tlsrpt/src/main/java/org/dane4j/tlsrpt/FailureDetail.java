@@ -1,5 +1,7 @@
 package org.dane4j.tlsrpt;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -36,22 +38,23 @@ public record FailureDetail(String resultType, String sendingMtaIp, String recei
   }
 
   /** The failure-details entry without its count, compact JSON; empty values are left out. */
-  String json(long count) {
-    StringBuilder out = new StringBuilder(128).append('{');
-    Json.field(out, "result-type", resultType);
-    optional(out, "sending-mta-ip", sendingMtaIp);
-    optional(out, "receiving-mx-hostname", receivingMxHostname);
-    optional(out, "receiving-mx-helo", receivingMxHelo);
-    optional(out, "receiving-ip", receivingIp);
-    Json.field(out, "failed-session-count", count);
-    optional(out, "additional-information", additionalInformation);
-    optional(out, "failure-reason-code", failureReasonCode);
-    return out.append('}').toString();
+  /** The failure-details entry for {@code count} sessions (RFC 8460 §4.4), fields in the RFC's order. */
+  Map<String, Object> fields(long count) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("result-type", resultType);
+    optional(m, "sending-mta-ip", sendingMtaIp);
+    optional(m, "receiving-mx-hostname", receivingMxHostname);
+    optional(m, "receiving-mx-helo", receivingMxHelo);
+    optional(m, "receiving-ip", receivingIp);
+    m.put("failed-session-count", count);
+    optional(m, "additional-information", additionalInformation);
+    optional(m, "failure-reason-code", failureReasonCode);
+    return m;
   }
 
-  private static void optional(StringBuilder out, String name, String value) {
+  private static void optional(Map<String, Object> m, String name, String value) {
     if (!value.isEmpty()) {
-      Json.field(out, name, value);
+      m.put(name, value);
     }
   }
 

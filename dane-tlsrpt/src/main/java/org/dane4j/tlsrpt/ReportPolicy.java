@@ -4,10 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.dane4j.smtp.PolicyType;
+import org.dane4j.smtp.ReportJson;
 
 /**
  * One policy of a TLS report (RFC 8460 §4.4 {@code policy}): its type, the domain it was applied for, its
@@ -45,16 +48,21 @@ public record ReportPolicy(PolicyType type, String policyDomain, List<String> po
 
   /** The policy object of the report, compact JSON, keys in the RFC's order. */
   public String json() {
-    StringBuilder out = new StringBuilder(128).append('{');
-    Json.field(out, "policy-type", type.word());
+    return ReportJson.compactJson(fields());
+  }
+
+  /** The fields of the policy object, in the RFC's order. */
+  Map<String, Object> fields() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("policy-type", type.word());
     if (!policyStrings.isEmpty()) {
-      Json.array(out, "policy-string", policyStrings);
+      m.put("policy-string", policyStrings);
     }
-    Json.field(out, "policy-domain", policyDomain);
+    m.put("policy-domain", policyDomain);
     if (!mxHosts.isEmpty()) {
-      Json.array(out, "mx-host", mxHosts);
+      m.put("mx-host", mxHosts);
     }
-    return out.append('}').toString();
+    return m;
   }
 
   /** A stable key of this policy in a store: the SHA-256 of {@link #json()}, in hex. */

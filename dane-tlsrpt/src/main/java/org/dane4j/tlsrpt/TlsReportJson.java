@@ -4,8 +4,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import org.dane4j.smtp.ReportJson;
 
 /**
  * The RFC 8460 §4 report of one policy domain for one UTC day, as JSON: {@code organization-name},
@@ -24,42 +28,33 @@ public final class TlsReportJson {
     return day.day() + "T00:00:00Z_" + day.policyDomain() + "@" + settings.submitter();
   }
 
-  /** The report, compact JSON in UTF-8 text. */
+  /** The report, compact JSON in UTF-8 text (written by dane-core's one JSON writer, {@link ReportJson}). */
   public static String write(DayAggregate day, ReportSettings settings) {
-    StringBuilder out = new StringBuilder(512).append('{');
-    Json.field(out, "organization-name", settings.organizationName());
-    out.append(",\"date-range\":{");
-    Json.field(out, "start-datetime", day.day() + "T00:00:00Z");
-    Json.field(out, "end-datetime", day.day() + "T23:59:59Z");
-    out.append('}');
-    Json.field(out, "contact-info", settings.contactInfo());
-    Json.field(out, "report-id", reportId(day, settings));
-    out.append(",\"policies\":[");
-    boolean first = true;
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("organization-name", settings.organizationName());
+    Map<String, Object> range = new LinkedHashMap<>();
+    range.put("start-datetime", day.day() + "T00:00:00Z");
+    range.put("end-datetime", day.day() + "T23:59:59Z");
+    doc.put("date-range", range);
+    doc.put("contact-info", settings.contactInfo());
+    doc.put("report-id", reportId(day, settings));
+    List<Object> policies = new ArrayList<>();
     for (DayAggregate.PolicyCounts p : day.policies()) {
-      if (!first) {
-        out.append(',');
-      }
-      first = false;
-      out.append("{\"policy\":").append(p.policy().json()).append(",\"summary\":{");
-      Json.field(out, "total-successful-session-count", p.successful());
-      Json.field(out, "total-failure-session-count", p.failed());
-      out.append('}');
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("policy", p.policy().fields());
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("total-successful-session-count", p.successful());
+      summary.put("total-failure-session-count", p.failed());
+      entry.put("summary", summary);
       if (!p.failures().isEmpty()) {
-        out.append(",\"failure-details\":[");
-        boolean firstDetail = true;
-        for (Map.Entry<FailureDetail, Long> f : p.failures().entrySet()) {
-          if (!firstDetail) {
-            out.append(',');
-          }
-          firstDetail = false;
-          out.append(f.getKey().json(f.getValue()));
-        }
-        out.append(']');
+        List<Object> details = new ArrayList<>();
+        p.failures().forEach((detail, count) -> details.add(detail.fields(count)));
+        entry.put("failure-details", details);
       }
-      out.append('}');
+      policies.add(entry);
     }
-    return out.append("]}").toString();
+    doc.put("policies", policies);
+    return ReportJson.compactJson(doc);
   }
 
   /** The report gzipped, as RFC 8460 §5.3 sends it ({@code application/tlsrpt+gzip}). */
