@@ -325,7 +325,13 @@ public final class MonitorCommand implements Callable<Integer> {
     }
     if (dnssecLint.enabled()) { // #16: DNSSEC findings are warnings; what breaks delivery is judged per host
       progress().step("DNSSEC lint of " + name);
-      DnssecLint.Report lint = DnssecLintHook.lint(resolver, plan, List.of(), common.timeout(), now,
+      List<Map<String, Object>> hostDocs = new ArrayList<>(); // their not_after: TLSA_TTL_EXCEEDS_CERT_LIFETIME
+      for (Object h : hosts) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = (Map<String, Object>) h;
+        hostDocs.add(doc);
+      }
+      DnssecLint.Report lint = DnssecLintHook.lint(resolver, plan, hostDocs, common.timeout(), now,
           signatureWarnDays);
       lint.findings().forEach(f -> problems.add(new Problem(State.WARNING, f.code(), f.name() + ": " + f.message())));
       d.put(DnssecLintHook.JSON_KEY, lint.json());
