@@ -386,7 +386,7 @@ public final class MonitorCommand implements Callable<Integer> {
           if (appliesTo(e.getValue().get(0), route, monitoredNames)) {
             ttl = ttl == null ? TlsaTtl.of(resolver, route, common.timeout()) : ttl;
             if (ttl.secureDenial()) {
-              nextDocs.add(nextCertificate(route, e.getKey(), e.getValue(), ttl, problems, now));
+              nextDocs.add(nextCertificate(route, e.getKey(), e.getValue(), ttl, problems, now, null));
             }
           }
         }
@@ -403,11 +403,12 @@ public final class MonitorCommand implements Callable<Integer> {
         for (InetAddress address : route.addresses()) {
           addresses.add(address(route, address, problems, now));
         }
+        Instant currentNotAfter = earliestNotAfter(addresses);
         TlsaTtl ttl = null;
         for (Map.Entry<Path, List<X509Certificate>> e : next.entrySet()) {
           if (appliesTo(e.getValue().get(0), route, monitoredNames)) {
             ttl = ttl == null ? TlsaTtl.of(resolver, route, common.timeout()) : ttl;
-            nextDocs.add(nextCertificate(route, e.getKey(), e.getValue(), ttl, problems, now));
+            nextDocs.add(nextCertificate(route, e.getKey(), e.getValue(), ttl, problems, now, currentNotAfter));
           }
         }
       }
@@ -514,7 +515,7 @@ public final class MonitorCommand implements Callable<Integer> {
    * negative-answer TTL when there is no RRset yet; RFC 7671 §8).
    */
   private Map<String, Object> nextCertificate(MxRoute route, Path file, List<X509Certificate> chain,
-      TlsaTtl ttl, List<Problem> problems, Instant now) {
+      TlsaTtl ttl, List<Problem> problems, Instant now, Instant currentNotAfter) {
     X509Certificate leaf = chain.get(0);
     Instant notBefore = leaf.getNotBefore().toInstant();
     Instant at = notBefore.isAfter(now) ? notBefore : now; // a certificate for later: checked from its start
@@ -538,7 +539,9 @@ public final class MonitorCommand implements Callable<Integer> {
     m.put("publish", eeCovered ? null : publish);
     m.put("tlsa_ttl", ttl.seconds());
     m.put("tlsa_ttl_kind", ttl.kind());
-    m.put("advice", eeCovered ? null : ttl.advice(publish));
+    Instant by = ttl.publishBy(currentNotAfter);
+    m.put("publish_by", eeCovered || by == null ? null : by.toString());
+    m.put("advice", eeCovered ? null : ttl.advice(publish) + ttl.deadline(currentNotAfter, now));
     if (!covered) {
       problems.add(new Problem(State.WARNING, WarningCode.NEXT_CERT_NOT_COVERED, route.mxHost()
           + ": next certificate " + file + " is not covered by the published TLSA records: "
@@ -550,6 +553,18 @@ public final class MonitorCommand implements Callable<Integer> {
           + " published: publish it " + ttl.ahead() + " before deploying the certificate"));
     }
     return m;
+  }
+
+  /** The earliest not_after of the address entries (the certificates in service), or null. */
+  private static Instant earliestNotAfter(List<Object> addresses) {
+    Instant earliest = null;
+    for (Object a : addresses) {
+      if (a instanceof Map<?, ?> m && m.get("not_after") instanceof String s) {
+        Instant i = Instant.parse(s);
+        earliest = earliest == null || i.isBefore(earliest) ? i : earliest;
+      }
+    }
+    return earliest;
   }
 
   /** Whether a next certificate is meant for this host: it names the host, or none of the monitored hosts. */
