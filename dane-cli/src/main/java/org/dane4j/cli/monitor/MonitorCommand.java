@@ -312,6 +312,7 @@ public final class MonitorCommand implements Callable<Integer> {
     Map<String, Object> d = new LinkedHashMap<>();
     List<Problem> problems = new ArrayList<>();
     d.put("domain", name);
+    d.put("mx_lookup", !plan.destination().relay()); // false for a [host] target: the host as named
     d.put("mx_dnssec", Reports.word(plan.mxStatus()));
     if (plan.routes().isEmpty()) { // MX lookup failed, null MX: nothing per host to say
       plan.failure().ifPresent(f -> {
@@ -656,11 +657,14 @@ public final class MonitorCommand implements Callable<Integer> {
     problems(out, doc.get("problems"), "", colors);
     for (Object o : (List<?>) doc.get("domains")) {
       Map<?, ?> d = (Map<?, ?>) o;
-      out.println(d.get("domain") + " (MX RRset " + d.get("mx_dnssec") + ")");
+      boolean mxLookup = !Boolean.FALSE.equals(d.get("mx_lookup"));
+      out.println(mxLookup ? d.get("domain") + " (MX RRset " + d.get("mx_dnssec") + ")"
+          : "[" + d.get("domain") + "] (no MX lookup, the host as named)");
       problems(out, d.get("problems"), "  ", colors);
       for (Object ho : (List<?>) d.get("hosts")) {
         Map<?, ?> h = (Map<?, ?>) ho;
-        out.println("  MX " + h.get("preference") + " " + h.get("mx_host") + ": " + h.get("requirement") + ", "
+        out.println((mxLookup ? "  MX " + h.get("preference") + " " : "  host ") + h.get("mx_host") + ": "
+            + h.get("requirement") + ", "
             + colors.word(String.valueOf(h.get("state"))));
         for (Object ao : (List<?>) h.get("addresses")) {
           Map<?, ?> a = (Map<?, ?>) ao;

@@ -296,6 +296,23 @@ class MonitorCommandTest {
   }
 
   @Test
+  @DisplayName("#16: a [host] target is shown as the host as named, not as an MX 0 of a domain")
+  void hostTargetSaysNoMxLookup() {
+    CliRun run = monitor("[mx." + GOOD + "]", "--no-dnssec-lint");
+    CliRun json = monitor("[mx." + GOOD + "]", "--no-dnssec-lint", "--json");
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(MonitorCommand.OK);
+    assertThat(run.out()).contains("\n[mx." + GOOD + "] (no MX lookup, the host as named)\n".replace("\n",
+        System.lineSeparator())).contains("  host mx." + GOOD + ": dane, OK").doesNotContain("MX 0");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> domains = (List<Map<String, Object>>) doc(json).get("domains");
+    assertThat(domains.get(0)).containsEntry("mx_lookup", false);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> plain = (List<Map<String, Object>>) doc(monitor(GOOD, "--json")).get("domains");
+    assertThat(plain.get(0)).containsEntry("mx_lookup", true);
+  }
+
+  @Test
   @DisplayName("#16 RFC 7671 §8.1: when the certificate in service expires within the TTL, the advice says it is too late")
   void nextKeyAdviceOnceTheDeadlineHasPassed() {
     java.time.Instant notAfter = goodLeaf.certificate().getNotAfter().toInstant();
