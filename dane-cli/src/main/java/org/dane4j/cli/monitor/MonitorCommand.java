@@ -72,12 +72,15 @@ import picocli.CommandLine.Spec;
     exitCodeOnInvalidInput = MonitorCommand.UNKNOWN, exitCodeOnExecutionException = MonitorCommand.UNKNOWN,
     description = {"Monitor the DANE set-up of mail domains (for cron, Nagios, Icinga): for each MX host, is a"
         + " TLSA record valid now, are both a 3 1 1 and a 2 1 1 record valid, does the certificate expire"
-        + " soon, and would the next certificate still be covered. No mail is sent.",
+        + " soon, would the next certificate still be covered, is every key type the server offers covered, and"
+        + " is the DNSSEC chain to the TLSA records sound. No mail is sent.",
         "The first line is Nagios plugin output (DANE OK - ...), details follow."},
     exitCodeListHeading = "%nExit codes (the Nagios plugin convention):%n",
     exitCodeList = {"0:OK", "1:WARNING: only one of the 3 1 1 / 2 1 1 pair is valid, the certificate expires"
-        + " within --warn-days, no 3 x x covers a next certificate's key, the MX RRset is unsigned",
-        "2:CRITICAL: no TLSA record authenticates a host, a host fails DANE, DNSSEC is bogus, no DANE at all",
+        + " within --warn-days, no 3 x x covers a next certificate's key, the MX RRset is unsigned, a 2 x x pins"
+        + " one of a CA's intermediates (--ca-watchlist), a DNSSEC lint finding",
+        "2:CRITICAL: no TLSA record authenticates a host, a host fails DANE, a key type the server offers is not"
+        + " covered, DNSSEC is bogus, no DANE at all",
         "3:UNKNOWN: DNS lookups failed or timed out, bad command line or input file"})
 public final class MonitorCommand implements Callable<Integer> {
   static final int OK = 0;
@@ -152,7 +155,8 @@ public final class MonitorCommand implements Callable<Integer> {
 
   @Option(names = "--ca-watchlist", paramLabel = "FILE",
       description = "CA intermediates to warn about when a 2 x x record pins only some of them (default: the"
-          + " bundled list of Let's Encrypt's; format in the README).")
+          + " bundled list of Let's Encrypt's intermediates). One 'CA | NAME | STATUS | KEY | SUBJECT | SPKI-SHA256'"
+          + " line per intermediate, STATUS active, backup or retired; '#' starts a comment.")
   private Path caWatchlist;
   private CaWatchlist watchlist;
 
