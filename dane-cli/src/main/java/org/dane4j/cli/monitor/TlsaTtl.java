@@ -85,11 +85,11 @@ record TlsaTtl(String owner, Long seconds, String kind, boolean secureDenial) {
       return "";
     }
     if (by.isBefore(now)) {
-      return " The certificate in service expires " + currentNotAfter + ", sooner than that wait: resolvers that"
+      return ". The certificate in service expires " + currentNotAfter + ", sooner than that wait: resolvers that"
           + " cached the old RRset may fail the host until it is renewed; publish now, deploy as late as"
           + " possible, and renew earlier next time [TLSA_TTL_EXCEEDS_CERT_LIFETIME].";
     }
-    return " The certificate in service expires " + currentNotAfter + ": publish by " + by + " at the latest.";
+    return ". The certificate in service expires " + currentNotAfter + ": publish by " + by + " at the latest.";
   }
 
   /** "300 s", or "7200 s, 2 h" from an hour on. */
