@@ -5,6 +5,9 @@
 #   nsd      127.53.0.2:53   authoritative for ".", "test.", "sec.test." (NSEC), "n3.test." (NSEC3),
 #                           "insecure.test." (unsigned, no DS: insecure delegation), "_tcp.mx.expsig.sec.test." (expired RRSIGs),
 #                           "n3weak.test." (NSEC3 10 iterations + salt, SHA-1 DS only: for the DNSSEC lint)
+#   postfix  127.25.0.61:25  dualkey.sec.test: an RSA and an ECDSA certificate, a 3 1 1 of the ECDSA key only (#16)
+#            127.25.0.62:25  pair.sec.test: the NCSC pair (3 1 1 + 2 1 1); mx2.pair.sec.test, the same listener,
+#                           adds the 3 1 1 of pki/pair-next.pem (a key rollover after publishing; docs/operator-walkthrough.md)
 #   unbound  127.53.0.3:53   validating resolver; root hints -> nsd; trust anchor = the private root's DS
 #   postfix  127.25.0.21..44:25  one instance, one STARTTLS listener per MX host; virtual(8) appends every
 #                           message to one mbox file, $LAB_DIR/mail/inbox
@@ -70,6 +73,15 @@ STS_POLICIES=(
   "sts404|enforce|mx.sts404.sec.test|404"
   "ststype|enforce|mx.ststype.sec.test|html"
 )
+# dualkey (#16, KEY_TYPE_NOT_COVERED of dane4j check): recipient domain | MX host | address. The listener has an
+# ECDSA and an RSA certificate (smtpd_tls_chain_files with two key+chain files); the TLSA RRset covers the ECDSA
+# key only, so a sender that gets the RSA certificate fails. Not in SCENARIOS: the delivery tests leave it alone.
+DUALKEY="dualkey.sec.test|mx.dualkey.sec.test|127.25.0.61"
+# pair (#16, docs/operator-walkthrough.md): recipient domain | MX host | address | second host name. The
+# NCSC FS-2017-01 set-up: a 3 1 1 of the server's key and a 2 1 1 of the issuing CA's key. The second name
+# (an A to the same listener) also publishes the 3 1 1 of pki/pair-next.pem, the key of the next certificate:
+# the state of a key rollover once its record is published. Not in SCENARIOS.
+PAIR="pair.sec.test|mx.pair.sec.test|127.25.0.62|mx2.pair.sec.test"
 LAME_IP=$NSD_IP       # nsd serves no such zone: the servfail scenario's TLSA zone delegation is lame
 # and multi.sec.test: MX 10 mx.mismatch.sec.test (DANE fails), MX 20 mx.ee.sec.test (DANE verified);
 # nullmx.sec.test: MX 0 . (RFC 7505 null MX: accepts no mail)
@@ -139,7 +151,39 @@ make_certs() {
   openssl x509 -req -in "$d/mta-sts.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 30 \
     -extfile "$d/mta-sts.ext" -out "$d/mta-sts.pem" 2>/dev/null
   cat "$d/mta-sts.pem" "$d/ca.pem" >"$d/mta-sts.fullchain"
+  make_dualkey_certs
+  make_pair_certs
   chmod 600 "$d"/*.key "$d"/*.chain
+}
+
+make_pair_certs() { # the pair host's certificate (both names) and the next one, from the lab CA
+  local d="$LAB_DIR/pki" mx mx2 n
+  IFS='|' read -r _ mx _ mx2 <<<"$PAIR"
+  printf 'subjectAltName=DNS:%s,DNS:%s\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n' \
+    "$mx" "$mx2" >"$d/pair.ext"
+  for n in pair pair-next; do
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$mx" -keyout "$d/$n.key" \
+      -out "$d/$n.csr" 2>/dev/null
+    openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 30 \
+      -extfile "$d/pair.ext" -out "$d/$n.pem" 2>/dev/null
+    cat "$d/$n.pem" "$d/ca.pem" >"$d/$n.fullchain"   # what an ACME client writes: leaf, then its CA
+  done
+  cat "$d/pair.key" "$d/pair.pem" "$d/ca.pem" >"$d/pair.chain"
+}
+
+make_dualkey_certs() { # an ECDSA and an RSA leaf for the dualkey host, each with its Postfix chain file
+  local d="$LAB_DIR/pki" mx alg
+  IFS='|' read -r _ mx _ <<<"$DUALKEY"
+  printf 'subjectAltName=DNS:%s\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n' \
+    "$mx" >"$d/dualkey.ext"
+  for alg in ec rsa; do
+    if [ $alg = ec ]; then openssl genpkey -algorithm ec -pkeyopt ec_paramgen_curve:P-256 -out "$d/dualkey-$alg.key" 2>/dev/null
+    else openssl genpkey -algorithm rsa -pkeyopt rsa_keygen_bits:2048 -out "$d/dualkey-$alg.key" 2>/dev/null; fi
+    openssl req -new -key "$d/dualkey-$alg.key" -subj "/CN=$mx" -out "$d/dualkey-$alg.csr" 2>/dev/null
+    openssl x509 -req -in "$d/dualkey-$alg.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 30 \
+      -extfile "$d/dualkey.ext" -out "$d/dualkey-$alg.pem" 2>/dev/null
+    cat "$d/dualkey-$alg.key" "$d/dualkey-$alg.pem" "$d/ca.pem" >"$d/dualkey-$alg.chain"
+  done
 }
 
 sts_domain() { # scenario name -> its recipient domain
@@ -223,6 +267,19 @@ make_zones() {
   printf 'nullmx.sec.test. 300 IN MX 0 .\n' >>"$z/sec.test.zone"
   # TLS reporting (#14): the mismatch scenario's reports go to a mailbox at ee.sec.test (virtual(8): the one mbox)
   printf '_smtp._tls.mismatch.sec.test. 300 IN TXT "v=TLSRPTv1; rua=mailto:tlsrpt@ee.sec.test"\n' >>"$z/sec.test.zone"
+  local dk_dom dk_mx dk_ip
+  IFS='|' read -r dk_dom dk_mx dk_ip <<<"$DUALKEY"   # dualkey: the ECDSA key's 3 1 1 only
+  printf '%s. 300 IN MX 10 %s.\n%s. 300 IN A %s\n_25._tcp.%s. 300 IN TLSA 3 1 1 %s\n' "$dk_dom" "$dk_mx" "$dk_mx" \
+    "$dk_ip" "$dk_mx" "$(cert_spki_sha256 "$LAB_DIR/pki/dualkey-ec.pem")" >>"$z/sec.test.zone"
+  local p_dom p_mx p_ip p_mx2 p_ee p_ta
+  IFS='|' read -r p_dom p_mx p_ip p_mx2 <<<"$PAIR"   # pair: 3 1 1 + 2 1 1; the second name adds the next key's
+  p_ee=$(cert_spki_sha256 "$LAB_DIR/pki/pair.pem"); p_ta=$(cert_spki_sha256 "$LAB_DIR/pki/ca.pem")
+  printf '%s. 300 IN MX 10 %s.\n%s. 300 IN A %s\n%s. 300 IN A %s\n' "$p_dom" "$p_mx" "$p_mx" "$p_ip" "$p_mx2" "$p_ip" \
+    >>"$z/sec.test.zone"
+  printf '_25._tcp.%s. 300 IN TLSA 3 1 1 %s\n_25._tcp.%s. 300 IN TLSA 2 1 1 %s\n' "$p_mx" "$p_ee" "$p_mx" "$p_ta" \
+    >>"$z/sec.test.zone"
+  printf '_25._tcp.%s. 300 IN TLSA 3 1 1 %s\n_25._tcp.%s. 300 IN TLSA 3 1 1 %s\n_25._tcp.%s. 300 IN TLSA 2 1 1 %s\n' \
+    "$p_mx2" "$p_ee" "$p_mx2" "$(cert_spki_sha256 "$LAB_DIR/pki/pair-next.pem")" "$p_mx2" "$p_ta" >>"$z/sec.test.zone"
   # sign the leaves: sec.test with NSEC, n3.test with NSEC3 (no opt-out, 0 iterations, no salt)
   sign_zone sec.test "" || return 1
   sign_zone n3.test "-n -t 0" || return 1
@@ -405,6 +462,12 @@ EOF
       "$ip" "$mx" "$LAB_DIR/pki/$name.chain" >>"$p/etc/master.cf"
     [ "$kind" = ee-notls ] && printf '  -o smtpd_tls_security_level=none\n' >>"$p/etc/master.cf"
   done
+  IFS='|' read -r dom mx ip <<<"$DUALKEY"   # two certificates on one listener (Postfix >= 3.4)
+  printf '%s:25 inet n - n - - smtpd\n  -o myhostname=%s\n  -o smtpd_tls_chain_files=%s,%s\n' "$ip" "$mx" \
+    "$LAB_DIR/pki/dualkey-ec.chain" "$LAB_DIR/pki/dualkey-rsa.chain" >>"$p/etc/master.cf"
+  IFS='|' read -r dom mx ip _ <<<"$PAIR"
+  printf '%s:25 inet n - n - - smtpd\n  -o myhostname=%s\n  -o smtpd_tls_chain_files=%s\n' "$ip" "$mx" \
+    "$LAB_DIR/pki/pair.chain" >>"$p/etc/master.cf"
   postfix -c "$p/etc" start >"$LAB_DIR/postfix-start.log" 2>&1 || { cat "$LAB_DIR/postfix-start.log" >&2; die "postfix did not start"; }
   wait_pidfile "$p/spool/pid/master.pid" postfix
   cp "$p/spool/pid/master.pid" "$LAB_DIR/postfix.pid"
@@ -487,6 +550,10 @@ check_up() {
                    *) grep -q 'flags:.* ad' <<<"$out" || die "$dom MX is not validated (no AD)" ;; esac
     timeout 5 bash -c "exec 3<>/dev/tcp/$ip/25 && head -c 3 <&3" | grep -q 220 || die "no SMTP banner on $ip:25"
   done
+  IFS='|' read -r dom mx ip <<<"$DUALKEY"
+  timeout 5 bash -c "exec 3<>/dev/tcp/$ip/25 && head -c 3 <&3" | grep -q 220 || die "no SMTP banner on $ip:25 (dualkey)"
+  IFS='|' read -r dom mx ip _ <<<"$PAIR"
+  timeout 5 bash -c "exec 3<>/dev/tcp/$ip/25 && head -c 3 <&3" | grep -q 220 || die "no SMTP banner on $ip:25 (pair)"
   local sts mode patterns serve code want
   for sts in "${STS_POLICIES[@]}"; do
     IFS='|' read -r name mode patterns serve <<<"$sts"
@@ -514,6 +581,10 @@ write_env() {
       IFS='|' read -r name dom mx ip kind <<<"$s"
       echo "scenario.$name=$dom $mx $ip $kind"
     done
+    IFS='|' read -r dom mx ip <<<"$DUALKEY"
+    echo "dualkey=$dom $mx $ip"
+    IFS='|' read -r dom mx ip kind <<<"$PAIR"
+    echo "pair=$dom $mx $ip $kind"
     local mode patterns serve
     for s in "${STS_POLICIES[@]}"; do
       IFS='|' read -r name mode patterns serve <<<"$s"

@@ -22,8 +22,8 @@ public final class StsOptions {
   boolean off;
 
   @Option(names = "--sts-ca", paramLabel = "FILE",
-      description = {"PEM certificates trusted besides the JDK's trust store for MTA-STS: the policy fetch from",
-          "mta-sts.DOMAIN and the WebPKI check of MX hosts under an enforce policy (private test PKIs)."})
+      description = {"PEM certificates trusted besides the JDK's trust store for MTA-STS: the policy fetch from"
+          + " mta-sts.DOMAIN and the WebPKI check of MX hosts under an enforce policy (private test PKIs)."})
   Path stsCa;
 
   /** The environment variable that holds the password of a {@code --sts-cache jdbc:URL} database. */

@@ -95,7 +95,8 @@ public final class CheckCommand implements Callable<Integer> {
 
   @Option(names = "--ca-watchlist", paramLabel = "FILE",
       description = "CA intermediates to warn about when a 2 x x record pins only some of them (default: the"
-          + " bundled list of Let's Encrypt's; format in the README).")
+          + " bundled list of Let's Encrypt's intermediates). One 'CA | NAME | STATUS | KEY | SUBJECT | SPKI-SHA256'"
+          + " line per intermediate, STATUS active, backup or retired; '#' starts a comment.")
   private java.nio.file.Path caWatchlist;
 
   @Mixin

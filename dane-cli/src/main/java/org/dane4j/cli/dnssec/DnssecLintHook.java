@@ -23,7 +23,8 @@ public final class DnssecLintHook {
   /**
    * Lints the chain to every name of {@code plan}.
    *
-   * @param hosts the per-address entries of {@code check --json} (mx_host, port, chain[0].not_after), or empty
+   * @param hosts the per-address entries of {@code check --json} (mx_host, port, chain[0].not_after), or the
+   *     per-host entries of {@code monitor --json} (mx_host, port, addresses[].not_after), or empty
    * @param timeout the DNS timeout unit
    * @param now the instant signatures and certificates are judged at
    * @param signatureWarnDays the window for expiring signatures
@@ -68,10 +69,18 @@ public final class DnssecLintHook {
       if (!route.mxHost().equals(h.get("mx_host")) || !Integer.valueOf(route.port()).equals(h.get("port"))) {
         continue;
       }
-      if (h.get("chain") instanceof List<?> chain && !chain.isEmpty() && chain.get(0) instanceof Map<?, ?> leaf
-          && leaf.get("not_after") instanceof String s) {
-        Instant i = Instant.parse(s);
-        earliest = earliest == null || i.isBefore(earliest) ? i : earliest;
+      List<Object> leaves = new ArrayList<>(); // check: the chain's leaf; monitor: each address's not_after
+      if (h.get("chain") instanceof List<?> chain && !chain.isEmpty()) {
+        leaves.add(chain.get(0));
+      }
+      if (h.get("addresses") instanceof List<?> addresses) {
+        leaves.addAll(addresses);
+      }
+      for (Object leaf : leaves) {
+        if (leaf instanceof Map<?, ?> m && m.get("not_after") instanceof String s) {
+          Instant i = Instant.parse(s);
+          earliest = earliest == null || i.isBefore(earliest) ? i : earliest;
+        }
       }
     }
     return earliest;

@@ -76,13 +76,16 @@ import picocli.CommandLine.Spec;
     exitCodeOnInvalidInput = MonitorCommand.UNKNOWN, exitCodeOnExecutionException = MonitorCommand.UNKNOWN,
     description = {"Monitor the DANE set-up of mail domains (for cron, Nagios, Icinga): for each MX host, is a"
         + " TLSA record valid now, are both a 3 1 1 and a 2 1 1 record valid, does the certificate expire"
-        + " soon, and would the next certificate still be covered. No mail is sent.",
+        + " soon, would the next certificate still be covered, is every key type the server offers covered, and"
+        + " is the DNSSEC chain to the TLSA records sound. No mail is sent.",
         "The first line is Nagios plugin output (DANE OK - ...), details follow."},
     exitCodeListHeading = "%nExit codes (the Nagios plugin convention):%n",
     exitCodeList = {"0:OK", "1:WARNING: only one of the 3 1 1 / 2 1 1 pair is valid, the certificate expires"
-        + " within --warn-days, no 3 x x covers a next certificate's key, the MX RRset is unsigned",
-        "2:CRITICAL: no TLSA record authenticates a host, a host fails DANE, DNSSEC is bogus, no DANE at all,"
-            + " under an MTA-STS enforce policy a host fails WebPKI or no mx pattern covers it",
+        + " within --warn-days, no 3 x x covers a next certificate's key, the MX RRset is unsigned, a 2 x x pins"
+        + " one of a CA's intermediates (--ca-watchlist), a DNSSEC lint finding",
+        "2:CRITICAL: no TLSA record authenticates a host, a host fails DANE, a key type the server offers is not"
+            + " covered, DNSSEC is bogus, no DANE at all, under an MTA-STS enforce policy a host fails WebPKI or no"
+            + " mx pattern covers it",
         "3:UNKNOWN: DNS lookups failed or timed out (also the _mta-sts TXT lookup), bad command line or input file",
         "MTA-STS (on unless --no-mta-sts) is applied per host as check applies it, DANE first; its other",
         "findings (policy fetch error, DANE and MTA-STS disagreeing, testing-mode failures) are WARNINGs."})
@@ -159,7 +162,8 @@ public final class MonitorCommand implements Callable<Integer> {
 
   @Option(names = "--ca-watchlist", paramLabel = "FILE",
       description = "CA intermediates to warn about when a 2 x x record pins only some of them (default: the"
-          + " bundled list of Let's Encrypt's; format in the README).")
+          + " bundled list of Let's Encrypt's intermediates). One 'CA | NAME | STATUS | KEY | SUBJECT | SPKI-SHA256'"
+          + " line per intermediate, STATUS active, backup or retired; '#' starts a comment.")
   private Path caWatchlist;
   private CaWatchlist watchlist;
 
@@ -400,6 +404,7 @@ public final class MonitorCommand implements Callable<Integer> {
     Map<String, Object> d = new LinkedHashMap<>();
     List<Problem> problems = new ArrayList<>();
     d.put("domain", name);
+    d.put("mx_lookup", !plan.destination().relay()); // false for a [host] target: the host as named
     d.put("mx_dnssec", Reports.word(plan.mxStatus()));
     if (plan.routes().isEmpty()) { // MX lookup failed, null MX: nothing per host to say
       plan.failure().ifPresent(f -> {
@@ -416,7 +421,13 @@ public final class MonitorCommand implements Callable<Integer> {
     }
     if (dnssecLint.enabled()) { // #16: DNSSEC findings are warnings; what breaks delivery is judged per host
       progress().step("DNSSEC lint of " + name);
-      DnssecLint.Report lint = DnssecLintHook.lint(resolver, plan, List.of(), common.timeout(), now,
+      List<Map<String, Object>> hostDocs = new ArrayList<>(); // their not_after: TLSA_TTL_EXCEEDS_CERT_LIFETIME
+      for (Object h : hosts) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> doc = (Map<String, Object>) h;
+        hostDocs.add(doc);
+      }
+      DnssecLint.Report lint = DnssecLintHook.lint(resolver, plan, hostDocs, common.timeout(), now,
           signatureWarnDays);
       lint.findings().forEach(f -> problems.add(new Problem(State.WARNING, f.code(), f.name() + ": " + f.message())));
       d.put(DnssecLintHook.JSON_KEY, lint.json());
@@ -471,7 +482,7 @@ public final class MonitorCommand implements Callable<Integer> {
           if (appliesTo(e.getValue().get(0), route, monitoredNames)) {
             ttl = ttl == null ? TlsaTtl.of(resolver, route, common.timeout()) : ttl;
             if (ttl.secureDenial()) {
-              nextDocs.add(nextCertificate(route, e.getKey(), e.getValue(), ttl, problems, now));
+              nextDocs.add(nextCertificate(route, e.getKey(), e.getValue(), ttl, problems, now, null));
             }
           }
         }
@@ -496,11 +507,12 @@ public final class MonitorCommand implements Callable<Integer> {
         for (InetAddress address : route.addresses()) {
           addresses.add(address(route, address, problems, now));
         }
+        Instant currentNotAfter = earliestNotAfter(addresses);
         TlsaTtl ttl = null;
         for (Map.Entry<Path, List<X509Certificate>> e : next.entrySet()) {
           if (appliesTo(e.getValue().get(0), route, monitoredNames)) {
             ttl = ttl == null ? TlsaTtl.of(resolver, route, common.timeout()) : ttl;
-            nextDocs.add(nextCertificate(route, e.getKey(), e.getValue(), ttl, problems, now));
+            nextDocs.add(nextCertificate(route, e.getKey(), e.getValue(), ttl, problems, now, currentNotAfter));
           }
         }
       }
@@ -624,7 +636,7 @@ public final class MonitorCommand implements Callable<Integer> {
    * negative-answer TTL when there is no RRset yet; RFC 7671 §8).
    */
   private Map<String, Object> nextCertificate(MxRoute route, Path file, List<X509Certificate> chain,
-      TlsaTtl ttl, List<Problem> problems, Instant now) {
+      TlsaTtl ttl, List<Problem> problems, Instant now, Instant currentNotAfter) {
     X509Certificate leaf = chain.get(0);
     Instant notBefore = leaf.getNotBefore().toInstant();
     Instant at = notBefore.isAfter(now) ? notBefore : now; // a certificate for later: checked from its start
@@ -648,7 +660,9 @@ public final class MonitorCommand implements Callable<Integer> {
     m.put("publish", eeCovered ? null : publish);
     m.put("tlsa_ttl", ttl.seconds());
     m.put("tlsa_ttl_kind", ttl.kind());
-    m.put("advice", eeCovered ? null : ttl.advice(publish));
+    Instant by = ttl.publishBy(currentNotAfter);
+    m.put("publish_by", eeCovered || by == null ? null : by.toString());
+    m.put("advice", eeCovered ? null : ttl.advice(publish) + ttl.deadline(currentNotAfter, now));
     if (!covered) {
       problems.add(new Problem(State.WARNING, WarningCode.NEXT_CERT_NOT_COVERED, route.mxHost()
           + ": next certificate " + file + " is not covered by the published TLSA records: "
@@ -660,6 +674,18 @@ public final class MonitorCommand implements Callable<Integer> {
           + " published: publish it " + ttl.ahead() + " before deploying the certificate"));
     }
     return m;
+  }
+
+  /** The earliest not_after of the address entries (the certificates in service), or null. */
+  private static Instant earliestNotAfter(List<Object> addresses) {
+    Instant earliest = null;
+    for (Object a : addresses) {
+      if (a instanceof Map<?, ?> m && m.get("not_after") instanceof String s) {
+        Instant i = Instant.parse(s);
+        earliest = earliest == null || i.isBefore(earliest) ? i : earliest;
+      }
+    }
+    return earliest;
   }
 
   /** Whether a next certificate is meant for this host: it names the host, or none of the monitored hosts. */
@@ -751,11 +777,14 @@ public final class MonitorCommand implements Callable<Integer> {
     problems(out, doc.get("problems"), "", colors);
     for (Object o : (List<?>) doc.get("domains")) {
       Map<?, ?> d = (Map<?, ?>) o;
-      out.println(d.get("domain") + " (MX RRset " + d.get("mx_dnssec") + ")");
+      boolean mxLookup = !Boolean.FALSE.equals(d.get("mx_lookup"));
+      out.println(mxLookup ? d.get("domain") + " (MX RRset " + d.get("mx_dnssec") + ")"
+          : "[" + d.get("domain") + "] (no MX lookup, the host as named)");
       problems(out, d.get("problems"), "  ", colors);
       for (Object ho : (List<?>) d.get("hosts")) {
         Map<?, ?> h = (Map<?, ?>) ho;
-        out.println("  MX " + h.get("preference") + " " + h.get("mx_host") + ": " + h.get("requirement") + ", "
+        out.println((mxLookup ? "  MX " + h.get("preference") + " " : "  host ") + h.get("mx_host") + ": "
+            + h.get("requirement") + ", "
             + colors.word(String.valueOf(h.get("state"))));
         for (Object ao : (List<?>) h.get("addresses")) {
           Map<?, ?> a = (Map<?, ?>) ao;

@@ -66,6 +66,32 @@ record TlsaTtl(String owner, Long seconds, String kind, boolean secureDenial) {
         + " that is higher)";
   }
 
+  /**
+   * The latest instant to publish the next record so that it is in every cache before the certificate now in
+   * service expires: that expiry less the TTL (RFC 7671 §8.1, the rule of the DNSSEC lint's
+   * TLSA_TTL_EXCEEDS_CERT_LIFETIME); null when the TTL or the current certificate is unknown.
+   */
+  java.time.Instant publishBy(java.time.Instant currentNotAfter) {
+    return seconds == null || currentNotAfter == null ? null : currentNotAfter.minusSeconds(seconds);
+  }
+
+  /**
+   * One sentence on the deadline {@link #publishBy}, or "" when it is unknown: by when, or, once it has
+   * passed, that a seamless switch is no longer possible.
+   */
+  String deadline(java.time.Instant currentNotAfter, java.time.Instant now) {
+    java.time.Instant by = publishBy(currentNotAfter);
+    if (by == null) {
+      return "";
+    }
+    if (by.isBefore(now)) {
+      return ". The certificate in service expires " + currentNotAfter + ", sooner than that wait: resolvers that"
+          + " cached the old RRset may fail the host until it is renewed; publish now, deploy as late as"
+          + " possible, and renew earlier next time [TLSA_TTL_EXCEEDS_CERT_LIFETIME].";
+    }
+    return ". The certificate in service expires " + currentNotAfter + ": publish by " + by + " at the latest.";
+  }
+
   /** "300 s", or "7200 s, 2 h" from an hour on. */
   static String duration(long seconds) {
     if (seconds < 3600) {

@@ -65,7 +65,7 @@ import picocli.CommandLine.Spec;
         "  _25._tcp.mx.example.com. IN TLSA 3 1 1 <SHA-256 of the server's key, hex>",
         "  ; 2 1 1: the issuing CA's key, Subject: /C=US/O=Let's Encrypt/CN=R11",
         "  _25._tcp.mx.example.com. IN TLSA 2 1 1 <SHA-256 of the CA's key, hex>",
-        "", "Example: dane4j tlsa create --port 25 --selector 1 --certificate fullchain.pem mx.example.com",
+        "", "Example: dane4j tlsa create -p 25 -s 1 --certificate cert.pem mx.example.com",
         "  Got a certificate for mx.example.com. with Subject: /CN=mx.example.com",
         "  _25._tcp.mx.example.com. IN TLSA 3 1 1 <SHA-256 of the key, hex>"})
 public final class TlsaCreateCommand implements Callable<Integer> {

@@ -288,6 +288,44 @@ class MonitorCommandTest {
         .containsEntry("publish", publish).containsEntry("tlsa_ttl", 300L).containsEntry("tlsa_ttl_kind", "rrset");
     assertThat((String) next.get("advice")).startsWith("publish the record now, wait at least one TTL");
     assertThat(problemCodes(json)).containsExactly("NEXT_KEY_NOT_COVERED");
+    // the deadline: the expiry of the certificate in service less the TTL
+    java.time.Instant notAfter = goodLeaf.certificate().getNotAfter().toInstant();
+    assertThat(next).containsEntry("publish_by", notAfter.minusSeconds(300).toString());
+    assertThat((String) next.get("advice")).endsWith(" The certificate in service expires " + notAfter
+        + ": publish by " + notAfter.minusSeconds(300) + " at the latest.");
+  }
+
+  @Test
+  @DisplayName("#16: a [host] target is shown as the host as named, not as an MX 0 of a domain")
+  void hostTargetSaysNoMxLookup() {
+    CliRun run = monitor("[mx." + GOOD + "]", "--no-dnssec-lint");
+    CliRun json = monitor("[mx." + GOOD + "]", "--no-dnssec-lint", "--json");
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(MonitorCommand.OK);
+    assertThat(run.out()).contains("\n[mx." + GOOD + "] (no MX lookup, the host as named)\n".replace("\n",
+        System.lineSeparator())).contains("  host mx." + GOOD + ": dane, OK").doesNotContain("MX 0");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> domains = (List<Map<String, Object>>) doc(json).get("domains");
+    assertThat(domains.get(0)).containsEntry("mx_lookup", false);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> plain = (List<Map<String, Object>>) doc(monitor(GOOD, "--json")).get("domains");
+    assertThat(plain.get(0)).containsEntry("mx_lookup", true);
+  }
+
+  @Test
+  @DisplayName("#16 RFC 7671 §8.1: when the certificate in service expires within the TTL, the advice says it is too late")
+  void nextKeyAdviceOnceTheDeadlineHasPassed() {
+    java.time.Instant notAfter = goodLeaf.certificate().getNotAfter().toInstant();
+    List<String> args = new ArrayList<>(List.of("monitor", "--resolver", "127.0.0.1:" + lab.dns().address().getPort(),
+        "--trust-anchor", anchor.toString(), "--timeout", "2", "--port", Integer.toString(lab.port()),
+        "--no-dnssec-lint", "--next-certificate", sameCaNewKey.toString(), "--json", GOOD));
+    CliRun json = CliRun.at(java.time.Clock.fixed(notAfter.minusSeconds(60), java.time.ZoneOffset.UTC),
+        args.toArray(new String[0]));
+
+    Map<String, Object> next = onlyNext(json);
+    assertThat(next).containsEntry("publish_by", notAfter.minusSeconds(300).toString());
+    assertThat((String) next.get("advice")).contains("The certificate in service expires " + notAfter
+        + ", sooner than that wait").contains("[TLSA_TTL_EXCEEDS_CERT_LIFETIME]");
   }
 
   @Test

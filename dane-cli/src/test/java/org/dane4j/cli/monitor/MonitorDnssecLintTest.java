@@ -28,6 +28,7 @@ class MonitorDnssecLintTest {
   @TempDir
   static Path dir;
   private static Path anchor;
+  private static MintedCertificate goodLeaf;
 
   @BeforeAll
   static void startLab() throws IOException {
@@ -38,7 +39,7 @@ class MonitorDnssecLintTest {
     lab.mx(soon, "mx." + SOON, 201, leaf, b -> b);
     lab.mxRecord(soon, SOON, 10, "mx." + SOON);
     lab.tlsa(soon, "mx." + SOON, DemoLab.ee311(leaf).toString(), DemoLab.ta211(lab.issuer()).toString());
-    MintedCertificate goodLeaf = lab.leaf("mx." + GOOD);
+    goodLeaf = lab.leaf("mx." + GOOD);
     lab.mx(GOOD, "mx." + GOOD, goodLeaf, b -> b);
     lab.tlsa("mx." + GOOD, DemoLab.ee311(goodLeaf).toString(), DemoLab.ta211(lab.issuer()).toString());
     anchor = Files.writeString(dir.resolve("root.ds"), lab.trustAnchor());
@@ -50,11 +51,15 @@ class MonitorDnssecLintTest {
   }
 
   private static CliRun monitor(String... extra) {
+    return monitorAt(null, extra);
+  }
+
+  private static CliRun monitorAt(java.time.Clock clock, String... extra) {
     List<String> args = new ArrayList<>(List.of("monitor", "--resolver",
         "127.0.0.1:" + lab.dns().address().getPort(), "--trust-anchor", anchor.toString(), "--timeout", "2",
         "--port", Integer.toString(lab.port())));
     args.addAll(List.of(extra));
-    return CliRun.of(args.toArray(new String[0]));
+    return clock == null ? CliRun.of(args.toArray(new String[0])) : CliRun.at(clock, args.toArray(new String[0]));
   }
 
   @Test
@@ -75,5 +80,17 @@ class MonitorDnssecLintTest {
     CliRun skipped = monitor(SOON, "--no-dnssec-lint", "--json");
     assertThat(skipped.exitCode()).isZero();
     assertThat(skipped.out()).doesNotContain("dnssec_lint");
+  }
+
+  @Test
+  @DisplayName("#16 RFC 7671 §8: monitor passes the presented certificate to the lint: TLSA_TTL_EXCEEDS_CERT_LIFETIME")
+  void ttlAgainstThePresentedCertificate() {
+    java.time.Instant notAfter = goodLeaf.certificate().getNotAfter().toInstant();
+    CliRun soon = monitorAt(java.time.Clock.fixed(notAfter.minusSeconds(120), java.time.ZoneOffset.UTC), GOOD,
+        "--json");
+    assertThat(soon.exitCode()).as(soon.out() + soon.err()).isEqualTo(1);
+    assertThat(soon.out()).contains("\"code\": \"TLSA_TTL_EXCEEDS_CERT_LIFETIME\"");
+    CliRun later = monitor(GOOD, "--json");
+    assertThat(later.out()).as(later.out()).doesNotContain("TLSA_TTL_EXCEEDS_CERT_LIFETIME");
   }
 }
