@@ -68,7 +68,7 @@ class ShadedJarTest {
       String text = Files.readString(out, StandardCharsets.UTF_8);
       assertThat(ended).as("demo ended within 5 minutes; output so far:%n%s", text).isTrue();
       assertThat(demo.exitValue()).as(text).isZero();
-      assertThat(text).contains("8 of 8 scenarios ended as expected.").doesNotContain("NoClassDefFoundError");
+      assertThat(text).contains("9 of 9 scenarios ended as expected.").doesNotContain("NoClassDefFoundError");
     } finally {
       Files.deleteIfExists(out);
     }
