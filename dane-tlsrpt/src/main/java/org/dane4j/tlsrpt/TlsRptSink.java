@@ -21,6 +21,7 @@ import org.dane4j.delivery.SessionResult;
 import org.dane4j.smtp.DeliveryAttempt;
 import org.dane4j.smtp.MxRoute;
 import org.dane4j.smtp.PolicyType;
+import org.dane4j.sts.StsMode;
 import org.dane4j.tlsa.FailureType;
 import org.dane4j.tlsa.TlsaRecord;
 import org.slf4j.Logger;
@@ -125,11 +126,16 @@ public final class TlsRptSink implements DeliveryListener, AutoCloseable {
     }
     boolean success = !attempt.failed() && attempt.tlsProtocol() != null;
     FailureType type = attempt.failureType();
+    MxRoute route = attempt.route();
+    FailureType wouldFail = success ? testingFailure(route, session) : null;
+    if (wouldFail != null) { // RFC 8461 §5: under testing the session went on; the report counts the failure
+      success = false;
+      type = wouldFail;
+    }
     if (!success && type == null) {
       return; // no TLS result: no connection, or cleartext without a policy
     }
     long day = Math.floorDiv(clock.millis(), MILLIS_PER_DAY);
-    MxRoute route = attempt.route();
     FailureDetail detail = success ? null : FailureDetail.of(type.resultType(), route.mxHost(),
         attempt.address() == null ? "" : attempt.address().getHostAddress());
     PolicyType policyType = policyType(route, type);
@@ -143,6 +149,22 @@ public final class TlsRptSink implements DeliveryListener, AutoCloseable {
     } else {
       count(new Row(day, policy(route, send.domain(), policyType), detail));
     }
+  }
+
+  /**
+   * What an MTA-STS {@code testing} policy would have refused in a session that went on (RFC 8461 §5, RFC 8460
+   * §4.3): the certificate check's failure the route's trust manager recorded, or an MX host that no {@code mx}
+   * pattern matches ({@code validation-failure}); null when the policy is not {@code testing} or nothing failed.
+   */
+  private static FailureType testingFailure(MxRoute route, SessionResult session) {
+    if (route.stsMode().orElse(null) != StsMode.TESTING) {
+      return null;
+    }
+    if (session != null && session.stsFailure().isPresent()) {
+      return session.stsFailure().get().failureType();
+    }
+    boolean matches = route.stsPolicy().map(p -> p.matches(route.mxHost())).orElse(true);
+    return matches ? null : FailureType.VALIDATION_FAILURE;
   }
 
   /** The report policy of a route for a domain, built once per route (plans and their routes are reused). */
