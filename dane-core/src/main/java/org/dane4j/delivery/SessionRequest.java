@@ -84,12 +84,20 @@ public record SessionRequest(MxRoute route, InetAddress address, String sender, 
    * on this session, or empty when it may. For {@link MailRequireTls#ENFORCE} MAIL needs a TLS-authenticated
    * session and a server that listed {@code REQUIRETLS} in its EHLO reply after STARTTLS. When refused, the
    * session sends nothing of the message, ends at {@link SessionPhase#MAIL} with this reason as its failure
-   * (no MAIL reply) and reports {@link SessionResult.Builder#requireTlsOffered()} as it saw it.
+   * (no MAIL reply) and reports {@link SessionResult.Builder#requireTlsOffered()} as it saw it. Also refuses
+   * MAIL on a route whose requirement {@linkplain TlsRequirement#authenticationMandatory() demands
+   * authentication} when the session is not authenticated (TLS-2).
    *
    * @param authenticated whether TLS is up and the route's trust manager authenticated the server
    * @param requireTlsOffered whether the EHLO reply after STARTTLS listed {@code REQUIRETLS}
    */
   public java.util.Optional<String> mailRefusal(boolean authenticated, boolean requireTlsOffered) {
+    if (route.requirement().authenticationMandatory() && !authenticated) {
+      // TLS-2: a DANE or STS route carries mail only over a session its trust manager authenticated; the
+      // handshake normally fails first, this guard also covers a session up without the check (never a downgrade)
+      return java.util.Optional.of("the TLS session to " + route.mxHost() + " is not authenticated, which its "
+          + route.requirement() + " route requires; no MAIL sent (TLS-2)");
+    }
     return requireTlsRefusal(route, requireTls, authenticated, requireTlsOffered);
   }
 

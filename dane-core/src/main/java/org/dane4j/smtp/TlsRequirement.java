@@ -20,6 +20,15 @@ public enum TlsRequirement {
   /** A lookup for this host failed or was bogus, or policy forbids it: do not connect. */
   UNUSABLE;
 
+  /**
+   * Whether a session on this route must authenticate the server before MAIL: DANE (by TLSA) and STS (WebPKI
+   * and the MX host name). A TLS session that is up without the route's trust manager having authenticated the
+   * server (e.g. a resumed session, which dane4j never offers) must not carry mail on such a route.
+   */
+  public boolean authenticationMandatory() {
+    return this == DANE || this == STS;
+  }
+
   /** Whether a session on this route must never carry mail in cleartext. */
   public boolean tlsMandatory() {
     return this == DANE || this == ENCRYPT || this == STS;

@@ -222,4 +222,29 @@ class StsDeliveryTest {
     assertThat(a.verdict()).isEqualTo(TlsVerdict.OPPORTUNISTIC);
     assertThat(a.detail()).contains("MTA-STS testing: enforce would have refused", "certificate-not-trusted");
   }
+
+  @Test
+  @DisplayName("TLS-2: on a DANE or STS route MAIL is refused over a TLS session its trust manager did not "
+      + "authenticate (e.g. one resumed without the check); an opportunistic route is not affected")
+  void tls2_noMailOverAnUnauthenticatedSessionOnAnAuthenticatedRoute() throws Exception {
+    try (MtaSts policies = MtaSts.builder(resolver).clock(CLOCK).policyPort(stsPolicy.port())
+        .extraTrustAnchors(List.of(CA.certificate())).fetchTimeout(Duration.ofSeconds(5)).build()) {
+      DeliveryPlanner planner = DeliveryPlanner.builder(resolver).mode(DaneMode.DANE).clock(CLOCK)
+          .random(new Random(1)).mtaSts(policies).build();
+      for (String domain : List.of("dane.example.test", "sts.example.test", "testing.example.test")) {
+        org.dane4j.smtp.MxRoute route = planner.plan(domain).join().routes().get(0);
+        SessionRequest request = new SessionRequest(route, route.addresses().get(0), "me@client.test",
+            List.of("a@" + domain), MESSAGE, true, false);
+        if (route.requirement().authenticationMandatory()) {
+          assertThat(request.mailRefusal(false, false)).as(domain).get().asString()
+              .contains("not authenticated", "no MAIL sent");
+          assertThat(request.mailRefusal(true, false)).as(domain).isEmpty();
+        } else {
+          assertThat(request.mailRefusal(false, false)).as(domain).isEmpty();
+        }
+      }
+      assertThat(planner.plan("dane.example.test").join().routes().get(0).requirement())
+          .isEqualTo(TlsRequirement.DANE);
+    }
+  }
 }
