@@ -194,7 +194,7 @@ public final class DaneSslHandlers {
   /**
    * A handler for the route with Netty's default provider (OpenSSL if available, else JDK).
    *
-   * @param peerPort the server's port (used only for the TLS session cache key)
+   * @param peerPort the server's port (used only by the OpenSSL provider, as its session cache key; JDK engines get no peer host)
    * @throws IllegalArgumentException for an UNUSABLE route, which must not be connected to
    * @throws IllegalStateException if the SSL context cannot be built
    */
@@ -205,7 +205,7 @@ public final class DaneSslHandlers {
   /**
    * A handler for the route with the given TLS provider.
    *
-   * @param peerPort the server's port (used only for the TLS session cache key)
+   * @param peerPort the server's port (used only by the OpenSSL provider, as its session cache key; JDK engines get no peer host)
    * @param provider {@link SslProvider#JDK}, or an OpenSSL provider (needs netty-tcnative)
    * @throws IllegalArgumentException for an UNUSABLE route, which must not be connected to
    * @throws IllegalStateException if the SSL context cannot be built, or OpenSSL is asked for and unavailable
