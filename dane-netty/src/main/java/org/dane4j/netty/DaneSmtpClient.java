@@ -63,7 +63,7 @@ import org.dane4j.sts.MtaSts;
  *   <tr><td>{@code dataInitiationTimeout}</td><td>2 min</td><td>the 354 reply to DATA</td></tr>
  *   <tr><td>{@code dataTerminationTimeout}</td><td>10 min</td><td>sending the message and its reply</td></tr>
  *   <tr><td>{@code connectionPermitTimeout}</td><td>10 min</td><td>the wait for one of
- *       {@code maxConnectionsPerHost} (10) connections to a server</td></tr>
+ *       {@code maxConnectionsPerHost} (20) connections to a server</td></tr>
  *   <tr><td>{@code domainSlotTimeout}</td><td>10 min</td><td>the wait for one of
  *       {@code maxDeliveriesPerDomain} (20) deliveries to a recipient domain</td></tr>
  *   <tr><td>{@code maxPendingSends}</td><td>10,000</td><td>sends in progress, from {@code send} to the report;
@@ -88,8 +88,8 @@ import org.dane4j.sts.MtaSts;
  * server address, host name, TLSA base domain, requirement, secure TLSA RRset and MX security — everything
  * the handshake's verification depended on. Anything else (another requirement, a TLSA rollover, an insecure
  * MX) opens a new connection with a new handshake and a new verification. TLS sessions are never resumed
- * across connections (each connection has its own TLS context), so every new connection is verified in
- * full. A connection carries at most {@link Builder#maxMessagesPerConnection(int)} messages and is not reused
+ * across connections (JDK: one shared context whose engines are never given a peer host to look a session up
+ * by; OpenSSL: a context per connection), so every new connection is verified in full. A connection carries at most {@link Builder#maxMessagesPerConnection(int)} messages and is not reused
  * after {@link Builder#connectionReuseTimeLimit(Duration)}.
  *
  * <p>The returned futures complete on an event loop or DNS thread: do no blocking work in their callbacks
@@ -104,6 +104,25 @@ public final class DaneSmtpClient implements AutoCloseable {
 
   /** The default of {@link Builder#maxPendingSends(int)}. */
   public static final int DEFAULT_MAX_PENDING_SENDS = 10_000;
+
+  /**
+   * The default of {@code maxConnectionsPerHost}: 20 simultaneous connections to one server, as Postfix's
+   * {@code default_destination_concurrency_limit} and as {@link #DEFAULT_MAX_DELIVERIES_PER_DOMAIN}, so that one
+   * busy destination is not held below the per-domain limit by the per-server one (before issue #17: 10).
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_HOST = 20;
+
+  /** The default of {@code maxDeliveriesPerDomain}: 20 deliveries in progress to one recipient domain. */
+  public static final int DEFAULT_MAX_DELIVERIES_PER_DOMAIN = 20;
+
+  /**
+   * The default number of event-loop threads of a client's own group: {@link Runtime#availableProcessors()}
+   * (at least 1, at most 256), read when a builder is made (before issue #17: 1). Netty's own default is twice that;
+   * one per processor is enough for TLS handshakes, which are CPU work without blocking.
+   */
+  public static int defaultThreads() {
+    return Math.max(1, Math.min(256, Runtime.getRuntime().availableProcessors()));
+  }
 
   /**
    * What {@link #send} does when {@link Builder#maxPendingSends(int)} sends are in progress (back-pressure).
@@ -239,7 +258,7 @@ public final class DaneSmtpClient implements AutoCloseable {
     private final DeliveryPlanner planner;
     private MtaSts mtaSts;
     private EventLoopGroup group;
-    private int threads = 1;
+    private int threads = defaultThreads();
     private String ehloName;
     private int mxPort = 25;
     private Duration connectTimeout = SmtpLimits.DEFAULT_CONNECT_TIMEOUT;
@@ -253,8 +272,8 @@ public final class DaneSmtpClient implements AutoCloseable {
     private Duration domainSlotTimeout = DEFAULT_QUEUE_TIMEOUT;
     private int maxReplyLineLength = SmtpLimits.DEFAULT_MAX_REPLY_LINE_LENGTH;
     private int maxReplyLines = SmtpLimits.DEFAULT_MAX_REPLY_LINES;
-    private int maxConnectionsPerHost = 10;
-    private int maxDeliveriesPerDomain = 20;
+    private int maxConnectionsPerHost = DEFAULT_MAX_CONNECTIONS_PER_HOST;
+    private int maxDeliveriesPerDomain = DEFAULT_MAX_DELIVERIES_PER_DOMAIN;
     private Duration idleConnectionTime = Duration.ofSeconds(2);
     private int maxMessagesPerConnection = 100;
     private Duration connectionReuseTimeLimit = Duration.ofSeconds(300);
@@ -301,7 +320,11 @@ public final class DaneSmtpClient implements AutoCloseable {
       return this;
     }
 
-    /** Threads of the client's own event loop group when none is given (1..256; default 1). */
+    /**
+     * Threads of the client's own event loop group when none is given (1..256; default {@link #defaultThreads()},
+     * the number of available processors). TLS handshakes run on these threads: with a handshake per message one
+     * thread caps a busy destination at one core (issue #17).
+     */
     public Builder threads(int threads) {
       if (threads < 1 || threads > 256) {
         throw new IllegalArgumentException("threads must be 1..256, got " + threads);
@@ -421,7 +444,8 @@ public final class DaneSmtpClient implements AutoCloseable {
     }
 
     /**
-     * The most simultaneous connections to one server address and port (1..1000; default 10); further
+     * The most simultaneous connections to one server address and port (1..1000; default
+     * {@link DaneSmtpClient#DEFAULT_MAX_CONNECTIONS_PER_HOST}, 20); further
      * sessions wait, without blocking, for one to end (RFC 5321 §4.5.4.1).
      */
     public Builder maxConnectionsPerHost(int n) {

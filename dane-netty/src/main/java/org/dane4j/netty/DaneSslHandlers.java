@@ -9,9 +9,17 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.net.Socket;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -46,8 +54,10 @@ import org.dane4j.tlsa.DaneVerification;
  *       would reject valid DANE-EE servers; the DANE trust manager does the name checks RFC 7672 asks for
  *       (DANE-TA only);</li>
  *   <li>SNI = {@link MxRoute#tlsaBaseDomain()} (TLSA-4), none for an address literal;</li>
- *   <li>a new {@code SslContext} per handler, so no TLS session is ever resumed from another connection: every
- *       handshake runs the trust manager (a resumed session would skip it; TLS-6).</li>
+ *   <li>no TLS session is ever resumed from another connection: every handshake runs the trust manager (a
+ *       resumed session would skip it; TLS-6). With the JDK provider all handlers share one context whose
+ *       engines are made without a peer host (the JDK looks sessions up by host and port) and whose trust
+ *       manager dispatches to the connection's own; with OpenSSL each handler gets a new {@code SslContext}.</li>
  * </ul>
  *
  * <p><b>TLS provider.</b> Every property above holds, and is tested, with both Netty providers: the JDK's
@@ -88,6 +98,12 @@ public final class DaneSslHandlers {
    * and /dev/urandom, which must not happen on an event loop (found by BlockHoundTest).
    */
   private static final SslProvider DEFAULT_PROVIDER = warmedUpDefaultProvider();
+
+  /**
+   * The shared JDK context, built when this class initialises (not on an event loop: building a JDK context
+   * looks up providers and may read files).
+   */
+  private static final SharedJdkContext JDK_SHARED = SharedJdkContext.INSTANCE;
 
   private DaneSslHandlers() {}
 
@@ -178,7 +194,7 @@ public final class DaneSslHandlers {
   /**
    * A handler for the route with Netty's default provider (OpenSSL if available, else JDK).
    *
-   * @param peerPort the server's port (used only for the TLS session cache key)
+   * @param peerPort the server's port (used only by the OpenSSL provider, as its session cache key; JDK engines get no peer host)
    * @throws IllegalArgumentException for an UNUSABLE route, which must not be connected to
    * @throws IllegalStateException if the SSL context cannot be built
    */
@@ -189,7 +205,7 @@ public final class DaneSslHandlers {
   /**
    * A handler for the route with the given TLS provider.
    *
-   * @param peerPort the server's port (used only for the TLS session cache key)
+   * @param peerPort the server's port (used only by the OpenSSL provider, as its session cache key; JDK engines get no peer host)
    * @param provider {@link SslProvider#JDK}, or an OpenSSL provider (needs netty-tcnative)
    * @throws IllegalArgumentException for an UNUSABLE route, which must not be connected to
    * @throws IllegalStateException if the SSL context cannot be built, or OpenSSL is asked for and unavailable
@@ -231,26 +247,145 @@ public final class DaneSslHandlers {
           OpenSsl.unavailabilityCause());
     }
     X509ExtendedTrustManager tm = trust;
-    SslContext context;
-    try {
-      context = SslContextBuilder.forClient()
-          .sslProvider(provider)
-          .secureRandom(provider == SslProvider.JDK ? JDK_RANDOM : null) // OpenSSL has its own
-          .trustManager(tm)
-          .protocols(TlsRecipe.PROTOCOLS)
-          .endpointIdentificationAlgorithm(null) // Netty's client default is HTTPS; the recipe has none (TLS-4)
-          .build();
-    } catch (SSLException e) {
-      throw new IllegalStateException("cannot build the TLS context for " + (sni == null ? "an address literal"
-          : sni) + ": " + e, e);
-    }
     SslHandler handler;
-    try {
-      handler = context.newHandler(alloc, sni, peerPort);
-    } finally {
-      ReferenceCountUtil.release(context); // OPENSSL_REFCNT: the engine holds its own reference; others: no-op
+    if (provider == SslProvider.JDK) {
+      handler = JDK_SHARED.newHandler(alloc, tm, sni);
+    } else {
+      SslContext context;
+      try {
+        context = SslContextBuilder.forClient()
+            .sslProvider(provider)
+            .trustManager(tm)
+            .protocols(TlsRecipe.PROTOCOLS)
+            .endpointIdentificationAlgorithm(null) // Netty's client default is HTTPS; the recipe has none (TLS-4)
+            .build();
+      } catch (SSLException e) {
+        throw new IllegalStateException("cannot build the TLS context for " + (sni == null ? "an address literal"
+            : sni) + ": " + e, e);
+      }
+      try {
+        handler = context.newHandler(alloc, sni, peerPort);
+      } finally {
+        ReferenceCountUtil.release(context); // OPENSSL_REFCNT: the engine holds its own reference; others: no-op
+      }
     }
     handler.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
     return new RouteTls(route, handler, tm);
+  }
+
+  /**
+   * The one JDK {@link SslContext} every JDK connection shares (issue #17: building an {@code SSLContext} per
+   * connection cost a few per cent of the client's CPU per handshake). Sharing it must change nothing a
+   * per-connection context guaranteed:
+   * <ul>
+   *   <li><b>No resumption (TLS-6).</b> Engines are created without a peer host and port, so the JDK's client
+   *       never looks a session up to resume (its client cache is keyed by host and port) and every handshake
+   *       runs the connection's trust manager; SNI comes from the engine's {@code SSLParameters} instead
+   *       (the recipe's, or {@link #sniParameters}). The session cache holds at most one session, so
+   *       nothing accumulates in it.</li>
+   *   <li><b>The connection's own trust manager.</b> The context's trust manager looks up the one registered
+   *       for the {@link SSLEngine} that is handshaking (the JDK passes the engine to
+   *       {@link X509ExtendedTrustManager#checkServerTrusted(X509Certificate[], String, SSLEngine)}); an engine
+   *       with none registered, or a call without an engine, is refused. Registrations are held weakly by
+   *       engine, so they go with the connection.</li>
+   * </ul>
+   */
+  static final class SharedJdkContext {
+    static final SharedJdkContext INSTANCE = new SharedJdkContext();
+
+    private final Map<SSLEngine, X509ExtendedTrustManager> trust = Collections.synchronizedMap(new WeakHashMap<>());
+    private final SslContext context;
+
+    private SharedJdkContext() {
+      try {
+        context = SslContextBuilder.forClient()
+            .sslProvider(SslProvider.JDK)
+            .secureRandom(JDK_RANDOM)
+            .trustManager(new PerEngineTrust(trust))
+            .protocols(TlsRecipe.PROTOCOLS)
+            .endpointIdentificationAlgorithm(null) // Netty's client default is HTTPS; the recipe has none (TLS-4)
+            .sessionCacheSize(1)
+            .build();
+      } catch (SSLException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    SslHandler newHandler(ByteBufAllocator alloc, X509ExtendedTrustManager tm, String sni) {
+      SslHandler handler = context.newHandler(alloc); // no peer host: never a resumption lookup (TLS-6)
+      SSLEngine engine = handler.engine();
+      engine.setSSLParameters(sniParameters(engine.getSSLParameters(), sni));
+      trust.put(engine, tm);
+      return handler;
+    }
+
+    /** The number of engines with a registered trust manager that are not yet collected (tests). */
+    int registered() {
+      synchronized (trust) {
+        return trust.size();
+      }
+    }
+  }
+
+  /** The parameters with SNI = {@code sni} (none for null). */
+  static javax.net.ssl.SSLParameters sniParameters(javax.net.ssl.SSLParameters p, String sni) {
+    p.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
+    return p;
+  }
+
+  /** The shared context's trust manager: the registered one of the handshaking engine, or a refusal. */
+  private static final class PerEngineTrust extends X509ExtendedTrustManager {
+    private final Map<SSLEngine, X509ExtendedTrustManager> trust;
+
+    PerEngineTrust(Map<SSLEngine, X509ExtendedTrustManager> trust) {
+      this.trust = trust;
+    }
+
+    private X509ExtendedTrustManager of(SSLEngine engine) throws CertificateException {
+      X509ExtendedTrustManager tm = engine == null ? null : trust.get(engine);
+      if (tm == null) {
+        throw new CertificateException("no trust manager registered for this TLS engine; refusing");
+      }
+      return tm;
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      of(engine).checkServerTrusted(chain, authType, engine);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      throw new CertificateException("the shared JDK context serves SSLEngines only; refusing");
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      throw new CertificateException("no TLS engine given; refusing");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      throw new CertificateException("client mode only");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      throw new CertificateException("client mode only");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      throw new CertificateException("client mode only");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
   }
 }

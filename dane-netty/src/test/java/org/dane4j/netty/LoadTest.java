@@ -57,6 +57,16 @@ class LoadTest {
   }
 
   @Test
+  @DisplayName("Defaults (issue #17): one busy destination gets up to 20 connections at once, as Postfix's "
+      + "default_destination_concurrency_limit, not 10; the loop has a thread per processor")
+  void defaultsLetOneDestinationUseTwentyConnections() throws Exception {
+    assertThat(DaneSmtpClient.DEFAULT_MAX_CONNECTIONS_PER_HOST).isEqualTo(20);
+    assertThat(DaneSmtpClient.defaultThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    sendAtOnce(b -> b, java.util.Collections.nCopies(30, "bob@example.test"),
+        client -> assertThat(client.pool().peak()).isBetween(11, 20));
+  }
+
+  @Test
   @DisplayName("Postfix's destination concurrency: at most maxDeliveriesPerDomain messages in progress to one domain")
   void deliveryLimitPerDomain() throws Exception {
     List<String> rcpts = new ArrayList<>();
