@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.dane4j.sts.StsFailure;
 import org.dane4j.sts.StsMode;
 import org.dane4j.sts.StsPolicy;
 import org.dane4j.tlsa.DaneTrustManager;
@@ -45,6 +46,7 @@ public final class MxRoute {
   private final Clock clock;
   private final StsPolicy stsPolicy;
   private final X509ExtendedTrustManager webPki;
+  private final StsFailure stsFetchFailure;
 
   MxRoute(Builder b) {
     this.mxHost = Objects.requireNonNull(b.mxHost, "mxHost");
@@ -63,6 +65,7 @@ public final class MxRoute {
     this.clock = b.clock;
     this.stsPolicy = b.stsPolicy;
     this.webPki = b.webPki;
+    this.stsFetchFailure = b.stsFetchFailure;
   }
 
   /** The MX host name as published in the MX record (before CNAME expansion). */
@@ -150,6 +153,16 @@ public final class MxRoute {
   /** The MTA-STS policy that applied to this host (see {@link #stsMode()}), e.g. for its text in a TLS report. */
   public Optional<StsPolicy> stsPolicy() {
     return Optional.ofNullable(stsPolicy);
+  }
+
+  /**
+   * Why the recipient domain's announced MTA-STS policy could not be had (RFC 8460 §4.3.2.2:
+   * {@code sts-policy-fetch-error}, {@code sts-policy-invalid}, {@code sts-webpki-invalid}), for a host without
+   * DANE planned as without MTA-STS because nothing unexpired was cached (RFC 8461 §3.3); TLS reports count
+   * its sessions as that failure. Empty otherwise.
+   */
+  public Optional<StsFailure> stsFetchFailure() {
+    return Optional.ofNullable(stsFetchFailure);
   }
 
   /**
@@ -282,6 +295,7 @@ public final class MxRoute {
     private boolean noAddress;
     private StsPolicy stsPolicy;
     private X509ExtendedTrustManager webPki;
+    private StsFailure stsFetchFailure;
 
     private Builder(String mxHost, int preference, int port, Clock clock) {
       this.mxHost = mxHost;
@@ -305,7 +319,14 @@ public final class MxRoute {
       b.noAddress = r.noAddress;
       b.stsPolicy = r.stsPolicy;
       b.webPki = r.webPki;
+      b.stsFetchFailure = r.stsFetchFailure;
       return b;
+    }
+
+    /** The failed fetch of the domain's announced MTA-STS policy ({@link MxRoute#stsFetchFailure()}). */
+    Builder stsFetchFailure(StsFailure failure) {
+      this.stsFetchFailure = failure;
+      return this;
     }
 
     /** The MTA-STS policy that applies to the host and the WebPKI trust its checks use. */

@@ -49,6 +49,12 @@ final class StsRoutes {
           + "never \"no policy\")");
     }
     StsPolicy policy = lookup.policy().orElse(null);
+    if (policy == null && lookup.status() == StsLookup.Status.NO_POLICY && lookup.failure().isPresent()) {
+      // RFC 8461 §3.3: an announced policy that cannot be had is no policy; TLS reports still count it (RFC 8460)
+      return MxRoute.Builder.from(route).stsFetchFailure(lookup.failure().get()).require(route.requirement(),
+          route.reason() + "; MTA-STS: " + lookup.reason().orElse(lookup.failure().get().resultType())
+              + ", so as without MTA-STS (RFC 8461 §3.3)");
+    }
     if (policy == null || policy.mode() == StsMode.NONE) {
       return route;
     }

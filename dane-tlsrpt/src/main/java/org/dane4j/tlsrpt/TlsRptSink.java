@@ -136,6 +136,12 @@ public final class TlsRptSink implements DeliveryListener, AutoCloseable {
       return; // no TLS result: no connection, or cleartext without a policy
     }
     long day = Math.floorDiv(clock.millis(), MILLIS_PER_DAY);
+    if (route.stsFetchFailure().isPresent()) { // the domain announced a policy that could not be had
+      String address = attempt.address() == null ? "" : attempt.address().getHostAddress();
+      count(new Row(day, policy(route, send.domain(), PolicyType.STS),
+          FailureDetail.of(route.stsFetchFailure().get().resultType(), route.mxHost(), address)));
+      return;
+    }
     FailureDetail detail = success ? null : FailureDetail.of(type.resultType(), route.mxHost(),
         attempt.address() == null ? "" : attempt.address().getHostAddress());
     PolicyType policyType = policyType(route, type);
@@ -177,8 +183,8 @@ public final class TlsRptSink implements DeliveryListener, AutoCloseable {
       }
       p = switch (type) {
         case TLSA -> tlsaPolicy(route, domain);
-        case STS -> new ReportPolicy(PolicyType.STS, domain, stsLines(route.stsPolicy().orElseThrow().text()),
-            route.stsPolicy().orElseThrow().mxPatterns());
+        case STS -> route.stsPolicy().map(sts -> new ReportPolicy(PolicyType.STS, domain, stsLines(sts.text()),
+            sts.mxPatterns())).orElseGet(() -> new ReportPolicy(PolicyType.STS, domain, List.of(), List.of()));
         case NO_POLICY_FOUND -> new ReportPolicy(PolicyType.NO_POLICY_FOUND, domain, List.of(), List.of());
       };
       policies.putIfAbsent(key, p);

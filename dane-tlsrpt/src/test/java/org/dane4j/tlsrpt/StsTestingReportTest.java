@@ -46,6 +46,7 @@ class StsTestingReportTest {
   private static DaneResolver resolver;
   private static StsPolicyServer testing;
   private static StsPolicyServer elsewhere;
+  private static StsPolicyServer missing;
 
   @BeforeAll
   static void world() {
@@ -55,7 +56,9 @@ class StsTestingReportTest {
     example.add("testing.example.test. 300 IN MX 10 mx.testing.example.test.",
         "mx.testing.example.test. 300 IN A 127.0.0.4",
         "elsewhere.example.test. 300 IN MX 10 mx.elsewhere.example.test.",
-        "mx.elsewhere.example.test. 300 IN A 127.0.0.4");
+        "mx.elsewhere.example.test. 300 IN A 127.0.0.4",
+        "missing.example.test. 300 IN MX 10 mx.missing.example.test.",
+        "mx.missing.example.test. 300 IN A 127.0.0.4");
     testing = StsPolicyServer.builder("testing.example.test").issuer(CA).address("127.0.0.5")
         .policy(StsPolicyServer.policyText("testing", 86400, "mx.testing.example.test")).start();
     testing.publish(example, "t1");
@@ -63,6 +66,11 @@ class StsTestingReportTest {
     elsewhere = StsPolicyServer.builder("elsewhere.example.test").issuer(CA).address("127.0.0.6")
         .policy(StsPolicyServer.policyText("testing", 86400, "mx.other.example.test")).start();
     elsewhere.publish(example, "e1");
+    // a domain that announces a policy its server does not serve (404)
+    missing = StsPolicyServer.builder("missing.example.test").issuer(CA).address("127.0.0.7")
+        .policy(StsPolicyServer.policyText("enforce", 86400, "mx.missing.example.test"))
+        .fault(org.dane4j.testkit.sts.StsFault.NOT_FOUND).start();
+    missing.publish(example, "m1");
     server = world.start();
     resolver = DaneResolver.builder().servers(server.address()).trustAnchors(world.trustAnchor()).clock(Lab.CLOCK)
         .timeout(Duration.ofSeconds(3)).retries(1).build();
@@ -74,6 +82,7 @@ class StsTestingReportTest {
     server.close();
     testing.close();
     elsewhere.close();
+    missing.close();
   }
 
   /** A server presenting {@code chain}: the route's trust manager judges it, as in a real handshake. */
@@ -146,5 +155,16 @@ class StsTestingReportTest {
     DayAggregate.PolicyCounts p = send("c@testing.example.test", chain(CA, "mx.testing.example.test"), testing);
     assertThat(p.successful()).isEqualTo(1);
     assertThat(p.failed()).isZero();
+  }
+
+  @Test
+  @DisplayName("STS-1/RPT-1: a policy that is announced but cannot be fetched: delivered as without MTA-STS "
+      + "(RFC 8461 §3.3), reported as sts-policy-fetch-error under the sts policy")
+  void sts1_fetchErrorIsReported() {
+    DayAggregate.PolicyCounts p = send("d@missing.example.test", chain(CA, "mx.missing.example.test"), missing);
+    assertThat(p.successful()).isZero();
+    assertThat(p.failures()).containsExactly(Map.entry(
+        FailureDetail.of("sts-policy-fetch-error", "mx.missing.example.test", "127.0.0.4"), 1L));
+    assertThat(p.policy().policyDomain()).isEqualTo("missing.example.test");
   }
 }
