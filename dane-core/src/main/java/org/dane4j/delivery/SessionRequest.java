@@ -85,7 +85,7 @@ public record SessionRequest(MxRoute route, InetAddress address, String sender, 
    * session and a server that listed {@code REQUIRETLS} in its EHLO reply after STARTTLS. When refused, the
    * session sends nothing of the message, ends at {@link SessionPhase#MAIL} with this reason as its failure
    * (no MAIL reply) and reports {@link SessionResult.Builder#requireTlsOffered()} as it saw it. Also refuses
-   * MAIL on a route whose requirement {@linkplain TlsRequirement#authenticationMandatory() demands
+   * MAIL on a route whose requirement {@linkplain org.dane4j.smtp.TlsRequirement#authenticationMandatory() demands
    * authentication} when the session is not authenticated (TLS-2).
    *
    * @param authenticated whether TLS is up and the route's trust manager authenticated the server
