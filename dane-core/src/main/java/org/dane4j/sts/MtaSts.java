@@ -130,6 +130,12 @@ public final class MtaSts implements AutoCloseable {
   private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
   /** The domains looked up through this instance: what proactive refresh walks. */
   private final Set<String> used = ConcurrentHashMap.newKeySet();
+  /** The warm path's memo: a given name's normal form, and the {@code id} of a domain's last TXT answer. */
+  private final Map<String, String> normalized = new ConcurrentHashMap<>();
+  private final Map<String, TxtId> txtIds = new ConcurrentHashMap<>();
+
+  /** The {@code id} parsed from a TXT answer ({@code joined}: its texts), so that a cached answer is parsed once. */
+  private record TxtId(DnsAnswer txt, String joined, String id) {}
   private final Duration refreshLead;
   private final int maxConcurrentRefreshes;
   private final ScheduledExecutorService refreshTimer;
@@ -195,7 +201,14 @@ public final class MtaSts implements AutoCloseable {
    * @throws IllegalArgumentException when {@code domain} is not a domain name
    */
   public CompletableFuture<StsLookup> policy(String domain) {
-    String d = normalize(domain);
+    String d = normalized.get(domain);
+    if (d == null) {
+      d = normalize(domain);
+      if (normalized.size() >= MAX_REFRESH_DOMAINS) {
+        normalized.clear();
+      }
+      normalized.put(domain, d);
+    }
     if (used.size() < MAX_REFRESH_DOMAINS) {
       used.add(d);
     }
@@ -234,15 +247,36 @@ public final class MtaSts implements AutoCloseable {
     if (valid.isEmpty()) {
       return null;
     }
+    String id = txtId(d, txt);
+    return id != null && valid.get().id().equals(id) ? StsLookup.cached(valid.get(), null, null) : null;
+  }
+
+  /** The {@code id} of the domain's one {@code v=STSv1} TXT record, parsed once per answer; null if invalid. */
+  private String txtId(String d, DnsAnswer txt) {
+    TxtId memo = txtIds.get(d);
+    if (memo != null && memo.txt() == txt) {
+      return memo.id();
+    }
     List<String> texts = new ArrayList<>();
     for (TXTRecord r : txt.records(TXTRecord.class)) {
       texts.add(String.join("", r.getStrings()));
     }
-    try {
-      return valid.get().id().equals(StsRecord.id(texts)) ? StsLookup.cached(valid.get(), null, null) : null;
-    } catch (IllegalArgumentException e) {
-      return null;
+    String joined = String.join("\n", texts);
+    String id;
+    if (memo != null && memo.joined().equals(joined)) {
+      id = memo.id();
+    } else {
+      try {
+        id = StsRecord.id(texts);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
     }
+    if (txtIds.size() >= MAX_REFRESH_DOMAINS) {
+      txtIds.clear();
+    }
+    txtIds.put(d, new TxtId(txt, joined, id));
+    return id;
   }
 
   private CompletableFuture<StsLookup> decide(String d, DnsAnswer txt, boolean refresh) {

@@ -198,8 +198,11 @@ public final class StsPolicy {
   public boolean matches(String mxHost) {
     Objects.requireNonNull(mxHost, "mxHost");
     String host = mxHost.endsWith(".") ? mxHost.substring(0, mxHost.length() - 1) : mxHost;
-    if (!host.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-      return false;   // an A-label host only: U-labels and look-alike letters match nothing
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      if (c <= 0x20 || c >= 0x7f) {
+        return false;   // an A-label host only: U-labels and look-alike letters match nothing
+      }
     }
     host = host.toLowerCase(Locale.ROOT);
     for (String pattern : mxPatterns) {
