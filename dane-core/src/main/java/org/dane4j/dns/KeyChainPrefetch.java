@@ -15,7 +15,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -25,7 +24,6 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.TSIG;
 import org.xbill.DNS.Type;
 
 /**
@@ -57,7 +55,7 @@ import org.xbill.DNS.Type;
  * answers held, {@link #MAX_PREFETCH_PER_RESPONSE} questions started per response, {@link #MAX_KNOWN_ZONES}
  * zones remembered.
  */
-final class KeyChainPrefetch implements Resolver {
+final class KeyChainPrefetch extends ForwardingResolver {
   /** At most this many DS/DNSKEY answers are held at once; beyond it nothing is prefetched or kept. */
   static final int MAX_HELD = 1_000;
   /** At most this many key questions are started for one response (a hostile upstream cannot fan out more). */
@@ -81,7 +79,6 @@ final class KeyChainPrefetch implements Resolver {
     }
   }
 
-  private final Resolver upstream;
   private final Duration keyCacheMaxTtl;
   private final List<Anchor> anchors;
   private final Map<UpstreamRcodes.Question, Held> held = new ConcurrentHashMap<>();
@@ -108,7 +105,7 @@ final class KeyChainPrefetch implements Resolver {
 
   /** @param keyCacheMaxTtl the longest dnsjava's key cache keeps a zone's keys (its {@code keycache.max_ttl}) */
   KeyChainPrefetch(Resolver upstream, Duration keyCacheMaxTtl) {
-    this.upstream = upstream;
+    super(upstream);
     this.keyCacheMaxTtl = keyCacheMaxTtl;
     this.anchors = new ArrayList<>();
   }
@@ -350,45 +347,5 @@ final class KeyChainPrefetch implements Resolver {
     }
     Duration d = Duration.ofSeconds(ttl);
     return d.compareTo(keyCacheMaxTtl) > 0 ? keyCacheMaxTtl : d;
-  }
-
-  @Override
-  public CompletionStage<Message> sendAsync(Message query) {
-    return sendAsync(query, Runnable::run);
-  }
-
-  @Override
-  public void setPort(int port) {
-    upstream.setPort(port);
-  }
-
-  @Override
-  public void setTCP(boolean flag) {
-    upstream.setTCP(flag);
-  }
-
-  @Override
-  public void setIgnoreTruncation(boolean flag) {
-    upstream.setIgnoreTruncation(flag);
-  }
-
-  @Override
-  public void setEDNS(int version, int payloadSize, int flags, List<EDNSOption> options) {
-    upstream.setEDNS(version, payloadSize, flags, options);
-  }
-
-  @Override
-  public void setTSIGKey(TSIG key) {
-    upstream.setTSIGKey(key);
-  }
-
-  @Override
-  public void setTimeout(Duration timeout) {
-    upstream.setTimeout(timeout);
-  }
-
-  @Override
-  public Duration getTimeout() {
-    return upstream.getTimeout();
   }
 }

@@ -1,18 +1,14 @@
 package org.dane4j.dns;
 
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
-import org.xbill.DNS.TSIG;
 
 /**
  * Sits between dnsjava's validator and the upstream and remembers the upstream's rcode per question.
@@ -20,7 +16,7 @@ import org.xbill.DNS.TSIG;
  * "Response subtype is UNKNOWN", the same shape as a real validation failure; this record is how an
  * upstream failure (indeterminate, DNS-1) is told apart from bogus data.
  */
-final class UpstreamRcodes implements Resolver {
+final class UpstreamRcodes extends ForwardingResolver {
   record Question(Name name, int type, int dclass) {
     static Question of(Message m) {
       Record q = m.getQuestion();
@@ -28,11 +24,10 @@ final class UpstreamRcodes implements Resolver {
     }
   }
 
-  private final Resolver upstream;
   private final Map<Question, Integer> rcodes = new ConcurrentHashMap<>();
 
   UpstreamRcodes(Resolver upstream) {
-    this.upstream = upstream;
+    super(upstream);
   }
 
   private static final int PENDING = -1;
@@ -59,45 +54,5 @@ final class UpstreamRcodes implements Resolver {
         rcodes.computeIfPresent(q, (k, old) -> response != null ? response.getRcode() : Rcode.SERVFAIL);
       }
     });
-  }
-
-  @Override
-  public CompletionStage<Message> sendAsync(Message query) {
-    return sendAsync(query, Runnable::run);
-  }
-
-  @Override
-  public void setPort(int port) {
-    upstream.setPort(port);
-  }
-
-  @Override
-  public void setTCP(boolean flag) {
-    upstream.setTCP(flag);
-  }
-
-  @Override
-  public void setIgnoreTruncation(boolean flag) {
-    upstream.setIgnoreTruncation(flag);
-  }
-
-  @Override
-  public void setEDNS(int version, int payloadSize, int flags, List<EDNSOption> options) {
-    upstream.setEDNS(version, payloadSize, flags, options);
-  }
-
-  @Override
-  public void setTSIGKey(TSIG key) {
-    upstream.setTSIGKey(key);
-  }
-
-  @Override
-  public void setTimeout(Duration timeout) {
-    upstream.setTimeout(timeout);
-  }
-
-  @Override
-  public Duration getTimeout() {
-    return upstream.getTimeout();
   }
 }
