@@ -22,6 +22,7 @@ import org.dane4j.cli.Dane4j;
 import org.dane4j.cli.DnssecTrouble;
 import org.dane4j.cli.ExitCodes;
 import org.dane4j.cli.OneLineErrors;
+import org.dane4j.cli.ProbeOptions;
 import org.dane4j.cli.Json;
 import org.dane4j.cli.KeyTypes;
 import org.dane4j.cli.CaWatchlist;
@@ -88,16 +89,8 @@ public final class CheckCommand implements Callable<Integer> {
       description = "The EHLO name (default: ${DEFAULT-VALUE}).")
   private String ehlo;
 
-  @Option(names = "--port", paramLabel = "N",
-      description = "SMTP port of the hosts (default: 25, or the target's :PORT); TLSA is looked up at"
-          + " _N._tcp.")
-  private Integer port;
-
-  @Option(names = "--ca-watchlist", paramLabel = "FILE",
-      description = "CA intermediates to warn about when a 2 x x record pins only some of them (default: the"
-          + " bundled list of Let's Encrypt's intermediates). One 'CA | NAME | STATUS | KEY | SUBJECT | SPKI-SHA256'"
-          + " line per intermediate, STATUS active, backup or retired; '#' starts a comment.")
-  private java.nio.file.Path caWatchlist;
+  @Mixin
+  private ProbeOptions probeOptions;
 
   @Mixin
   private WarnDays warnDays;
@@ -118,12 +111,12 @@ public final class CheckCommand implements Callable<Integer> {
   public Integer call() {
     Destination destination;
     try {
-      destination = Target.parse(domain, port);
+      destination = Target.parse(domain, probeOptions.port());
     } catch (IllegalArgumentException e) {
       throw new CommandException(ExitCodes.USAGE, e.getMessage(), e);
     }
     int days = warnDays.days(ExitCodes.USAGE);
-    CaWatchlist watchlist = CaWatchlist.load(caWatchlist, ExitCodes.NO_INPUT);
+    CaWatchlist watchlist = probeOptions.watchlist(ExitCodes.NO_INPUT);
     int signatureDays = dnssecLint.signatureWarnDays(ExitCodes.USAGE);
     Outcome outcome;
     List<java.net.InetSocketAddress> servers;

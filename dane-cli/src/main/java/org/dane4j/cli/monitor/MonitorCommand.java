@@ -33,6 +33,7 @@ import org.dane4j.cli.Json;
 import org.dane4j.cli.KeyTypes;
 import org.dane4j.cli.CaWatchlist;
 import org.dane4j.cli.OneLineErrors;
+import org.dane4j.cli.ProbeOptions;
 import org.dane4j.cli.RouteProbe;
 import org.dane4j.cli.send.Reports;
 import org.dane4j.cli.tlsa.CertificateFile;
@@ -155,16 +156,8 @@ public final class MonitorCommand implements Callable<Integer> {
   /** The probes of this run: 6 x --timeout per reply and for the handshake; open while the resolver is. */
   private RouteProbe probe;
 
-  @Option(names = "--port", paramLabel = "N",
-      description = "SMTP port of the hosts (default: 25, or the target's :PORT); TLSA is looked up at"
-          + " _N._tcp.")
-  private Integer port;
-
-  @Option(names = "--ca-watchlist", paramLabel = "FILE",
-      description = "CA intermediates to warn about when a 2 x x record pins only some of them (default: the"
-          + " bundled list of Let's Encrypt's intermediates). One 'CA | NAME | STATUS | KEY | SUBJECT | SPKI-SHA256'"
-          + " line per intermediate, STATUS active, backup or retired; '#' starts a comment.")
-  private Path caWatchlist;
+  @Mixin
+  private ProbeOptions probeOptions;
   private CaWatchlist watchlist;
 
   @Option(names = "--openmetrics", description = {"Print OpenMetrics (Prometheus text format, ending with"
@@ -220,12 +213,12 @@ public final class MonitorCommand implements Callable<Integer> {
       throw new CommandException(UNKNOWN, "--openmetrics and --json cannot be combined: choose one output", null);
     }
     warnDays = warnDaysOption.days(UNKNOWN);
-    watchlist = CaWatchlist.load(caWatchlist, UNKNOWN);
+    watchlist = probeOptions.watchlist(UNKNOWN);
     signatureWarnDays = dnssecLint.signatureWarnDays(UNKNOWN);
     List<Destination> destinations = new ArrayList<>();
     for (String d : domains) {
       try {
-        destinations.add(Target.parse(d, port));
+        destinations.add(Target.parse(d, probeOptions.port()));
       } catch (IllegalArgumentException e) {
         throw new CommandException(UNKNOWN, e.getMessage(), e);
       }
