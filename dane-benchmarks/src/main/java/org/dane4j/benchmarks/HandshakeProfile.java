@@ -33,7 +33,8 @@ import org.dane4j.tlsa.TlsaRecord;
  * </pre>
  *
  * <p>Arguments: {@code n} (default 2000), {@code warmup} (default 1000, not measured), {@code rounds}
- * (default 1), {@code domain} ({@code dane} or {@code opp}).
+ * (default 1), {@code domain} ({@code dane} or {@code opp}), {@code reuse} ({@code false}; {@code true} keeps the
+ * connection open between messages, so that the profile shows the per-message cost of a reused session).
  */
 public final class HandshakeProfile {
   private HandshakeProfile() {}
@@ -49,6 +50,7 @@ public final class HandshakeProfile {
     int warmup = Integer.parseInt(opts.getOrDefault("warmup", "1000"));
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "1"));
     String domain = opts.getOrDefault("domain", "dane");
+    boolean reuse = Boolean.parseBoolean(opts.getOrDefault("reuse", "false"));
     byte[] message = ("From: a@example.org\r\nTo: b@" + domain + ".example.test\r\nSubject: bench\r\n\r\n"
         + "hello\r\n").getBytes(StandardCharsets.US_ASCII);
     try (MailWorld mail = new MailWorld()) {
@@ -62,7 +64,7 @@ public final class HandshakeProfile {
       try (DaneResolver resolver = DaneResolver.builder().servers(mail.dns().address())
           .trustAnchors(mail.world().trustAnchor()).maxTtl(Duration.ofHours(1)).build();
           DaneSmtpClient client = DaneSmtpClient.builder(resolver).ehloName("bench.example.org").mxPort(mail.port())
-              .idleConnectionTime(Duration.ZERO).build()) {
+              .idleConnectionTime(reuse ? Duration.ofMinutes(1) : Duration.ZERO).build()) {
         TlsVerdict expected = domain.equals("dane") ? TlsVerdict.VERIFIED : TlsVerdict.OPPORTUNISTIC;
         String rcpt = "b@" + domain + ".example.test";
         for (int i = 0; i < warmup; i++) {
@@ -77,8 +79,8 @@ public final class HandshakeProfile {
           }
           long wall = System.nanoTime() - t0;
           long cpu = clientCpu(threads) - cpu0;
-          System.out.printf(Locale.ROOT, "RESULT domain=%s n=%d wall_ms_per_msg=%.3f client_cpu_ms_per_msg=%.3f%n",
-              domain, n, wall / 1e6 / n, cpu / 1e6 / n);
+          System.out.printf(Locale.ROOT, "RESULT domain=%s reuse=%s n=%d wall_ms_per_msg=%.3f client_cpu_ms_per_msg=%.3f%n",
+              domain, reuse, n, wall / 1e6 / n, cpu / 1e6 / n);
         }
       }
     }
