@@ -6,7 +6,7 @@
 #   sudo N=200 RUNS=1 interop/bench.sh         # a quick run
 #
 # Parameters (environment): N (messages per measurement, 2000), RUNS (rounds; the report takes the median, 3),
-# WARMUP (messages each Java sender sends before it is measured, 300), DOMAINS ("ee.sec.test ta.sec.test":
+# WARMUP (messages each Java sender sends before it is measured, 2000), DOMAINS ("ee.sec.test ta.sec.test":
 # the lab's 3 1 1 and 2 1 1 domains), SENDERS (the dane4j senders, see java_sender1; a sender may carry
 # LabBench options after a colon: "client-jdk:threads=2,conns=20"), LATENCY_SAMPLES (20),
 # LATENCY_COLD (5), STALL_SAMPLES (20 connections per mode of interop/stall-probe.py), JAVA_OPTS, BENCH_PREPEND (class path entries put first: to measure older classes),
@@ -34,7 +34,7 @@ LAB_DIR="${DANE4J_LAB_DIR:-/tmp/dane4j-interop}"
 S="$LAB_DIR/sender"
 N=${N:-2000}
 RUNS=${RUNS:-3}
-WARMUP=${WARMUP:-300}
+WARMUP=${WARMUP:-2000}
 DOMAINS=${DOMAINS:-"ee.sec.test ta.sec.test"}
 SENDERS=${SENDERS:-"client-jdk client-openssl mailer client-jdk-reuse client-openssl-reuse"}
 LATENCY_SAMPLES=${LATENCY_SAMPLES:-20}
@@ -94,7 +94,7 @@ data_directory = $S/data
 mail_owner = postfix
 setgid_group = postdrop
 inet_interfaces = loopback-only
-inet_protocols = ipv4
+inet_protocols = all
 master_service_disable = inet
 myhostname = client.interop.test
 mydestination =
