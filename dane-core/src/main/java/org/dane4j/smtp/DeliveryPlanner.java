@@ -200,7 +200,7 @@ public final class DeliveryPlanner {
         return done(finish(destination, mx.status(), routes));
       }
       return sts.thenApply(lookup -> finish(destination, mx.status(), routes.stream()
-          .map(r -> StsRoutes.apply(r, lookup, mtaSts.webPkiTrustManager())).toList()));
+          .map(r -> StsRoutes.apply(r, lookup, mtaSts::webPkiTrustManager)).toList()));
     });
   }
 

@@ -1,5 +1,6 @@
 package org.dane4j.smtp;
 
+import java.util.function.Supplier;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.dane4j.sts.StsLookup;
 import org.dane4j.sts.StsMode;
@@ -36,7 +37,7 @@ final class StsRoutes {
   }
 
   /** The route under the lookup's outcome, as the class says. */
-  static MxRoute apply(MxRoute route, StsLookup lookup, X509ExtendedTrustManager webPki) {
+  static MxRoute apply(MxRoute route, StsLookup lookup, Supplier<X509ExtendedTrustManager> webPki) {
     if (!applies(route)) {
       return route;
     }
@@ -60,7 +61,7 @@ final class StsRoutes {
     }
     String id = lookup.entry().map(e -> " (id " + e.id() + (lookup.fromCache() ? ", cached" : "") + ")").orElse("");
     boolean matches = policy.matches(route.mxHost());
-    MxRoute.Builder b = MxRoute.Builder.from(route).sts(policy, webPki);
+    MxRoute.Builder b = MxRoute.Builder.from(route).sts(policy, webPki.get()); // the trust store is read only when a policy needs it
     if (policy.mode() == StsMode.TESTING) {
       return b.require(route.requirement(), route.reason() + "; MTA-STS testing policy of " + lookup.domain() + id
           + (matches ? ": enforce would require a WebPKI-valid certificate for " + route.mxHost()

@@ -26,7 +26,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.dane4j.dns.DaneResolver;
 import org.dane4j.dns.DnsAnswer;
@@ -125,7 +124,7 @@ public final class MtaSts implements AutoCloseable {
   private final Executor executor;
   private final ExecutorService ownedExecutor;
   private final DowngradeLog downgradeLog;
-  private final X509ExtendedTrustManager webPki;
+  private final WebPkiTrust.OnFirstUse webPki;
   private final Map<String, CompletableFuture<StsLookup>> inflight = new ConcurrentHashMap<>();
   private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
   /** The domains looked up through this instance: what proactive refresh walks. */
@@ -152,10 +151,9 @@ public final class MtaSts implements AutoCloseable {
     this.cache = b.cache;
     this.clock = b.clock;
     this.failureBackoff = b.failureBackoff;
-    SSLSocketFactory tls = WebPkiTrust.context(b.extraAnchors).getSocketFactory();
-    this.fetcher = new PolicyFetcher(tls, b.policyPort, b.fetchTimeout, b.maxPolicyBytes, b.lenientContentType);
+    this.webPki = new WebPkiTrust.OnFirstUse(b.extraAnchors); // the trust store is read when first needed
+    this.fetcher = new PolicyFetcher(webPki::sockets, b.policyPort, b.fetchTimeout, b.maxPolicyBytes, b.lenientContentType);
     this.downgradeLog = b.downgradeLog;
-    this.webPki = WebPkiTrust.trustManager(b.extraAnchors);
     if (b.executor != null) {
       this.executor = b.executor;
       this.ownedExecutor = null;
@@ -523,10 +521,16 @@ public final class MtaSts implements AutoCloseable {
    * The WebPKI trust of this instance for SMTP sessions under an {@code enforce} policy (RFC 8461 §4.2): the
    * JDK's PKIX trust manager over the default trust store plus the {@linkplain Builder#extraTrustAnchors extra
    * anchors}. It checks no host name: the delivery planner's STS routes check the MX host name themselves
-   * ({@code org.dane4j.smtp.RouteTrustManager}). Built once; shared by every route.
+   * ({@code org.dane4j.smtp.RouteTrustManager}). Built on the first call (or the first policy fetch), which
+   * reads the JDK's trust store; then shared by every route.
    */
   public X509ExtendedTrustManager webPkiTrustManager() {
-    return webPki;
+    return webPki.trustManager();
+  }
+
+  /** Whether the WebPKI trust has been built yet (for tests: it is read on first use only). */
+  boolean webPkiBuilt() {
+    return webPki.built();
   }
 
   /** Stops the proactive refresh and the fetch threads this object created, if any. */

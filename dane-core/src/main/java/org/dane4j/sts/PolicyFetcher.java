@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
@@ -40,13 +41,13 @@ import javax.net.ssl.SSLSocketFactory;
 final class PolicyFetcher {
   static final String PATH = "/.well-known/mta-sts.txt";
 
-  private final SSLSocketFactory tls;
+  private final Supplier<SSLSocketFactory> tls;
   private final int port;
   private final Duration timeout;
   private final int maxBytes;
   private final boolean lenientContentType;
 
-  PolicyFetcher(SSLSocketFactory tls, int port, Duration timeout, int maxBytes, boolean lenientContentType) {
+  PolicyFetcher(Supplier<SSLSocketFactory> tls, int port, Duration timeout, int maxBytes, boolean lenientContentType) {
     this.tls = tls;
     this.port = port;
     this.timeout = timeout;
@@ -85,7 +86,13 @@ final class PolicyFetcher {
 
   private String exchange(Socket plain, String policyHost, long deadline)
       throws IOException, StsFetchException {
-    SSLSocket socket = (SSLSocket) tls.createSocket(plain, policyHost, port, true);
+    SSLSocketFactory factory;
+    try {
+      factory = tls.get(); // the first fetch reads the JDK's trust store
+    } catch (IllegalStateException e) {
+      throw new StsFetchException(StsFailure.POLICY_FETCH_ERROR, e.getMessage());
+    }
+    SSLSocket socket = (SSLSocket) factory.createSocket(plain, policyHost, port, true);
     SSLParameters params = socket.getSSLParameters();
     params.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
     params.setServerNames(List.of(new SNIHostName(policyHost)));

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -45,23 +46,64 @@ final class WebPkiTrust {
     }
   }
 
-  /** A TLS context trusting the JDK default anchors and {@code extra}. */
-  static SSLContext context(List<X509Certificate> extra) {
+  /**
+   * The socket factory for policy fetches and the trust manager for SMTP sessions under a policy, over the JDK
+   * default anchors and {@code extra}, built together on first use and then kept. Loading the JDK's trust
+   * store takes 0.1–0.5 s of a fresh JVM (BENCHMARKS.md, "CLI"); a process that meets no MTA-STS domain — most
+   * short CLI runs — never pays it.
+   */
+  static final class OnFirstUse {
+    private final List<X509Certificate> extra;
+    private volatile SSLSocketFactory sockets;
+    private volatile X509ExtendedTrustManager trustManager;
+
+    OnFirstUse(List<X509Certificate> extra) {
+      this.extra = List.copyOf(extra);
+    }
+
+    /** The factory for policy fetches; builds both on the first call. */
+    SSLSocketFactory sockets() {
+      build();
+      return sockets;
+    }
+
+    /** The JDK's PKIX trust manager, without a host-name check of its own; builds both on the first call. */
+    X509ExtendedTrustManager trustManager() {
+      build();
+      return trustManager;
+    }
+
+    /** Whether the trust store has been read (for tests). */
+    boolean built() {
+      return trustManager != null;
+    }
+
+    private void build() {
+      if (trustManager != null) {
+        return;
+      }
+      synchronized (this) {
+        if (trustManager == null) {
+          TrustManager[] managers = managers(extra);
+          sockets = context(managers).getSocketFactory();
+          trustManager = extended(managers);
+        }
+      }
+    }
+  }
+
+  private static SSLContext context(TrustManager[] managers) {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, managers(extra), null);
+      context.init(null, managers, null);
       return context;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot set up the WebPKI trust for MTA-STS policy fetches", e);
     }
   }
 
-  /**
-   * The JDK's PKIX trust manager over the default anchors and {@code extra}, without a host-name check of its
-   * own (the caller checks the name it expects).
-   */
-  static X509ExtendedTrustManager trustManager(List<X509Certificate> extra) {
-    for (TrustManager m : managers(extra)) {
+  private static X509ExtendedTrustManager extended(TrustManager[] managers) {
+    for (TrustManager m : managers) {
       if (m instanceof X509ExtendedTrustManager x) {
         return x;
       }

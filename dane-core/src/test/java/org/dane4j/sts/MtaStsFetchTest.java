@@ -56,6 +56,25 @@ class MtaStsFetchTest {
   }
 
   @Test
+  @DisplayName("The JDK trust store is read on the first policy fetch, not when MtaSts is built")
+  void webPkiTrustIsReadOnFirstFetch() {
+    MtaSts sts = lab.sts();
+    assertThat(sts.webPkiBuilt()).isFalse();
+    assertThat(sts.policy("example.test").join().status()).isEqualTo(StsLookup.Status.POLICY);
+    assertThat(sts.webPkiBuilt()).isTrue();
+    assertThat(sts.webPkiTrustManager()).isSameAs(sts.webPkiTrustManager());
+  }
+
+  @Test
+  @DisplayName("A domain without a policy never makes MtaSts read the JDK trust store (a short CLI run starts faster)")
+  void webPkiTrustIsNotReadWithoutAPolicy() {
+    lab.example.remove("_mta-sts.example.test.", Type.TXT);
+    MtaSts sts = lab.sts();
+    assertThat(sts.policy("example.test").join().status()).isEqualTo(StsLookup.Status.NO_POLICY);
+    assertThat(sts.webPkiBuilt()).isFalse();
+  }
+
+  @Test
   @DisplayName("STS-1: more than one v=STSv1 record is no policy (RFC 8461 §3.1), and nothing is fetched")
   void sts1_twoRecordsAreNoPolicy() {
     lab.example.add("_mta-sts.example.test. 300 IN TXT \"v=STSv1; id=v2;\"");
