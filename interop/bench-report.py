@@ -3,7 +3,8 @@
 
 Throughput: per sender and domain the median of the rounds (msgs/s, CPU ms per message), and the ratios to
 Postfix of the same run: a sender without connection reuse is divided by `postfix` (a handshake per message),
-one with reuse by `postfix-reuse`. Latency: the medians as printed.
+one with reuse by `postfix-reuse`; the receiving Postfix's CPU per message beside them (both share the lab's
+cores). Latency: the medians as printed.
 Usage: bench-report.py results.txt
 """
 import collections
@@ -38,8 +39,9 @@ def main():
     def fmt(x, nd=1):
         return "–" if x is None else f"{x:.{nd}f}"
 
-    print("| sender | " + " / ".join(domains) + " msgs/s | CPU ms/msg | ÷ Postfix msgs/s | ÷ Postfix CPU | rounds |")
-    print("|---|---|---|---|---|---|")
+    print("| sender | " + " / ".join(domains) + " msgs/s | CPU ms/msg | ÷ Postfix msgs/s | ÷ Postfix CPU "
+          "| receiver CPU ms/msg | rounds |")
+    print("|---|---|---|---|---|---|---|")
     for label in labels:
         base = "postfix-reuse" if "reuse" in label else "postfix"
         mps = [med(label, d, "msgs_per_s") for d in domains]
@@ -52,10 +54,11 @@ def main():
             extra = " (smtp alone " + " / ".join(fmt(x, 2) for x in sm) + ")"
         rm = [None if a is None or b in (None, 0) else a / b for a, b in zip(mps, bm)]
         rc = [None if a is None or b in (None, 0) else a / b for a, b in zip(cpu, bc)]
+        rcv = [med(label, d, "receiver_cpu_ms_per_msg") for d in domains]
         n = max(len(tp.get((label, d), [])) for d in domains)
         print(f"| {label} | " + " / ".join(fmt(x, 0) for x in mps) + " | " + " / ".join(fmt(x, 2) for x in cpu)
               + extra + " | " + " / ".join(fmt(x, 2) for x in rm) + " | " + " / ".join(fmt(x, 2) for x in rc)
-              + f" | {n} |")
+              + " | " + " / ".join(fmt(x, 2) for x in rcv) + f" | {n} |")
     if lat:
         print()
         print("| one message (" + lat[0]["domain"] + ") | warm, new connection (ms) | cold (ms) | ÷ Postfix warm | ÷ Postfix cold |")

@@ -142,16 +142,17 @@ sender_set() { # name=value ... then reload
 queued() { find "$S/spool/incoming" "$S/spool/active" "$S/spool/deferred" "$S/spool/maildrop" -type f 2>/dev/null | wc -l; }
 held() { find "$S/spool/hold" -type f 2>/dev/null | wc -l; }
 
-# CPU ticks (utime+stime) of the sending instance: the master, its live children, and (cutime+cstime of the
-# master) its children that exited. Second value: the live smtp and tlsproxy processes alone.
+# CPU ticks (utime+stime) of the sending instance (or of the instance whose master pid is $1): the master,
+# its live children, and (cutime+cstime of the master) its children that exited. Second value: the live smtp
+# and tlsproxy processes alone.
 pf_cpu() {
-  local all=0 smtp=0 pid f comm
-  for pid in $(pgrep -P "$SMASTER") "$SMASTER"; do
+  local all=0 smtp=0 pid f comm master=${1:-$SMASTER}
+  for pid in $(pgrep -P "$master") "$master"; do
     f=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
     comm=${f#*(}; comm=${comm%%)*}
     set -- ${f##*) }
     all=$((all + ${12} + ${13}))
-    [ "$pid" = "$SMASTER" ] && all=$((all + ${14} + ${15}))
+    [ "$pid" = "$master" ] && all=$((all + ${14} + ${15}))
     case "$comm" in smtp|tlsproxy) smtp=$((smtp + ${12} + ${13})) ;; esac
   done
   echo "$all $smtp"
@@ -180,19 +181,22 @@ pf_throughput() { # label domain n
   local inject_ms=$(( (c1 - c0) * 1000 / CLK_TCK ))
   local sent0; sent0=$(grep -c 'status=sent' "$S/postfix.log" || true)
   read -r ca cs < <(pf_cpu)
+  read -r ra _ < <(pf_cpu "$RMASTER")
   t0=$(date +%s%N)
   postsuper -c "$S/etc" -H ALL >/dev/null 2>&1
   postqueue -c "$S/etc" -f
   while [ "$(queued)" != 0 ]; do sleep 0.02; done
   t1=$(date +%s%N)
   read -r c1 cs1 < <(pf_cpu)
+  read -r r1 _ < <(pf_cpu "$RMASTER")
   local sent; sent=$(( $(grep -c 'status=sent' "$S/postfix.log") - sent0 ))
   local secs cpu cpus
   secs=$(echo "scale=3; ($t1 - $t0) / 1000000000" | bc)
   cpu=$(( (c1 - ca) * 1000 / CLK_TCK )); cpus=$(( (cs1 - cs) * 1000 / CLK_TCK ))
-  printf 'RESULT label=%s domain=%s n=%d seconds=%s msgs_per_s=%s cpu_ms=%d cpu_ms_per_msg=%s smtp_cpu_ms_per_msg=%s inject_cpu_ms_per_msg=%s failed=%d\n' \
+  printf 'RESULT label=%s domain=%s n=%d seconds=%s msgs_per_s=%s cpu_ms=%d cpu_ms_per_msg=%s smtp_cpu_ms_per_msg=%s inject_cpu_ms_per_msg=%s receiver_cpu_ms_per_msg=%s failed=%d\n' \
     "$label" "$dom" "$n" "$secs" "$(echo "scale=1; $n / $secs" | bc)" "$cpu" "$(echo "scale=3; $cpu / $n" | bc)" \
-    "$(echo "scale=3; $cpus / $n" | bc)" "$(echo "scale=3; $inject_ms / $n" | bc)" "$((n - sent))" | tee -a "$OUT"
+    "$(echo "scale=3; $cpus / $n" | bc)" "$(echo "scale=3; $inject_ms / $n" | bc)" \
+    "$(echo "scale=3; ($r1 - $ra) * 1000 / $CLK_TCK / $n" | bc)" "$((n - sent))" | tee -a "$OUT"
   sender_set 'header_checks ='
 }
 
@@ -245,10 +249,17 @@ java_sender1() { # sender-name domain mode tag classpath
     mailer) sender=mailer ;;
     *) die "unknown sender $name" ;;
   esac
+  local r0 r1 line
+  read -r r0 _ < <(pf_cpu "$RMASTER")
   # shellcheck disable=SC2086
-  java ${JAVA_OPTS:-} -cp "$cp" org.dane4j.interop.LabBench sender=$sender tls=$tls reuse=$reuse domain="$dom" \
+  line=$(java ${JAVA_OPTS:-} -cp "$cp" org.dane4j.interop.LabBench sender=$sender tls=$tls reuse=$reuse domain="$dom" \
     n="$N" warmup="$WARMUP" mode="$mode" samples="$LATENCY_SAMPLES" cold="$LATENCY_COLD" clktck="$CLK_TCK" \
-    labdir="$LAB_DIR" restart="$HERE/bench.sh restart-unbound" "${extra[@]}" label="$label${tag:+-$tag}" | tee -a "$OUT"
+    labdir="$LAB_DIR" restart="$HERE/bench.sh restart-unbound" "${extra[@]}" label="$label${tag:+-$tag}")
+  read -r r1 _ < <(pf_cpu "$RMASTER")
+  if [ "$mode" = throughput ]; then # the receiver's CPU over the whole run, warm-up included, per message
+    line="$line receiver_cpu_ms_per_msg=$(echo "scale=3; ($r1 - $r0) * 1000 / $CLK_TCK / ($N + $WARMUP)" | bc)"
+  fi
+  echo "$line" | tee -a "$OUT"
 }
 
 # ---------------------------------------------------------------- run, holding the lab lock
@@ -258,6 +269,7 @@ flock 9
 trap 'sender_down; "$HERE/lab.sh" down >/dev/null 2>&1 || true' EXIT
 "$HERE/lab.sh" up
 pf_receiver_discard
+RMASTER=$(tr -dc 0-9 <"$LAB_DIR/postfix.pid")
 sender_up
 { echo "# $(date -u +%FT%TZ) commit $(cd "$ROOT" && git rev-parse --short HEAD) N=$N RUNS=$RUNS WARMUP=$WARMUP tag=$TAG"
   echo "# loadavg before: $(cat /proc/loadavg)"; } | tee -a "$OUT"
