@@ -15,11 +15,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * The options every network command shares (a picocli mixin), and the {@link DaneResolver} they describe.
- * Every name the command resolves goes through that resolver, never the JVM's: {@code --resolver} takes IP
- * literals only.
+ * The options every network command shares (a picocli mixin), and the {@link DaneResolver} they describe
+ * ({@link #resolver()}: the one place a command builds its resolver). Every name the command resolves goes
+ * through that resolver, never the JVM's: {@code --resolver} takes IP literals only. With in-process
+ * validation the resolver keeps the chain of trust's DS and DNSKEY answers between runs in a key cache file
+ * ({@link #defaultKeyCache}; {@code --no-key-cache} turns it off), validated again on every use.
  */
 public final class CommonOptions {
+  /** The key cache file under the cache directory ({@link #defaultKeyCache}). */
+  static final String KEY_CACHE_FILE = "dane4j/dnssec-keys";
+
   /** The default DNS timeout, seconds. */
   static final int DEFAULT_TIMEOUT = 5;
 
@@ -37,6 +42,11 @@ public final class CommonOptions {
       description = "DS or DNSKEY records (master-file text) replacing the IANA root trust anchors (not with"
           + " --trust-ad).")
   Path trustAnchor;
+
+  @Option(names = "--no-key-cache", description = "Do not keep the DNSSEC keys of the chain of trust (DS and"
+      + " DNSKEY answers, validated again on every use) between runs in $XDG_CACHE_HOME/dane4j/dnssec-keys"
+      + " (default: ~/.cache/dane4j/dnssec-keys).")
+  boolean noKeyCache;
 
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "" + DEFAULT_TIMEOUT,
       description = "Seconds to wait for one DNS answer, and (x6) for one SMTP connection (1..60;"
@@ -96,6 +106,11 @@ public final class CommonOptions {
     if (trustAnchor != null) {
       TrustAnchorFile.apply(b, trustAnchor);
     }
+    Path keyCache = noKeyCache || trustAd ? null
+        : defaultKeyCache(System.getenv("XDG_CACHE_HOME"), System.getProperty("user.home"));
+    if (keyCache != null) {
+      b.keyCache(keyCache);
+    }
     try {
       return b.build();
     } catch (IllegalStateException e) {
@@ -106,6 +121,25 @@ public final class CommonOptions {
       throw trustAnchor != null ? TrustAnchorFile.refused(trustAnchor, e)
           : new CommandException(ExitCodes.USAGE, e.getMessage(), e);
     }
+  }
+
+  /**
+   * Where the DNSSEC key cache of the commands lives ({@link DaneResolver.Builder#keyCache}): {@code dane4j/dnssec-keys}
+   * under {@code $XDG_CACHE_HOME} when that is an absolute path (XDG Base Directory
+   * Specification), else under {@code ~/.cache}; null when neither is known. Not used with {@code --trust-ad}
+   * (the upstream validates) or {@code --no-key-cache}.
+   */
+  static Path defaultKeyCache(String xdgCacheHome, String userHome) {
+    if (xdgCacheHome != null && !xdgCacheHome.isEmpty()) {
+      Path xdg = Path.of(xdgCacheHome);
+      if (xdg.isAbsolute()) {
+        return xdg.resolve(KEY_CACHE_FILE);
+      }
+    }
+    if (userHome == null || userHome.isEmpty()) {
+      return null;
+    }
+    return Path.of(userHome, ".cache").resolve(KEY_CACHE_FILE);
   }
 
   /** {@code ADDR[:PORT]} with ADDR an IPv4 or IPv6 literal; a host name is refused, never looked up. */

@@ -54,6 +54,10 @@ public final class DaneResolver implements AutoCloseable {
   /** How soon the DNSSEC probe is repeated after the resolver did not answer it (or the interval, if shorter). */
   public static final Duration PROBE_RETRY_AFTER_NO_ANSWER = Duration.ofMinutes(1);
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DaneResolver.class);
+  /** The default warning sink of the key cache file. */
+  private static final java.util.function.Consumer<String> KEY_CACHE_SLF4J = LOG::warn;
+
   /** The most name texts whose parsed form {@link #lookup(String, int)} keeps (a warm plan parses none). */
   static final int PARSED_NAMES_KEPT = 10_000;
 
@@ -66,6 +70,7 @@ public final class DaneResolver implements AutoCloseable {
   private final ProbeSchedule probes;
   private final ExecutorService ownedExecutor;
   private final List<InetSocketAddress> servers;
+  private final DnsBackend backend;
 
   private DaneResolver(Builder b, List<InetSocketAddress> servers, DnsBackend backend, Executor executor,
       ExecutorService owned) {
@@ -76,6 +81,7 @@ public final class DaneResolver implements AutoCloseable {
     this.trustAd = b.trustAd;
     this.probes = new ProbeSchedule(this::runProbe, b.clock, b.probeInterval, b.probeLog);
     this.ownedExecutor = owned;
+    this.backend = backend;
   }
 
   /** A builder with the defaults described on the class. */
@@ -187,11 +193,18 @@ public final class DaneResolver implements AutoCloseable {
     }
   }
 
-  /** Stops the resolver's own threads, if it created any. */
+  /**
+   * Writes the {@link Builder#keyCache key cache} file, if there is one (a failure is logged, not thrown), and
+   * stops the resolver's own threads, if it created any.
+   */
   @Override
   public void close() {
-    if (ownedExecutor != null) {
-      ownedExecutor.shutdownNow();
+    try {
+      backend.close();
+    } finally {
+      if (ownedExecutor != null) {
+        ownedExecutor.shutdownNow();
+      }
     }
   }
 
@@ -212,6 +225,8 @@ public final class DaneResolver implements AutoCloseable {
     private Name probeName = Name.root;
     private Duration probeInterval = DEFAULT_PROBE_INTERVAL;
     private ProbeSchedule.Log probeLog = ProbeSchedule.SLF4J;
+    private Path keyCache;
+    private java.util.function.Consumer<String> keyCacheLog = KEY_CACHE_SLF4J;
 
     private Builder() {}
 
@@ -355,6 +370,37 @@ public final class DaneResolver implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Keeps the upstream's DS and DNSKEY answers of the chain of trust in {@code file} between processes, so that
+     * a short-lived process (a command-line run) does not fetch the root's, the TLDs' and each zone's keys again on
+     * every start; off by default. Only with in-process validation (not with {@link #trustAd()}).
+     *
+     * <p>The file is never a trust input: it holds the upstream's raw answers (DNS wire format, with the time
+     * each was received on the {@link #clock clock} and its TTL, at most {@link #maxTtl}), which go through
+     * dnsjava's validator exactly like answers from the network, every signature checked up to the trust anchors
+     * (RFC 4035 §5). Expired answers are not loaded, the TTLs of loaded records are cut to the time left, and a
+     * file written under other trust anchors is not loaded. When a validation fails while answers from the file
+     * are held, they are all dropped and the lookup is asked again with the network's answers; a DS or DNSKEY
+     * question of the application's own ({@link DaneResolver#lookupSigned}, {@link DaneResolver#lookup}) is
+     * always answered by the upstream. A file that cannot be read, is damaged, or is over a limit (1,000 answers,
+     * 4 MiB) is ignored with one warning (SLF4J) and replaced.
+     *
+     * <p>Loaded when the resolver is built; written on {@link DaneResolver#close()} (only when answers were
+     * fetched or dropped), to a temporary file in the same directory, owner-only on POSIX (0600; a missing
+     * directory is created 0700), moved over the old file atomically: concurrent processes never leave a torn
+     * file, the last to close wins.
+     */
+    public Builder keyCache(Path file) {
+      this.keyCache = Objects.requireNonNull(file, "file");
+      return this;
+    }
+
+    /** Where the key cache's warnings go (tests); SLF4J by default. */
+    Builder keyCacheLog(java.util.function.Consumer<String> log) {
+      this.keyCacheLog = Objects.requireNonNull(log, "log");
+      return this;
+    }
+
     /** Where changes of the probe's state go (tests); SLF4J by default. */
     Builder probeLog(ProbeSchedule.Log log) {
       this.probeLog = Objects.requireNonNull(log, "log");
@@ -365,10 +411,14 @@ public final class DaneResolver implements AutoCloseable {
      * The resolver.
      *
      * @throws IllegalStateException when no upstream is configured or found, a non-loopback upstream
-     *     is to be trusted for AD without {@link #trustNonLoopbackAd()}, or trust anchors are given together
-     *     with {@link #trustAd()} (they would be ignored: the upstream validates with its own)
+     *     is to be trusted for AD without {@link #trustNonLoopbackAd()}, or trust anchors or a key cache are
+     *     given together with {@link #trustAd()} (they would be ignored: the upstream validates with its own)
      */
     public DaneResolver build() {
+      if (trustAd && keyCache != null) {
+        throw new IllegalStateException("keyCache and trustAd() cannot be combined: with trustAd() the upstream"
+            + " resolver validates DNSSEC and keeps the keys itself; drop one of them");
+      }
       if (trustAd && trustAnchors != null) {
         throw new IllegalStateException("trust anchors and trustAd() cannot be combined: with trustAd() the"
             + " upstream resolver validates DNSSEC with its own trust anchors and dane4j only reads its AD bit, so"
@@ -391,7 +441,8 @@ public final class DaneResolver implements AutoCloseable {
       Executor runOn = executor != null ? executor : owned;
       Resolver head = head(upstreams);
       DnsBackend backend = trustAd ? new AdTrustingBackend(head)
-          : new ValidatingBackend(head, trustAnchors != null ? trustAnchors : RootAnchors.text(), clock, maxTtl);
+          : new ValidatingBackend(head, trustAnchors != null ? trustAnchors : RootAnchors.text(), clock, maxTtl,
+              keyCache, keyCacheLog);
       return new DaneResolver(this, upstreams, backend, runOn, owned);
     }
 

@@ -9,6 +9,9 @@ interface DnsBackend {
   /** Sends a query; completes with the response and its DNSSEC status, or exceptionally on no answer. */
   CompletionStage<Reply> send(Message query, Executor executor);
 
+  /** Releases what the backend holds (e.g. writes the key cache file); nothing by default. */
+  default void close() {}
+
   /** A response with its DNSSEC status and the reason for it (null when none). */
   record Reply(Message message, DnssecStatus status, String reason) {}
 }

@@ -3,6 +3,7 @@ package org.dane4j.dns;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -68,19 +69,31 @@ final class KeyChainPrefetch extends ForwardingResolver {
   /** A trust anchor's owner and whether it is a DS (its DNSKEY must be fetched) or a DNSKEY anchor. */
   record Anchor(Name name, boolean ds) {}
 
-  /** An answer in flight (no deadline yet) or kept until its deadline on {@link System#nanoTime()}. */
+  /**
+   * An answer in flight (no deadline yet) or kept until its deadline on {@link System#nanoTime()}; with the
+   * time it was received on the resolver's clock and how long it may be kept from then, for the key cache file.
+   */
   private static final class Held {
     final CompletableFuture<Message> response;
+    final boolean fromFile;
     volatile boolean done;
     volatile long deadline;
+    volatile long receivedAtMillis;
+    volatile long keepSeconds;
 
-    Held(CompletableFuture<Message> response) {
+    Held(CompletableFuture<Message> response, boolean fromFile) {
       this.response = response;
+      this.fromFile = fromFile;
     }
   }
 
   private final Duration keyCacheMaxTtl;
+  private final Clock clock;
   private final List<Anchor> anchors;
+  /** Whether answers loaded from the key cache file may be held (until the next {@link #forgetHeld()}). */
+  private volatile boolean fileAnswersHeld;
+  /** Whether an answer from the upstream was held, or held answers dropped, since the file was loaded. */
+  private volatile boolean changed;
   private final Map<UpstreamRcodes.Question, Held> held = new ConcurrentHashMap<>();
   private final Cache<Name, Duration> known = Caffeine.newBuilder()
       .maximumSize(MAX_KNOWN_ZONES)
@@ -103,10 +116,14 @@ final class KeyChainPrefetch extends ForwardingResolver {
       .executor(Runnable::run)
       .build();
 
-  /** @param keyCacheMaxTtl the longest dnsjava's key cache keeps a zone's keys (its {@code keycache.max_ttl}) */
-  KeyChainPrefetch(Resolver upstream, Duration keyCacheMaxTtl) {
+  /**
+   * @param keyCacheMaxTtl the longest dnsjava's key cache keeps a zone's keys (its {@code keycache.max_ttl})
+   * @param clock the resolver's clock, for the time each answer was received (the key cache file's)
+   */
+  KeyChainPrefetch(Resolver upstream, Duration keyCacheMaxTtl, Clock clock) {
     super(upstream);
     this.keyCacheMaxTtl = keyCacheMaxTtl;
+    this.clock = clock;
     this.anchors = new ArrayList<>();
   }
 
@@ -186,7 +203,7 @@ final class KeyChainPrefetch extends ForwardingResolver {
       return h != null && !expired(h) ? h.response : null;
     }
     CompletableFuture<Message> mine = new CompletableFuture<>();
-    Held fresh = new Held(mine);
+    Held fresh = new Held(mine, false);
     Held winner = held.compute(key, (k, old) -> old != null && !expired(old) ? old : fresh);
     if (winner != fresh) {
       return winner.response;
@@ -194,8 +211,12 @@ final class KeyChainPrefetch extends ForwardingResolver {
     try {
       send.get().whenComplete((m, e) -> {
         if (reusable(m, e)) { // kept for its TTL, at most as long as dnsjava keeps keys
-          fresh.deadline = System.nanoTime() + keepFor(m).toNanos();
+          Duration keep = keepFor(m);
+          fresh.receivedAtMillis = clock.millis();
+          fresh.keepSeconds = keep.toSeconds();
+          fresh.deadline = System.nanoTime() + keep.toNanos();
           fresh.done = true;
+          changed = true;
         } else {
           held.remove(key, fresh);
         }
@@ -287,7 +308,67 @@ final class KeyChainPrefetch extends ForwardingResolver {
 
   /** Forgets every held answer (after a bogus result: the next lookups fetch the chain afresh). */
   void forgetHeld() {
+    fileAnswersHeld = false;
+    changed = true;
     held.clear();
+  }
+
+  /**
+   * Holds answers read from the key cache file (already cut to their remaining TTL) as if they had just come
+   * from the upstream: the validator checks them like any other. Held answers are not replaced.
+   */
+  void preload(List<KeyCacheFile.Entry> entries, Duration maxTtl) {
+    long now = clock.millis();
+    for (KeyCacheFile.Entry e : entries) {
+      long left = e.remainingSeconds(now, maxTtl);
+      UpstreamRcodes.Question key = UpstreamRcodes.Question.of(e.message());
+      if (left <= 0 || key == null || !roomToHold()) {
+        continue;
+      }
+      Held h = new Held(CompletableFuture.completedFuture(e.message()), true);
+      h.receivedAtMillis = e.receivedAtMillis();
+      h.keepSeconds = Math.min(e.keepSeconds(), maxTtl.toSeconds());
+      h.deadline = System.nanoTime() + Duration.ofSeconds(left).toNanos();
+      h.done = true;
+      if (held.putIfAbsent(key, h) == null) {
+        fileAnswersHeld = true;
+      }
+    }
+  }
+
+  /** Whether answers from the key cache file may be among those held. */
+  boolean fileAnswersHeld() {
+    return fileAnswersHeld;
+  }
+
+  /** Whether answers were fetched or dropped since {@link #preload}: the file would say something new. */
+  boolean changed() {
+    return changed;
+  }
+
+  /**
+   * Drops the held answer to {@code question} if it came from the key cache file, so that a client's own DS or
+   * DNSKEY question (e.g. a DNSSEC lint's) is answered by the upstream, never from the file.
+   */
+  void dropFileAnswer(UpstreamRcodes.Question question) {
+    if (question != null) {
+      held.computeIfPresent(question, (k, h) -> h.fromFile ? null : h);
+    }
+  }
+
+  /** The answers held now that may be written to the key cache file (complete, unexpired DS/DNSKEY answers). */
+  List<KeyCacheFile.Entry> snapshot() {
+    List<KeyCacheFile.Entry> out = new ArrayList<>();
+    for (Held h : held.values()) {
+      if (!h.done || expired(h)) {
+        continue;
+      }
+      Message m = h.response.getNow(null);
+      if (m != null && KeyCacheFile.keyAnswer(m)) {
+        out.add(new KeyCacheFile.Entry(h.receivedAtMillis, h.keepSeconds, m));
+      }
+    }
+    return out;
   }
 
   /** The smallest TTL in the answer and authority sections, at most dnsjava's key cache maximum. */
