@@ -88,8 +88,8 @@ import org.dane4j.sts.MtaSts;
  * server address, host name, TLSA base domain, requirement, secure TLSA RRset and MX security — everything
  * the handshake's verification depended on. Anything else (another requirement, a TLSA rollover, an insecure
  * MX) opens a new connection with a new handshake and a new verification. TLS sessions are never resumed
- * across connections (JDK: one shared context whose engines are never given a peer host to look a session up
- * by; OpenSSL: a context per connection), so every new connection is verified in full. A connection carries at most {@link Builder#maxMessagesPerConnection(int)} messages and is not reused
+ * across connections (one shared context per TLS provider, JDK or OpenSSL, whose engines are never given a peer
+ * host to look a session up by; OpenSSL's session cache is off), so every new connection is verified in full. A connection carries at most {@link Builder#maxMessagesPerConnection(int)} messages and is not reused
  * after {@link Builder#connectionReuseTimeLimit(Duration)}.
  *
  * <p>The returned futures complete on an event loop or DNS thread: do no blocking work in their callbacks

@@ -2,6 +2,7 @@ package org.dane4j.netty;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -55,9 +56,10 @@ import org.dane4j.tlsa.DaneVerification;
  *       (DANE-TA only);</li>
  *   <li>SNI = {@link MxRoute#tlsaBaseDomain()} (TLSA-4), none for an address literal;</li>
  *   <li>no TLS session is ever resumed from another connection: every handshake runs the trust manager (a
- *       resumed session would skip it; TLS-6). With the JDK provider all handlers share one context whose
- *       engines are made without a peer host (the JDK looks sessions up by host and port) and whose trust
- *       manager dispatches to the connection's own; with OpenSSL each handler gets a new {@code SslContext}.</li>
+ *       resumed session would skip it; TLS-6). With every provider all handlers share one context per provider
+ *       ({@code SharedContext}) whose engines are made without a peer host (both providers' client session
+ *       caches look sessions up by host and port; OpenSSL's is also switched off) and whose trust manager
+ *       dispatches to the connection's own.</li>
  * </ul>
  *
  * <p><b>TLS provider.</b> Every property above holds, and is tested, with both Netty providers: the JDK's
@@ -68,7 +70,8 @@ import org.dane4j.tlsa.DaneVerification;
  * {@link SslProvider#JDK}, decided once when this class initialises (normally on the thread that builds a
  * {@link DaneSmtpClient}, not an event loop: loading the native library reads files). Pass a provider to choose; {@link SslProvider#OPENSSL_REFCNT} works too, its engine
  * being released by the {@link SslHandler} when it leaves the pipeline (release the engine yourself if you
- * never add the handler); {@link SslProvider#OPENSSL} contexts free their native memory when garbage-collected.
+ * never add the handler); {@link SslProvider#OPENSSL} engines free their native memory when garbage-collected.
+ * The one shared context per OpenSSL provider is never released: it lives as long as this class.
  * The JDK provider gets its randomness from a DRBG seeded once, so that building a context on an event loop
  * does no file I/O there.
  *
@@ -84,44 +87,32 @@ public final class DaneSslHandlers {
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = SmtpLimits.DEFAULT_HANDSHAKE_TIMEOUT;
 
   /**
-   * The JDK provider's randomness. Without it each JDK context (one per connection, built on the event loop
-   * when the 220 to STARTTLS arrives) makes a new NativePRNG in {@code SSLContext.init}, which reads
+   * The JDK provider's randomness. Without it a JDK context (once one per connection, built on the event loop
+   * when the 220 to STARTTLS arrived) makes a new NativePRNG in {@code SSLContext.init}, which reads
    * /dev/urandom with blocking file I/O on the event loop (found by BlockHoundTest). This DRBG (NIST SP 800-90A)
    * is seeded once, when this class initialises — normally on the thread that builds a
    * {@link DaneSmtpClient}, whose builder reads {@link #DEFAULT_HANDSHAKE_TIMEOUT} — and then needs no I/O.
    */
   private static final SecureRandom JDK_RANDOM = seededDrbg();
 
-  /**
-   * Netty's default client provider, resolved when this class initialises, with one throwaway context built:
-   * the first OpenSSL use loads netty-tcnative's native library and initialises Netty classes that read files
-   * and /dev/urandom, which must not happen on an event loop (found by BlockHoundTest).
-   */
-  private static final SslProvider DEFAULT_PROVIDER = warmedUpDefaultProvider();
+  /** Netty's default client provider, resolved when this class initialises. */
+  private static final SslProvider DEFAULT_PROVIDER = SslContext.defaultClientProvider();
 
   /**
-   * The shared JDK context, built when this class initialises (not on an event loop: building a JDK context
-   * looks up providers and may read files).
+   * The shared contexts ({@code SharedContext}), built when this class initialises (not on an event loop:
+   * building a JDK context looks up providers and may read files; the first OpenSSL context loads
+   * netty-tcnative's native library and initialises Netty classes that read files and /dev/urandom, found by
+   * BlockHoundTest).
    */
-  private static final SharedJdkContext JDK_SHARED = SharedJdkContext.INSTANCE;
+  private static final SharedContext JDK_SHARED = new SharedContext(SslProvider.JDK);
+  private static final SharedContext OPENSSL_SHARED = new SharedContext(SslProvider.OPENSSL);
+  private static final SharedContext OPENSSL_REFCNT_SHARED = new SharedContext(SslProvider.OPENSSL_REFCNT);
 
   private DaneSslHandlers() {}
 
   /** The provider used when none is given: Netty's default, resolved when this class initialised. */
   public static SslProvider defaultProvider() {
     return DEFAULT_PROVIDER;
-  }
-
-  private static SslProvider warmedUpDefaultProvider() {
-    SslProvider provider = SslContext.defaultClientProvider();
-    if (provider != SslProvider.JDK) {
-      try {
-        ReferenceCountUtil.release(SslContextBuilder.forClient().sslProvider(provider).build());
-      } catch (SSLException | RuntimeException e) {
-        // not fatal: the first handler then does this work wherever it is built, and fails there if it must
-      }
-    }
-    return provider;
   }
 
   private static SecureRandom seededDrbg() {
@@ -194,9 +185,10 @@ public final class DaneSslHandlers {
   /**
    * A handler for the route with Netty's default provider (OpenSSL if available, else JDK).
    *
-   * @param peerPort the server's port (used only by the OpenSSL provider, as its session cache key; JDK engines get no peer host)
+   * @param peerPort the server's port; not used (no engine gets a peer host, so that no session is ever
+   *     looked up for resumption, TLS-6), kept for compatibility
    * @throws IllegalArgumentException for an UNUSABLE route, which must not be connected to
-   * @throws IllegalStateException if the SSL context cannot be built
+   * @throws IllegalStateException if the provider's shared TLS context could not be built
    */
   public static RouteTls forRoute(MxRoute route, ByteBufAllocator alloc, int peerPort, Duration handshakeTimeout) {
     return forRoute(route, alloc, peerPort, handshakeTimeout, DEFAULT_PROVIDER);
@@ -205,10 +197,12 @@ public final class DaneSslHandlers {
   /**
    * A handler for the route with the given TLS provider.
    *
-   * @param peerPort the server's port (used only by the OpenSSL provider, as its session cache key; JDK engines get no peer host)
+   * @param peerPort the server's port; not used (no engine gets a peer host, so that no session is ever
+   *     looked up for resumption, TLS-6), kept for compatibility
    * @param provider {@link SslProvider#JDK}, or an OpenSSL provider (needs netty-tcnative)
    * @throws IllegalArgumentException for an UNUSABLE route, which must not be connected to
-   * @throws IllegalStateException if the SSL context cannot be built, or OpenSSL is asked for and unavailable
+   * @throws IllegalStateException if the provider's shared TLS context could not be built, or OpenSSL is asked
+   *     for and netty-tcnative is unavailable
    */
   public static RouteTls forRoute(MxRoute route, ByteBufAllocator alloc, int peerPort, Duration handshakeTimeout,
       SslProvider provider) {
@@ -242,81 +236,130 @@ public final class DaneSslHandlers {
   /** As {@link #create(MxRoute, X509ExtendedTrustManager, ByteBufAllocator, String, int, Duration)}, one provider. */
   static RouteTls create(MxRoute route, X509ExtendedTrustManager trust, ByteBufAllocator alloc, String sni,
       int peerPort, Duration handshakeTimeout, SslProvider provider) {
-    if (provider != SslProvider.JDK && !OpenSsl.isAvailable()) {
-      throw new IllegalStateException("TLS provider " + provider + " asked for but netty-tcnative is not available",
-          OpenSsl.unavailabilityCause());
-    }
-    X509ExtendedTrustManager tm = trust;
-    SslHandler handler;
-    if (provider == SslProvider.JDK) {
-      handler = JDK_SHARED.newHandler(alloc, tm, sni);
-    } else {
-      SslContext context;
-      try {
-        context = SslContextBuilder.forClient()
-            .sslProvider(provider)
-            .trustManager(tm)
-            .protocols(TlsRecipe.PROTOCOLS)
-            .endpointIdentificationAlgorithm(null) // Netty's client default is HTTPS; the recipe has none (TLS-4)
-            .build();
-      } catch (SSLException e) {
-        throw new IllegalStateException("cannot build the TLS context for " + (sni == null ? "an address literal"
-            : sni) + ": " + e, e);
-      }
-      try {
-        handler = context.newHandler(alloc, sni, peerPort);
-      } finally {
-        ReferenceCountUtil.release(context); // OPENSSL_REFCNT: the engine holds its own reference; others: no-op
-      }
-    }
+    SslHandler handler = SharedContext.of(provider).newHandler(alloc, trust, sni);
     handler.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
-    return new RouteTls(route, handler, tm);
+    return new RouteTls(route, handler, trust);
   }
 
   /**
-   * The one JDK {@link SslContext} every JDK connection shares (issue #17: building an {@code SSLContext} per
-   * connection cost a few per cent of the client's CPU per handshake). Sharing it must change nothing a
-   * per-connection context guaranteed:
+   * One {@link SslContext} per TLS provider, shared by every connection of that provider in the JVM (issue #17:
+   * building a context per connection cost a few per cent of the client's CPU per handshake with the JDK, and
+   * an OpenSSL {@code SSL_CTX} per connection more). Sharing it must change nothing a per-connection context
+   * guaranteed, and the rules are the same for every provider:
    * <ul>
-   *   <li><b>No resumption (TLS-6).</b> Engines are created without a peer host and port, so the JDK's client
-   *       never looks a session up to resume (its client cache is keyed by host and port) and every handshake
-   *       runs the connection's trust manager; SNI comes from the engine's {@code SSLParameters} instead
-   *       (the recipe's, or {@link #sniParameters}). The session cache holds at most one session, so
-   *       nothing accumulates in it.</li>
+   *   <li><b>No resumption (TLS-6).</b> Engines are created without a peer host and port. Both client session
+   *       caches are keyed by host and port (the JDK's, and netty-tcnative's {@code OpenSslClientSessionCache}),
+   *       so no session is ever looked up to resume, and none is stored under a key, and every handshake runs
+   *       the connection's trust manager. Besides, the cache holds at most one session and, for OpenSSL, is
+   *       switched off ({@link OpenSslSessionContext#setSessionCacheEnabled}{@code (false)}:
+   *       {@code SSL_SESS_CACHE_OFF}, so a TLS 1.3 ticket is not even handed to Java). Netty leaves
+   *       {@code SSL_OP_NO_TICKET} set for clients unless the JVM-wide
+   *       {@code jdk.tls.client.enableSessionTicketExtension} is true; either way a ticket is never used. SNI
+   *       comes from the engine's {@code SSLParameters} (the recipe's, or {@link #sniParameters}), which both
+   *       providers honour.</li>
    *   <li><b>The connection's own trust manager.</b> The context's trust manager looks up the one registered
-   *       for the {@link SSLEngine} that is handshaking (the JDK passes the engine to
-   *       {@link X509ExtendedTrustManager#checkServerTrusted(X509Certificate[], String, SSLEngine)}); an engine
-   *       with none registered, or a call without an engine, is refused. Registrations are held weakly by
-   *       engine, so they go with the connection.</li>
+   *       for the {@link SSLEngine} that is handshaking: both providers pass to
+   *       {@link X509ExtendedTrustManager#checkServerTrusted(X509Certificate[], String, SSLEngine)} the very
+   *       engine the {@link SslHandler} holds (the JDK's, or netty-tcnative's {@code ReferenceCountedOpenSslEngine}
+   *       found by its native {@code SSL*}). An engine with none registered, or a call without an engine, is
+   *       refused. Registrations are held weakly by engine, so they go with the connection.</li>
+   *   <li><b>Native memory.</b> The shared contexts live as long as this class and are never released: one
+   *       {@code SSL_CTX} per OpenSSL provider per class loader, whatever the number of clients (a
+   *       {@link DaneSmtpClient} does not own it, so closing one frees nothing another uses). Each
+   *       {@link SslProvider#OPENSSL_REFCNT} engine holds its own reference to the context and releases it with
+   *       its {@code SSL*} when the {@link SslHandler} leaves the pipeline (or when the caller releases an engine
+   *       never added); {@link SslProvider#OPENSSL} engines free theirs when garbage-collected.</li>
    * </ul>
+   * For the OpenSSL providers the context is built when this class initialises if netty-tcnative is available
+   * (never on an event loop: the first OpenSSL use loads the native library and reads files); if it is not,
+   * or the build fails, asking for that provider fails with {@link IllegalStateException}.
    */
-  static final class SharedJdkContext {
-    static final SharedJdkContext INSTANCE = new SharedJdkContext();
-
+  static final class SharedContext {
+    private final SslProvider provider;
     private final Map<SSLEngine, X509ExtendedTrustManager> trust = Collections.synchronizedMap(new WeakHashMap<>());
     private final SslContext context;
+    private final RuntimeException failure;
 
-    private SharedJdkContext() {
+    private SharedContext(SslProvider provider) {
+      this.provider = provider;
+      SslContext built = null;
+      RuntimeException failed = null;
       try {
-        context = SslContextBuilder.forClient()
-            .sslProvider(SslProvider.JDK)
-            .secureRandom(JDK_RANDOM)
-            .trustManager(new PerEngineTrust(trust))
-            .protocols(TlsRecipe.PROTOCOLS)
-            .endpointIdentificationAlgorithm(null) // Netty's client default is HTTPS; the recipe has none (TLS-4)
-            .sessionCacheSize(1)
-            .build();
-      } catch (SSLException e) {
-        throw new ExceptionInInitializerError(e);
+        if (provider != SslProvider.JDK && !OpenSsl.isAvailable()) {
+          throw new IllegalStateException("TLS provider " + provider + " asked for but netty-tcnative is not "
+              + "available", OpenSsl.unavailabilityCause());
+        }
+        built = build(provider, trust);
+      } catch (SSLException | RuntimeException | LinkageError e) {
+        if (provider == SslProvider.JDK) {
+          throw new ExceptionInInitializerError(e);
+        }
+        failed = e instanceof IllegalStateException ise ? ise
+            : new IllegalStateException("cannot build the shared " + provider + " TLS context: " + e, e);
+      }
+      this.context = built;
+      this.failure = failed;
+    }
+
+    private static SslContext build(SslProvider provider, Map<SSLEngine, X509ExtendedTrustManager> trust)
+        throws SSLException {
+      SslContextBuilder builder = SslContextBuilder.forClient()
+          .sslProvider(provider)
+          .trustManager(new PerEngineTrust(trust))
+          .protocols(TlsRecipe.PROTOCOLS)
+          .endpointIdentificationAlgorithm(null) // Netty's client default is HTTPS; the recipe has none (TLS-4)
+          .sessionCacheSize(1);
+      if (provider == SslProvider.JDK) {
+        builder.secureRandom(JDK_RANDOM);
+      }
+      SslContext context = builder.build();
+      if (provider != SslProvider.JDK) {
+        OpenSslSessions.disableCache(context);
+      }
+      return context;
+    }
+
+    /** Kept apart so that the JDK path never loads a class that needs netty-tcnative's. */
+    private static final class OpenSslSessions {
+      static void disableCache(SslContext context) {
+        // SSL_SESS_CACHE_OFF: no session stored or looked up, a TLS 1.3 ticket not even handed to Java (TLS-6)
+        ((OpenSslSessionContext) context.sessionContext()).setSessionCacheEnabled(false);
       }
     }
 
+    /** The provider's shared context, or an {@link IllegalStateException} saying why there is none. */
+    static SharedContext of(SslProvider provider) {
+      SharedContext shared = switch (provider) {
+        case JDK -> JDK_SHARED;
+        case OPENSSL -> OPENSSL_SHARED;
+        case OPENSSL_REFCNT -> OPENSSL_REFCNT_SHARED;
+      };
+      if (shared.failure != null) {
+        throw new IllegalStateException(shared.failure.getMessage(), shared.failure);
+      }
+      return shared;
+    }
+
+    /**
+     * A handler whose engine has no peer host (never a resumption lookup, TLS-6), SNI = {@code sni} (none for
+     * null) and {@code tm} registered as its trust manager.
+     */
     SslHandler newHandler(ByteBufAllocator alloc, X509ExtendedTrustManager tm, String sni) {
-      SslHandler handler = context.newHandler(alloc); // no peer host: never a resumption lookup (TLS-6)
+      SslHandler handler = context.newHandler(alloc);
       SSLEngine engine = handler.engine();
-      engine.setSSLParameters(sniParameters(engine.getSSLParameters(), sni));
+      try {
+        engine.setSSLParameters(sniParameters(engine.getSSLParameters(), sni));
+      } catch (RuntimeException e) {
+        ReferenceCountUtil.release(engine); // OPENSSL_REFCNT: never reaches a pipeline; others: no-op
+        throw e;
+      }
       trust.put(engine, tm);
       return handler;
+    }
+
+    /** The shared context itself (tests: an engine made from it directly has no registered trust manager). */
+    SslContext context() {
+      return context;
     }
 
     /** The number of engines with a registered trust manager that are not yet collected (tests). */
@@ -324,6 +367,11 @@ public final class DaneSslHandlers {
       synchronized (trust) {
         return trust.size();
       }
+    }
+
+    @Override
+    public String toString() {
+      return "SharedContext[" + provider + "]";
     }
   }
 
@@ -358,7 +406,7 @@ public final class DaneSslHandlers {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
         throws CertificateException {
-      throw new CertificateException("the shared JDK context serves SSLEngines only; refusing");
+      throw new CertificateException("the shared TLS context serves SSLEngines only; refusing");
     }
 
     @Override
