@@ -51,12 +51,17 @@ final class LoggingListener implements DeliveryListener {
 
   @Override
   public void sessionStarted(MxRoute route, InetAddress address) {
-    LOG.debug("session.started host={} address={} requirement={}", route.mxHost(), address.getHostAddress(),
-        route.requirement());
+    if (LOG.isDebugEnabled()) { // the address's text is made per session: only when the line is written
+      LOG.debug("session.started host={} address={} requirement={}", route.mxHost(), address.getHostAddress(),
+          route.requirement());
+    }
   }
 
   @Override
   public void attemptFinished(DeliveryAttempt a, SessionResult session) {
+    if (!a.verificationBypassed() && !a.failed() && !LOG.isDebugEnabled()) {
+      return; // a good attempt is logged at DEBUG only: nothing to make per message otherwise
+    }
     String address = a.address() == null ? "-" : a.address().getHostAddress();
     if (a.verificationBypassed()) {
       LOG.warn("attempt.tls-required-no host={} address={} policy_type={} verdict={} reason=\"{}\"",

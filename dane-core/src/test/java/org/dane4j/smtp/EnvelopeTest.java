@@ -183,4 +183,25 @@ class EnvelopeTest {
   void in1_noRecipient() {
     assertThatThrownBy(() -> Envelope.of(OK_SENDER, List.of())).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  @DisplayName("IN-1: the Dot-string check without a regex accepts exactly what the grammar's regex accepts")
+  void in1_dotStringAsTheRegex() {
+    List<String> fixed = List.of("", ".", "a", "a.", ".a", "a..b", "a.b", "first.last", "x+tag", "o'neil",
+        "a!#$%&'*+-/=?^_`{|}~z", "a b", "a\"b", "a(b)", "a,b", "a:b", "a;b", "a<b", "a>b", "a@b", "a[b]", "a\\b",
+        "j\u00f6rg", "\u00e9.\u00e8", "\ud83d\ude00", "a\ud800", "\udc00.b", "a\u007fb", "a\u0000");
+    for (String s : fixed) {
+      assertThat(Envelope.dotString(s)).as("'%s'", s).isEqualTo(Envelope.DOT_STRING.matcher(s).matches());
+    }
+    java.util.Random random = new java.util.Random(17);
+    String alphabet = "a.Z9!\"@ \\(),~\u00e9\ud83d\ude00\u0001";
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder b = new StringBuilder();
+      for (int k = random.nextInt(8); k > 0; k--) {
+        b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String s = b.toString();
+      assertThat(Envelope.dotString(s)).as("'%s'", s).isEqualTo(Envelope.DOT_STRING.matcher(s).matches());
+    }
+  }
 }

@@ -61,4 +61,22 @@ class RequireTlsTest {
     assertThat(r.domains()).isEqualTo(e.domains());
     assertThat(r.recipients()).isEqualTo(e.recipients());
   }
+
+  @Test
+  @DisplayName("RTLS-1, RTLS-2: the quick look for \"tls-\" before parsing changes no answer: any case, padded or "
+      + "first-line names, a \"tls-\" in other fields, names cut by folding")
+  void rtls1_quickLookChangesNoAnswer() {
+    assertThat(RequireTls.fromHeaders(bytes("rEqUiRe-TlS-eSmTp : yes\r\n\r\n"))).isEqualTo(RequireTls.REQUIRETLS);
+    assertThat(RequireTls.fromHeaders(bytes(" TLS-Required: no\r\nSubject: x\r\n\r\n"))).as("leading space")
+        .isEqualTo(RequireTls.TLS_REQUIRED_NO);
+    byte[] other = bytes("X-Tls-Info: tls-1.3\r\nSubject: tls-required\r\n\r\nTLS-Required: No\r\n");
+    assertThat(RequireTls.fromHeaders(other)).isEqualTo(RequireTls.NONE);
+    assertThat(RequireTls.withoutRequestHeader(other)).isSameAs(other);
+    byte[] cut = bytes("TLS\r\n -Required: No\r\nRequire-TLS\r\n -ESMTP: yes\r\n\r\n");
+    assertThat(RequireTls.fromHeaders(cut)).isEqualTo(RequireTls.NONE);
+    assertThat(RequireTls.withoutRequestHeader(cut)).isSameAs(cut);
+    byte[] plain = bytes("From: a@b.test\r\nTo: c@d.test\r\nSubject: TLS\r\n\r\nTLS-Required: No\r\n");
+    assertThat(RequireTls.fromHeaders(plain)).isEqualTo(RequireTls.NONE);
+    assertThat(RequireTls.withoutRequestHeader(plain)).isSameAs(plain);
+  }
 }

@@ -108,7 +108,7 @@ public class DaneSmtpTransport extends SMTPTransport {
   private static final Logger LOG = LoggerFactory.getLogger(DaneSmtpTransport.class);
   /** What may be sent before TLS where TLS is mandatory: nothing of the message, no credentials. */
   private static final Set<String> CLEARTEXT_COMMANDS = Set.of("EHLO", "HELO", "STARTTLS", "RSET", "NOOP", "QUIT");
-  private final RouteSocketFactory tlsFactory = new RouteSocketFactory();
+  private final RouteSocketFactory tlsFactory;
   private final Session tlsSession;
   private final List<DeliveryAttempt> attempts = new ArrayList<>();
   private DaneResolver resolver;
@@ -128,8 +128,17 @@ public class DaneSmtpTransport extends SMTPTransport {
 
   /** The constructor Jakarta Mail calls for {@code mail.smtp.class}. */
   public DaneSmtpTransport(Session session, URLName urlname) {
+    this(session, urlname, SessionCopies.TlsKit.of(session));
+  }
+
+  /**
+   * A transport on a kit made from {@code session} that no other transport uses while this one runs
+   * ({@link AngusSession} reuses the kits of finished sessions).
+   */
+  DaneSmtpTransport(Session session, URLName urlname, SessionCopies.TlsKit kit) {
     super(session, urlname, "smtp", false);
-    this.tlsSession = SessionCopies.withSocketFactories(session, "mail.smtp", tlsFactory.plain(), tlsFactory);
+    this.tlsFactory = kit.factory;
+    this.tlsSession = kit.session;
   }
 
   /** Uses this resolver (shared, not closed by the transport) instead of one made from the properties. */

@@ -15,6 +15,28 @@ import org.dane4j.smtp.SmtpLimits;
 final class SessionCopies {
   private SessionCopies() {}
 
+  /**
+   * A transport's own socket factory and the private session copy that carries it. Making the copy is a
+   * {@link Session#getInstance} (Jakarta Mail looks its providers and address map up again each time: about
+   * 5 % of DaneMailer's CPU per message in the profile of issue #17), so {@link AngusSession} keeps the kits of
+   * finished sessions and hands each to one session at a time; relay-mode transports make their own.
+   */
+  static final class TlsKit {
+    final RouteSocketFactory factory;
+    final Session session;
+
+    private TlsKit(RouteSocketFactory factory, Session session) {
+      this.factory = factory;
+      this.session = session;
+    }
+
+    /** A new factory (no route yet: it refuses every socket) and a copy of {@code user} that carries it. */
+    static TlsKit of(Session user) {
+      RouteSocketFactory factory = new RouteSocketFactory();
+      return new TlsKit(factory, withSocketFactories(user, "mail.smtp", factory.plain(), factory));
+    }
+  }
+
   static Session withSocketFactories(Session user, String prefix, SocketFactory plain, SSLSocketFactory factory) {
     Properties copy = new Properties();
     Properties original = user.getProperties();

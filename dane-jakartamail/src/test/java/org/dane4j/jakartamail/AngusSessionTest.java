@@ -1,6 +1,7 @@
 package org.dane4j.jakartamail;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.dane4j.jakartamail.MailLab.ee311;
 
 import java.nio.charset.StandardCharsets;
@@ -77,6 +78,36 @@ class AngusSessionTest {
         assertThat(m.text()).contains(MailLab.BODY_MARKER).contains("\r\n.leading dot");
         assertThat(m.mailFrom()).isEqualTo("alice@example.org");
       });
+    }
+  }
+
+  @Test
+  @DisplayName("TLS-6: a session reuses the socket factory and session copy of a finished one, never its route: "
+      + "the idle kit refuses every socket, and the next route's own TLSA decides its handshake")
+  void tls6_reusedKitCarriesNoRoute() throws Exception {
+    try (MailLab lab = new MailLab(); DaneMailer mailer = lab.mailer()) {
+      SmtpTestServer mx = dane(lab);
+      SessionResult first = mailer.sessions().runNow(transaction(route(lab), true, false));
+      assertThat(first.phase()).as("%s", first).isEqualTo(SessionPhase.COMPLETE);
+      assertThat(first.authenticated()).isTrue();
+      SessionCopies.TlsKit kit = mailer.sessions().idleKits().get(0);
+      assertThat(mailer.sessions().idleKits()).hasSize(1);
+      assertThat(kit.factory.current()).isNull();
+      assertThatThrownBy(() -> kit.factory.plain().createSocket()).isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining("no DANE route");
+      // another domain on the same server whose TLSA names a certificate the server does not have
+      lab.zone().add("other.example.test. 300 IN MX 10 mx2.example.test.", "mx2.example.test. 300 IN A 127.0.0.2");
+      lab.tlsa("mx2.example.test", ee311(lab.leaf("mx2.example.test")));
+      MxRoute other = DeliveryPlanner.of(lab.resolver()).plan(Destination.domain("other.example.test", lab.port()))
+          .join().routes().get(0);
+      assertThat(other.requirement()).isEqualTo(TlsRequirement.DANE);
+      SessionResult second = mailer.sessions().runNow(transaction(other, true, false));
+      assertThat(mailer.sessions().idleKits()).singleElement().isSameAs(kit); // the kit was reused
+      assertThat(second.phase()).as("%s", second).isEqualTo(SessionPhase.TLS_HANDSHAKE);
+      assertThat(second.authenticated()).isFalse();
+      assertThat(second.mailReply()).isEmpty();
+      mx.awaitConnectionsClosed(2, Duration.ofSeconds(5));
+      assertThat(mx.messages()).hasSize(1);
     }
   }
 
