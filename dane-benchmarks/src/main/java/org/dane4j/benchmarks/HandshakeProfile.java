@@ -34,7 +34,9 @@ import org.dane4j.tlsa.TlsaRecord;
  *
  * <p>Arguments: {@code n} (default 2000), {@code warmup} (default 1000, not measured), {@code rounds}
  * (default 1), {@code domain} ({@code dane} or {@code opp}), {@code reuse} ({@code false}; {@code true} keeps the
- * connection open between messages, so that the profile shows the per-message cost of a reused session).
+ * connection open between messages, so that the profile shows the per-message cost of a reused session),
+ * {@code tls} ({@code default}: Netty's choice; {@code jdk}; {@code openssl}: needs netty-tcnative on the class
+ * path, e.g. {@code -cp benchmarks.jar:netty-tcnative-classes.jar:netty-tcnative-boringssl-static-linux-x86_64.jar}).
  */
 public final class HandshakeProfile {
   private HandshakeProfile() {}
@@ -51,6 +53,7 @@ public final class HandshakeProfile {
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "1"));
     String domain = opts.getOrDefault("domain", "dane");
     boolean reuse = Boolean.parseBoolean(opts.getOrDefault("reuse", "false"));
+    String tls = opts.getOrDefault("tls", "default");
     byte[] message = ("From: a@example.org\r\nTo: b@" + domain + ".example.test\r\nSubject: bench\r\n\r\n"
         + "hello\r\n").getBytes(StandardCharsets.US_ASCII);
     try (MailWorld mail = new MailWorld()) {
@@ -63,8 +66,8 @@ public final class HandshakeProfile {
           TlsaRecord.of(daneLeaf.certificate(), CertUsage.DANE_EE, Selector.SPKI, MatchingType.SHA2_256).toString());
       try (DaneResolver resolver = DaneResolver.builder().servers(mail.dns().address())
           .trustAnchors(mail.world().trustAnchor()).maxTtl(Duration.ofHours(1)).build();
-          DaneSmtpClient client = DaneSmtpClient.builder(resolver).ehloName("bench.example.org").mxPort(mail.port())
-              .idleConnectionTime(reuse ? Duration.ofMinutes(1) : Duration.ZERO).build()) {
+          DaneSmtpClient client = tls(DaneSmtpClient.builder(resolver), tls).ehloName("bench.example.org")
+              .mxPort(mail.port()).idleConnectionTime(reuse ? Duration.ofMinutes(1) : Duration.ZERO).build()) {
         TlsVerdict expected = domain.equals("dane") ? TlsVerdict.VERIFIED : TlsVerdict.OPPORTUNISTIC;
         String rcpt = "b@" + domain + ".example.test";
         for (int i = 0; i < warmup; i++) {
@@ -79,11 +82,20 @@ public final class HandshakeProfile {
           }
           long wall = System.nanoTime() - t0;
           long cpu = clientCpu(threads) - cpu0;
-          System.out.printf(Locale.ROOT, "RESULT domain=%s reuse=%s n=%d wall_ms_per_msg=%.3f client_cpu_ms_per_msg=%.3f%n",
-              domain, reuse, n, wall / 1e6 / n, cpu / 1e6 / n);
+          System.out.printf(Locale.ROOT, "RESULT domain=%s reuse=%s tls=%s n=%d wall_ms_per_msg=%.3f client_cpu_ms_per_msg=%.3f%n",
+              domain, reuse, tls, n, wall / 1e6 / n, cpu / 1e6 / n);
         }
       }
     }
+  }
+
+  private static DaneSmtpClient.Builder tls(DaneSmtpClient.Builder b, String tls) {
+    return switch (tls) {
+      case "default" -> b;
+      case "jdk" -> b.sslProvider(io.netty.handler.ssl.SslProvider.JDK);
+      case "openssl" -> b.sslProvider(io.netty.handler.ssl.SslProvider.OPENSSL);
+      default -> throw new IllegalArgumentException("tls must be default, jdk or openssl, got " + tls);
+    };
   }
 
   private static long clientCpu(ThreadMXBean threads) {
