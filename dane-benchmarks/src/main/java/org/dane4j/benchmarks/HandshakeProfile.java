@@ -48,7 +48,9 @@ import org.dane4j.tlsa.TlsaRecord;
  * its default {@code maxConnectionsPerHost}), {@code sender} ({@code client}, {@link DaneSmtpClient}; or
  * {@code mailer}, {@link DaneMailer} from dane-jakartamail with a {@link MimeMessage} built per message as an
  * application does, a handshake per message, {@code reuse} does not apply), {@code body} (default 0: a
- * one-line body; N: a body of about N bytes in 76-character lines, the lab's messages are about 2,000).
+ * one-line body; N: a body of about N bytes in 76-character lines, the lab's messages are about 2,000),
+ * {@code tls} ({@code default}: Netty's choice; {@code jdk}; {@code openssl}: needs netty-tcnative on the class
+ * path, e.g. {@code -cp benchmarks.jar:netty-tcnative-classes.jar:netty-tcnative-boringssl-static-linux-x86_64.jar}).
  */
 public final class HandshakeProfile {
   private HandshakeProfile() {}
@@ -68,6 +70,7 @@ public final class HandshakeProfile {
     int inflight = Integer.parseInt(opts.getOrDefault("inflight", "1"));
     boolean mailer = opts.getOrDefault("sender", "client").equals("mailer");
     String body = body(Integer.parseInt(opts.getOrDefault("body", "0")));
+    String tls = opts.getOrDefault("tls", "default");
     byte[] message = ("From: a@example.org\r\nTo: b@" + domain + ".example.test\r\nSubject: bench\r\n\r\n"
         + body).getBytes(StandardCharsets.US_ASCII);
     try (MailWorld mail = new MailWorld()) {
@@ -81,7 +84,7 @@ public final class HandshakeProfile {
       try (DaneResolver resolver = DaneResolver.builder().servers(mail.dns().address())
           .trustAnchors(mail.world().trustAnchor()).maxTtl(Duration.ofHours(1)).build();
           Sender sender = mailer ? mailer(resolver, mail.port(), body)
-              : client(resolver, mail.port(), reuse, message)) {
+              : client(resolver, mail.port(), reuse, message, tls)) {
         TlsVerdict expected = domain.equals("dane") ? TlsVerdict.VERIFIED : TlsVerdict.OPPORTUNISTIC;
         String rcpt = "b@" + domain + ".example.test";
         run(sender, rcpt, warmup, inflight, expected);
@@ -97,9 +100,9 @@ public final class HandshakeProfile {
           long wall = System.nanoTime() - t0;
           long cpu = clientCpu(threads) - cpu0;
           long proc = os.getProcessCpuTime() - proc0;
-          System.out.printf(Locale.ROOT, "RESULT sender=%s domain=%s reuse=%s inflight=%d body=%d n=%d"
+          System.out.printf(Locale.ROOT, "RESULT sender=%s tls=%s domain=%s reuse=%s inflight=%d body=%d n=%d"
               + " wall_ms_per_msg=%.3f client_cpu_ms_per_msg=%.3f process_cpu_ms_per_msg=%.3f handshakes=%d%n",
-              mailer ? "mailer" : "client", domain, reuse, inflight, body.length(), n, wall / 1e6 / n,
+              mailer ? "mailer" : "client", tls, domain, reuse, inflight, body.length(), n, wall / 1e6 / n,
               cpu / 1e6 / n, proc / 1e6 / n, handshakes(mail) - hs0);
         }
       }
@@ -116,8 +119,8 @@ public final class HandshakeProfile {
     void close();
   }
 
-  private static Sender client(DaneResolver resolver, int port, boolean reuse, byte[] message) {
-    DaneSmtpClient client = DaneSmtpClient.builder(resolver).ehloName("bench.example.org").mxPort(port)
+  private static Sender client(DaneResolver resolver, int port, boolean reuse, byte[] message, String tls) {
+    DaneSmtpClient client = tls(DaneSmtpClient.builder(resolver), tls).ehloName("bench.example.org").mxPort(port)
         .idleConnectionTime(reuse ? Duration.ofMinutes(1) : Duration.ZERO).build();
     return new Sender() {
       @Override
@@ -182,6 +185,15 @@ public final class HandshakeProfile {
 
   private static int handshakes(MailWorld mail) {
     return mail.servers().stream().mapToInt(s -> s.handshakesCompleted()).sum();
+  }
+
+  private static DaneSmtpClient.Builder tls(DaneSmtpClient.Builder b, String tls) {
+    return switch (tls) {
+      case "default" -> b;
+      case "jdk" -> b.sslProvider(io.netty.handler.ssl.SslProvider.JDK);
+      case "openssl" -> b.sslProvider(io.netty.handler.ssl.SslProvider.OPENSSL);
+      default -> throw new IllegalArgumentException("tls must be default, jdk or openssl, got " + tls);
+    };
   }
 
   private static long clientCpu(ThreadMXBean threads) {
