@@ -51,7 +51,8 @@ import org.dane4j.testkit.MintedCertificate;
  * }
  * }</pre>
  *
- * <p>What it speaks (RFC 5321, RFC 3207, RFC 2920): the 220 greeting; EHLO (PIPELINING, SIZE, 8BITMIME,
+ * <p>What it speaks (RFC 5321, RFC 3207, RFC 2920): the 220 greeting; EHLO (PIPELINING unless
+ * {@linkplain Builder#pipelining(boolean) switched off}, SIZE, 8BITMIME,
  * ENHANCEDSTATUSCODES, STARTTLS outside TLS, and AUTH PLAIN LOGIN when {@linkplain Builder#authUser users}
  * are configured) and HELO; AUTH (RFC 4954: PLAIN and LOGIN, inside TLS only unless
  * {@linkplain Builder#authWithoutTls() allowed}); MAIL FROM (SIZE and BODY parameters), RCPT TO (at
@@ -92,6 +93,7 @@ public final class SmtpTestServer implements AutoCloseable {
   private final Duration idleTimeout;
   private final boolean smtputf8;
   private final boolean requireTls;
+  private final boolean pipelining;
   private final Map<String, String> authUsers;
   private final boolean authWithoutTls;
   private final List<String> mailCommands = new ArrayList<>();            // guarded by lock
@@ -122,6 +124,7 @@ public final class SmtpTestServer implements AutoCloseable {
     this.idleTimeout = builder.idleTimeout;
     this.smtputf8 = builder.smtputf8;
     this.requireTls = builder.requireTls;
+    this.pipelining = builder.pipelining;
     this.authUsers = Map.copyOf(builder.authUsers);
     this.authWithoutTls = builder.authWithoutTls;
     this.tlsProtocols = builder.tlsProtocols.clone();
@@ -431,6 +434,10 @@ public final class SmtpTestServer implements AutoCloseable {
     return smtputf8;
   }
 
+  boolean pipelining() {
+    return pipelining;
+  }
+
   /** The scripted reply for {@code verb}, or null when there is none (or the script is silence). */
   String scriptedReply(String verb) {
     Script script = scripts.get(verb);
@@ -602,6 +609,7 @@ public final class SmtpTestServer implements AutoCloseable {
     private Duration idleTimeout = Duration.ofSeconds(30);
     private boolean smtputf8;
     private boolean requireTls;
+    private boolean pipelining = true;
     private final Map<String, String> authUsers = new LinkedHashMap<>();
     private boolean authWithoutTls;
 
@@ -841,6 +849,17 @@ public final class SmtpTestServer implements AutoCloseable {
      */
     public Builder smtputf8() {
       this.smtputf8 = true;
+      return this;
+    }
+
+    /**
+     * Whether the EHLO reply offers PIPELINING (RFC 2920), in cleartext and after STARTTLS; it does by default.
+     * With {@code false} the keyword is left out, so a client must send its commands one at a time; the server
+     * still answers whatever arrives in order. {@link SmtpConnection#commandReads()} shows which commands came
+     * in one read.
+     */
+    public Builder pipelining(boolean offered) {
+      this.pipelining = offered;
       return this;
     }
 
