@@ -463,7 +463,8 @@ final class SmtpSession implements Runnable {
       reply("452 4.5.3 Error: too many recipients");
       return;
     }
-    String reply = scriptedOr("RCPT", "250 2.1.5 Ok");
+    String configured = server.recipientReply(path.address);
+    String reply = configured != null ? configured : scriptedOr("RCPT", "250 2.1.5 Ok");
     if (positive(reply)) {
       rcptTo.add(path.address);
     }
@@ -477,6 +478,11 @@ final class SmtpSession implements Runnable {
     }
     if (mailFrom == null) {
       reply("503 5.5.1 Error: need MAIL command");
+      return;
+    }
+    if (rcptTo.isEmpty() && rcptTried && server.dataWithoutRecipients()) {
+      reply("354 End data with <CR><LF>.<CR><LF>");
+      receiveMessage(); // answers 554 and keeps nothing: there is no recipient
       return;
     }
     if (rcptTo.isEmpty()) {
@@ -532,6 +538,8 @@ final class SmtpSession implements Runnable {
       reply = "500 5.5.2 Error: line too long";
     } else if (tooBig) {
       reply = "552 5.3.4 Error: message too big";
+    } else if (rcptTo.isEmpty()) {
+      reply = "554 5.5.1 Error: no valid recipients"; // acceptDataWithoutRecipients: nothing is kept
     } else if (server.isSilentOn(".")) {
       silent = true;
       resetTransaction();
