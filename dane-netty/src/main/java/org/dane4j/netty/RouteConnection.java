@@ -335,6 +335,7 @@ final class RouteConnection {
     return step.thenCompose(x -> data).thenCompose(go -> {
       if (go.code() != 354) {
         out.dataReply(reply(go));
+        noContentExpected();
         return CompletableFuture.completedFuture(null);
       }
       if (mailAccepted[0] && accepted[0] > 0) {
@@ -367,10 +368,20 @@ final class RouteConnection {
     return sent.thenCompose(go -> {
       if (go.code() != 354) {
         out.dataReply(reply(go));
+        noContentExpected();
         return CompletableFuture.completedFuture(null);
       }
       return content(message, out);
     });
+  }
+
+  /**
+   * After DATA was refused: Netty's request encoder, which entered its content state when it wrote DATA, would
+   * refuse every command but RSET (QUIT included); a fresh one takes commands again (RFC 5321 §4.1.1.4: no mail
+   * transaction is open after a refused DATA).
+   */
+  private void noContentExpected() {
+    channel.pipeline().replace("encoder", "encoder", new SmtpRequestEncoder());
   }
 
   /** The message after a 354, dot-stuffed and ended with CRLF.CRLF; records the reply to its end. */

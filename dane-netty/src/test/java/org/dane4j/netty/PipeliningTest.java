@@ -151,7 +151,7 @@ class PipeliningTest {
     try (NettyLab lab = new NettyLab()) {
       SmtpTestServer mx = mx(lab, b -> b.replyTo("RCPT", "550 5.1.1 no such user").acceptDataWithoutRecipients());
       Sessions sessions = new Sessions();
-      try (DaneSmtpClient client = lab.builder().listener(sessions).build()) {
+      try (DaneSmtpClient client = lab.builder().idleConnectionTime(Duration.ZERO).listener(sessions).build()) {
         DeliveryReport report = send(client, BOB, CAROL);
         assertThat(report.results()).allSatisfy(r -> {
           assertThat(r.status()).isEqualTo(Status.FAILED);
@@ -164,7 +164,7 @@ class PipeliningTest {
       assertThat(s.failure()).isEmpty();
       assertThat(mx.awaitConnectionsClosed(Duration.ofSeconds(5))).isTrue();
       assertThat(mx.messages()).isEmpty();
-      assertThat(mx.tlsBytes()).doesNotContain(BODY_MARKER).endsWith("DATA\r\n.\r\n");
+      assertThat(mx.tlsBytes()).doesNotContain(BODY_MARKER).contains("RCPT TO:<carol@example.test>\r\nDATA\r\n.\r\nQUIT\r\n");
     }
   }
 
@@ -179,6 +179,19 @@ class PipeliningTest {
       }
       assertThat(sessions.results.get(0).dataReply()).hasValueSatisfying(r -> assertThat(r.code()).isEqualTo(554));
       assertThat(mx.tlsBytes()).doesNotContain(BODY_MARKER);
+    }
+  }
+
+  @Test
+  @DisplayName("RFC 5321 §4.1.1.10: after a DATA refused in the group, the connection still ends with QUIT")
+  void quitAfterRefusedData() throws Exception {
+    try (NettyLab lab = new NettyLab()) {
+      SmtpTestServer mx = mx(lab, b -> b.replyTo("RCPT", "550 5.1.1 no such user"));
+      try (DaneSmtpClient client = lab.builder().idleConnectionTime(Duration.ZERO).build()) {
+        assertThat(send(client, BOB).of(BOB).status()).isEqualTo(Status.FAILED);
+        assertThat(mx.awaitConnectionsClosed(Duration.ofSeconds(10))).isTrue();
+      }
+      assertThat(mx.connections().get(0).commands()).last().isEqualTo("QUIT");
     }
   }
 
