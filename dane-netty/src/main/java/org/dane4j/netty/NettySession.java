@@ -70,7 +70,7 @@ final class NettySession implements SmtpSession {
   /**
    * The transaction, or QUIT for a probe; null when a reused connection was found dead before anything was
    * accepted. A reused connection is first checked with RSET (RFC 5321 §4.1.1.5), as Postfix checks a cached
-   * session.
+   * session; with PIPELINING (RFC 2920) RSET heads the transaction's group instead of taking a round trip.
    */
   private CompletableFuture<SessionResult> deliver(RouteConnection c, SessionRequest request, boolean reused,
       boolean pooled) {
@@ -78,20 +78,22 @@ final class NettySession implements SmtpSession {
       SessionResult facts = c.facts(SessionResult.builder()).phase(SessionPhase.COMPLETE).build();
       return c.quit().thenApply(x -> facts);
     }
-    if (reused) {
-      return c.reset().thenCompose(ready -> {
+    if (reused && request.mailRefusal(c.authenticated(), c.requireTlsOffered()).isPresent()) {
+      return c.reset().thenCompose(ready -> { // RTLS-1 refuses below, after RSET, as without pipelining
         if (!ready) {
           c.close();
           return CompletableFuture.completedFuture(null);
         }
-        return transaction(c, request, true, pooled);
+        return transaction(c, request, true, pooled, false);
       });
     }
-    return transaction(c, request, false, pooled);
+    // on a reused connection the transaction sends RSET first: in its pipelined group when the server offers
+    // PIPELINING (RFC 2920 §3.1), else alone; refused or unanswered, it fails with mailAnswered() false (below)
+    return transaction(c, request, reused, pooled, reused);
   }
 
   private CompletableFuture<SessionResult> transaction(RouteConnection c, SessionRequest request, boolean reused,
-      boolean pooled) {
+      boolean pooled, boolean resetFirst) {
     SessionResult.Builder out = SessionResult.builder();
     String from = request.sender().isEmpty() ? null : request.sender();
     java.util.Optional<String> refusal = request.mailRefusal(c.authenticated(), c.requireTlsOffered());
@@ -101,7 +103,7 @@ final class NettySession implements SmtpSession {
       return CompletableFuture.completedFuture(out.phase(SessionPhase.MAIL).failure(null, refusal.get()).build());
     }
     return c.transaction(from, request.recipients(), request.message(), request.tlsMandatory(),
-        request.mailParameters(c.requireTlsOffered()), out).handle((ok, e) -> {
+        request.mailParameters(c.requireTlsOffered()), resetFirst, out).handle((ok, e) -> {
       c.facts(out).reused(c.transactions());
       if (e == null) {
         if (pooled && c.reusable()) {

@@ -2,6 +2,7 @@ package org.dane4j.netty;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -19,9 +20,12 @@ import io.netty.handler.codec.smtp.SmtpRequests;
 import io.netty.handler.codec.smtp.SmtpResponse;
 import io.netty.handler.codec.smtp.SmtpResponseDecoder;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -210,16 +214,39 @@ final class RouteConnection {
    */
   CompletableFuture<Void> transaction(String from, List<String> recipients, byte[] message, boolean tlsMandatory,
       List<String> extra, SessionResult.Builder out) {
+    return transaction(from, recipients, message, tlsMandatory, extra, false, out);
+  }
+
+  /**
+   * As {@link #transaction(String, List, byte[], boolean, List, SessionResult.Builder)}; with {@code resetFirst}
+   * (a reused connection) RSET goes first, in the same pipelined group as MAIL when the server offers PIPELINING
+   * (RFC 2920 §3.1), else as {@link #reset()} alone. A refused or unanswered RSET fails the future before
+   * anything is recorded, the connection closed and {@link #mailAnswered()} false: as when {@link #reset()}
+   * answers false, the message is not sent on this connection.
+   */
+  CompletableFuture<Void> transaction(String from, List<String> recipients, byte[] message, boolean tlsMandatory,
+      List<String> extra, boolean resetFirst, SessionResult.Builder out) {
     if ((tlsMandatory || mandatory) && !upgrade.secured()) { // TLS-1, TLS-8, checked again for each message
       close();
       return CompletableFuture.failedFuture(new IllegalStateException(
           "TLS is mandatory on this route and was not established"));
     }
+    MailParameters params = MailParameters.of(lastEhlo, route.host(), from, recipients, message).with(extra);
+    boolean pipelined = pipelining() && params.refusal() == null && !recipients.isEmpty();
+    if (resetFirst && !pipelined) { // RSET alone, as before pipelining
+      mailAnswered = false;
+      return reset().thenCompose(ready -> {
+        if (!ready) {
+          close();
+          return CompletableFuture.failedFuture(new IOException("RSET refused or unanswered"));
+        }
+        return transaction(from, recipients, message, tlsMandatory, extra, false, out);
+      });
+    }
     transactions++;
     mailAnswered = false;
     phase = SessionPhase.MAIL;
     out.phase(phase);
-    MailParameters params = MailParameters.of(lastEhlo, route.host(), from, recipients, message).with(extra);
     if (params.refusal() != null) { // the server cannot take this message: nothing of it is sent
       mailAnswered = true;
       out.mailReply(new SmtpReply(Integer.parseInt(params.refusal().substring(0, 3)),
@@ -229,6 +256,9 @@ final class RouteConnection {
     SmtpRequest mailFrom = SmtpRequests.mail(from, params.parameters().toArray(new CharSequence[0]));
     String mailLine = "MAIL FROM:<" + (from == null ? "" : from) + ">"
         + (params.parameters().isEmpty() ? "" : " " + String.join(" ", params.parameters()));
+    if (pipelined) {
+      return pipelined(resetFirst, utf8IfNeeded(mailFrom, mailLine), recipients, message, out);
+    }
     CompletableFuture<SmtpResponse> sent = conversation.send(utf8IfNeeded(mailFrom, mailLine), "MAIL",
         "commandTimeout", settings.commandTimeout());
     return sent.thenCompose(mail -> {
@@ -236,6 +266,84 @@ final class RouteConnection {
       out.mailReply(reply(mail));
       return mail.code() / 100 == 2 ? rcpt(recipients, 0, message, out, false)
           : CompletableFuture.completedFuture(null);
+    });
+  }
+
+  /**
+   * Whether the transaction is pipelined (RFC 2920): only when the EHLO reply after STARTTLS offers PIPELINING,
+   * never on what a cleartext EHLO reply said (RFC 3207 §4.2, TLS-3).
+   */
+  boolean pipelining() {
+    return upgrade.secured() && lastEhlo != null && offers(lastEhlo, "PIPELINING");
+  }
+
+  /**
+   * RFC 2920 §3.1: [RSET,] MAIL, each RCPT and DATA (last) in one write, then their replies in order, recorded
+   * as the one-at-a-time path records them. The content follows a 354 only when MAIL and at least one RCPT were
+   * accepted; a 354 without them is ended at once with a lone "." (RFC 2920 §3.1), and its reply recorded. A
+   * refused MAIL leaves the later replies (503 normally) recorded as they came.
+   */
+  private CompletableFuture<Void> pipelined(boolean resetFirst, Object mailFrom, List<String> recipients,
+      byte[] message, SessionResult.Builder out) {
+    Duration command = settings.commandTimeout();
+    List<SmtpConversation.Command> group = new ArrayList<>(recipients.size() + 3);
+    if (resetFirst) {
+      group.add(new SmtpConversation.Command(SmtpRequests.rset(), "RSET", "commandTimeout", command));
+    }
+    group.add(new SmtpConversation.Command(mailFrom, "MAIL", "commandTimeout", command));
+    for (String r : recipients) {
+      group.add(new SmtpConversation.Command(utf8IfNeeded(SmtpRequests.rcpt(r), "RCPT TO:<" + r + ">"), "RCPT",
+          "commandTimeout", command));
+    }
+    group.add(new SmtpConversation.Command(SmtpRequests.data(), "DATA", "dataInitiationTimeout",
+        settings.dataInitiationTimeout()));
+    Iterator<CompletableFuture<SmtpResponse>> replies = conversation.sendGroup(group).iterator();
+    CompletableFuture<Void> step = CompletableFuture.completedFuture(null);
+    if (resetFirst) {
+      CompletableFuture<SmtpResponse> rset = replies.next();
+      step = rset.thenAccept(r -> {
+        if (r.code() / 100 != 2) { // the server is not ready: nothing of this message goes on this connection
+          close();
+          throw new CompletionException(new IOException("RSET refused: " + text(r)));
+        }
+      });
+    }
+    CompletableFuture<SmtpResponse> mail = replies.next();
+    boolean[] mailAccepted = {false};
+    int[] accepted = {0};
+    step = step.thenCompose(x -> mail).thenAccept(m -> {
+      mailAnswered = true;
+      mailAccepted[0] = m.code() / 100 == 2;
+      out.mailReply(reply(m));
+      out.phase(SessionPhase.RCPT);
+    });
+    for (int i = 0; i < recipients.size(); i++) {
+      String r = recipients.get(i);
+      boolean last = i == recipients.size() - 1;
+      CompletableFuture<SmtpResponse> rcpt = replies.next();
+      step = step.thenCompose(x -> rcpt).thenAccept(reply -> {
+        out.rcptReply(r, reply(reply));
+        if (reply.code() / 100 == 2) {
+          accepted[0]++;
+        }
+        if (last) {
+          out.phase(SessionPhase.DATA);
+        }
+      });
+    }
+    CompletableFuture<SmtpResponse> data = replies.next();
+    return step.thenCompose(x -> data).thenCompose(go -> {
+      if (go.code() != 354) {
+        out.dataReply(reply(go));
+        noContentExpected();
+        return CompletableFuture.completedFuture(null);
+      }
+      if (mailAccepted[0] && accepted[0] > 0) {
+        return content(message, out);
+      }
+      // RFC 2920 §3.1: DATA accepted with no valid recipient; a lone "." ends it, no byte of the message is sent
+      return conversation.send(new DefaultLastSmtpContent(Unpooled.EMPTY_BUFFER), "end of data",
+          "dataTerminationTimeout", settings.dataTerminationTimeout()).thenAccept(done -> out.dataReply(reply(done)));
     });
   }
 
@@ -260,12 +368,27 @@ final class RouteConnection {
     return sent.thenCompose(go -> {
       if (go.code() != 354) {
         out.dataReply(reply(go));
+        noContentExpected();
         return CompletableFuture.completedFuture(null);
       }
-      DefaultLastSmtpContent content = new DefaultLastSmtpContent(MessageData.stuff(channel.alloc(), message));
-      return conversation.send(content, "end of data", "dataTerminationTimeout",
-          settings.dataTerminationTimeout()).thenAccept(done -> out.dataReply(reply(done)));
+      return content(message, out);
     });
+  }
+
+  /**
+   * After DATA was refused: Netty's request encoder, which entered its content state when it wrote DATA, would
+   * refuse every command but RSET (QUIT included); a fresh one takes commands again (RFC 5321 §4.1.1.4: no mail
+   * transaction is open after a refused DATA).
+   */
+  private void noContentExpected() {
+    channel.pipeline().replace("encoder", "encoder", new SmtpRequestEncoder());
+  }
+
+  /** The message after a 354, dot-stuffed and ended with CRLF.CRLF; records the reply to its end. */
+  private CompletableFuture<Void> content(byte[] message, SessionResult.Builder out) {
+    DefaultLastSmtpContent content = new DefaultLastSmtpContent(MessageData.stuff(channel.alloc(), message));
+    return conversation.send(content, "end of data", "dataTerminationTimeout",
+        settings.dataTerminationTimeout()).thenAccept(done -> out.dataReply(reply(done)));
   }
 
   /**
@@ -285,7 +408,10 @@ final class RouteConnection {
         && Duration.between(opened, settings.clock().instant()).compareTo(settings.connectionReuseTimeLimit()) < 0;
   }
 
-  /** RSET before a reused connection takes the next message: true when the server is ready for it (RFC 5321 §4.1.1.5). */
+  /**
+   * RSET before a reused connection takes the next message: true when the server is ready for it (RFC 5321
+   * §4.1.1.5). A pipelined transaction puts RSET at the front of its group instead ({@code resetFirst}).
+   */
   CompletableFuture<Boolean> reset() {
     return conversation.send(SmtpRequests.rset(), "RSET", "commandTimeout", settings.commandTimeout())
         .handle((r, e) -> e == null && r.code() / 100 == 2);

@@ -23,6 +23,7 @@ final class ConnectionRecord {
   private final ByteArrayOutputStream tls = new ByteArrayOutputStream();
   private final ByteArrayOutputStream discarded = new ByteArrayOutputStream();
   private final List<String> commands = new ArrayList<>();
+  private final List<Long> commandReads = new ArrayList<>();
   private final List<String> ehloNames = new ArrayList<>();
   private final EnumSet<SmtpFault> faultsFired = EnumSet.noneOf(SmtpFault.class);
   private int firstTlsCommand = -1;
@@ -62,8 +63,10 @@ final class ConnectionRecord {
     discarded.write(bytes, 0, bytes.length);
   }
 
-  synchronized void command(String line) {
+  /** A command line and the number of the read (of the current input stream) it ended in. */
+  synchronized void command(String line, long read) {
     commands.add(line);
+    commandReads.add(read);
   }
 
   synchronized void ehlo(String name) {
@@ -138,7 +141,7 @@ final class ConnectionRecord {
 
   synchronized SmtpConnection snapshot() {
     return new SmtpConnection(id, remoteAddress, localAddress, cleartext.toByteArray(), handshake.toByteArray(),
-        tls.toByteArray(), discarded.toByteArray(), commands, firstTlsCommand, ehloNames, tlsEstablished,
+        tls.toByteArray(), discarded.toByteArray(), commands, commandReads, firstTlsCommand, ehloNames, tlsEstablished,
         tlsProtocol, cipherSuite, sniName, handshakeFailure, faultsFired, finished, bytesSent, authenticatedUser,
         authMechanism);
   }

@@ -17,11 +17,18 @@ final class LineInput {
   private final byte[] buffer = new byte[8192];
   private int position;
   private int limit;
+  private long reads;
 
   /** Lines of up to {@code maxLine} bytes, line ending included. */
   LineInput(InputStream in, int maxLine) {
+    this(in, maxLine, 0);
+  }
+
+  /** As {@link #LineInput(InputStream, int)}, its reads numbered after {@code readsBefore} (of a stream before). */
+  LineInput(InputStream in, int maxLine, long readsBefore) {
     this.in = in;
     this.maxLine = maxLine;
+    this.reads = readsBefore;
   }
 
   /**
@@ -64,6 +71,14 @@ final class LineInput {
     }
   }
 
+  /**
+   * How many reads from the stream have returned bytes so far: the line just returned arrived (ended) in read
+   * number {@code reads()}. Lines that share the number came in one read (RFC 2920 pipelining).
+   */
+  long reads() {
+    return reads;
+  }
+
   /** Takes the bytes already read ahead from the stream but not yet returned as lines. */
   byte[] drainBuffered() {
     byte[] rest = Arrays.copyOfRange(buffer, position, limit);
@@ -78,6 +93,7 @@ final class LineInput {
     }
     position = 0;
     limit = n;
+    reads++;
     return true;
   }
 }

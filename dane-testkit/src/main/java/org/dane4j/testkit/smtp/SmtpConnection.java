@@ -29,6 +29,7 @@ public final class SmtpConnection {
   private final byte[] tls;
   private final byte[] discardedAfterStartTls;
   private final List<String> commands;
+  private final List<List<String>> commandReads;
   private final int firstTlsCommand;
   private final List<String> ehloNames;
   private final boolean tlsEstablished;
@@ -43,7 +44,8 @@ public final class SmtpConnection {
   private final String authMechanism;
 
   SmtpConnection(int id, InetSocketAddress remoteAddress, InetSocketAddress localAddress, byte[] cleartext,
-      byte[] handshake, byte[] tls, byte[] discardedAfterStartTls, List<String> commands, int firstTlsCommand,
+      byte[] handshake, byte[] tls, byte[] discardedAfterStartTls, List<String> commands, List<Long> reads,
+      int firstTlsCommand,
       List<String> ehloNames, boolean tlsEstablished, String tlsProtocol, String cipherSuite, String sniName,
       String handshakeFailure, Set<SmtpFault> faultsFired, boolean finished, long bytesSent,
       String authenticatedUser, String authMechanism) {
@@ -57,6 +59,7 @@ public final class SmtpConnection {
     this.tls = tls;
     this.discardedAfterStartTls = discardedAfterStartTls;
     this.commands = List.copyOf(commands);
+    this.commandReads = groups(commands, reads);
     this.firstTlsCommand = firstTlsCommand;
     this.ehloNames = List.copyOf(ehloNames);
     this.tlsEstablished = tlsEstablished;
@@ -122,6 +125,17 @@ public final class SmtpConnection {
    */
   public List<String> commands() {
     return commands;
+  }
+
+  /**
+   * The {@linkplain #commands() command lines} grouped by the read of the client's bytes in which each ended (a
+   * socket read in cleartext, the plaintext of a TLS record inside TLS), in order: a client that pipelines
+   * (RFC 2920 §3.1) and writes its group at once shows the group as one list, e.g.
+   * {@code [[MAIL FROM:<a@b>, RCPT TO:<c@d>, DATA]]}; a client that waits for each reply before the next
+   * command cannot show two commands in one list, since the server has not answered the first when it reads.
+   */
+  public List<List<String>> commandReads() {
+    return commandReads;
   }
 
   /** The command lines sent inside the established TLS session; empty without TLS. */
@@ -209,6 +223,22 @@ public final class SmtpConnection {
         + (authenticatedUser != null ? ", AUTH " + authMechanism + " as " + authenticatedUser : "")
         + (handshakeFailure != null ? ", handshake failed: " + handshakeFailure : "")
         + (faultsFired.isEmpty() ? "" : ", faults " + faultsFired) + (finished ? ", finished" : "") + "]";
+  }
+
+  private static List<List<String>> groups(List<String> commands, List<Long> reads) {
+    List<List<String>> groups = new java.util.ArrayList<>();
+    List<String> group = new java.util.ArrayList<>();
+    for (int i = 0; i < commands.size(); i++) {
+      if (i > 0 && !reads.get(i).equals(reads.get(i - 1))) {
+        groups.add(List.copyOf(group));
+        group.clear();
+      }
+      group.add(commands.get(i));
+    }
+    if (!group.isEmpty()) {
+      groups.add(List.copyOf(group));
+    }
+    return List.copyOf(groups);
   }
 
   private static String latin1(byte[] bytes) {

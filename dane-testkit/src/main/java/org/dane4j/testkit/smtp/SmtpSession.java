@@ -29,6 +29,7 @@ final class SmtpSession implements Runnable {
   private final SmtpTestServer server;
   private final Socket socket;
   private final ConnectionRecord record;
+  private long readsBeforeTls; // the cleartext reads, so that the reads inside TLS are numbered after them
   private InputStream rawIn;
   private OutputStream rawOut;
   private LineInput input;
@@ -109,7 +110,7 @@ final class SmtpSession implements Runnable {
         continue;
       }
       String line = text(raw);
-      record.command(line);
+      record.command(line, input.reads());
       if (!silent && server.hasFault(SmtpFault.NEVER_REPLY_AFTER_GREETING)) {
         record.fired(SmtpFault.NEVER_REPLY_AFTER_GREETING);
         silent = true;
@@ -199,8 +200,11 @@ final class SmtpSession implements Runnable {
       return;
     }
     record.ehlo(name);
-    List<String> lines = new ArrayList<>(List.of(server.hostname() + " greets " + name, "PIPELINING",
-        "SIZE " + MAX_MESSAGE_SIZE, "8BITMIME", "ENHANCEDSTATUSCODES"));
+    List<String> lines = new ArrayList<>(List.of(server.hostname() + " greets " + name));
+    if (server.pipelining()) {
+      lines.add("PIPELINING");
+    }
+    lines.addAll(List.of("SIZE " + MAX_MESSAGE_SIZE, "8BITMIME", "ENHANCEDSTATUSCODES"));
     if (server.smtputf8()) {
       lines.add("SMTPUTF8");
     }
@@ -287,6 +291,7 @@ final class SmtpSession implements Runnable {
     if (pipelined.length > 0) {
       record.discardedAfterStartTls(pipelined);
     }
+    readsBeforeTls = input.reads();
     input = null;
     if (startTlsAnswered) {
       // PIPELINED_STARTTLS_REPLY: the 220 went out with the EHLO reply; straight to the handshake
@@ -377,7 +382,7 @@ final class SmtpSession implements Runnable {
     }
     record.tlsEstablished(session.getProtocol(), session.getCipherSuite());
     tls = channel;
-    input = new LineInput(new RecordingInputStream(channel.input(), record::tls), MAX_LINE);
+    input = new LineInput(new RecordingInputStream(channel.input(), record::tls), MAX_LINE, readsBeforeTls);
     output = channel.output();
     greeted = false;   // RFC 3207 §4.2: forget everything, the client must EHLO again
     authUser = null;
@@ -458,7 +463,8 @@ final class SmtpSession implements Runnable {
       reply("452 4.5.3 Error: too many recipients");
       return;
     }
-    String reply = scriptedOr("RCPT", "250 2.1.5 Ok");
+    String configured = server.recipientReply(path.address);
+    String reply = configured != null ? configured : scriptedOr("RCPT", "250 2.1.5 Ok");
     if (positive(reply)) {
       rcptTo.add(path.address);
     }
@@ -472,6 +478,11 @@ final class SmtpSession implements Runnable {
     }
     if (mailFrom == null) {
       reply("503 5.5.1 Error: need MAIL command");
+      return;
+    }
+    if (rcptTo.isEmpty() && rcptTried && server.dataWithoutRecipients()) {
+      reply("354 End data with <CR><LF>.<CR><LF>");
+      receiveMessage(); // answers 554 and keeps nothing: there is no recipient
       return;
     }
     if (rcptTo.isEmpty()) {
@@ -527,6 +538,8 @@ final class SmtpSession implements Runnable {
       reply = "500 5.5.2 Error: line too long";
     } else if (tooBig) {
       reply = "552 5.3.4 Error: message too big";
+    } else if (rcptTo.isEmpty()) {
+      reply = "554 5.5.1 Error: no valid recipients"; // acceptDataWithoutRecipients: nothing is kept
     } else if (server.isSilentOn(".")) {
       silent = true;
       resetTransaction();

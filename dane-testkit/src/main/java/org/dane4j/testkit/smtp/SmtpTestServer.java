@@ -51,7 +51,8 @@ import org.dane4j.testkit.MintedCertificate;
  * }
  * }</pre>
  *
- * <p>What it speaks (RFC 5321, RFC 3207, RFC 2920): the 220 greeting; EHLO (PIPELINING, SIZE, 8BITMIME,
+ * <p>What it speaks (RFC 5321, RFC 3207, RFC 2920): the 220 greeting; EHLO (PIPELINING unless
+ * {@linkplain Builder#pipelining(boolean) switched off}, SIZE, 8BITMIME,
  * ENHANCEDSTATUSCODES, STARTTLS outside TLS, and AUTH PLAIN LOGIN when {@linkplain Builder#authUser users}
  * are configured) and HELO; AUTH (RFC 4954: PLAIN and LOGIN, inside TLS only unless
  * {@linkplain Builder#authWithoutTls() allowed}); MAIL FROM (SIZE and BODY parameters), RCPT TO (at
@@ -92,6 +93,9 @@ public final class SmtpTestServer implements AutoCloseable {
   private final Duration idleTimeout;
   private final boolean smtputf8;
   private final boolean requireTls;
+  private final boolean pipelining;
+  private final boolean dataWithoutRecipients;
+  private final Map<String, String> recipientReplies;
   private final Map<String, String> authUsers;
   private final boolean authWithoutTls;
   private final List<String> mailCommands = new ArrayList<>();            // guarded by lock
@@ -122,6 +126,9 @@ public final class SmtpTestServer implements AutoCloseable {
     this.idleTimeout = builder.idleTimeout;
     this.smtputf8 = builder.smtputf8;
     this.requireTls = builder.requireTls;
+    this.pipelining = builder.pipelining;
+    this.dataWithoutRecipients = builder.dataWithoutRecipients;
+    this.recipientReplies = Map.copyOf(builder.recipientReplies);
     this.authUsers = Map.copyOf(builder.authUsers);
     this.authWithoutTls = builder.authWithoutTls;
     this.tlsProtocols = builder.tlsProtocols.clone();
@@ -431,6 +438,19 @@ public final class SmtpTestServer implements AutoCloseable {
     return smtputf8;
   }
 
+  boolean pipelining() {
+    return pipelining;
+  }
+
+  boolean dataWithoutRecipients() {
+    return dataWithoutRecipients;
+  }
+
+  /** The reply configured for RCPT TO this address, or null. */
+  String recipientReply(String address) {
+    return recipientReplies.get(address.toLowerCase(Locale.ROOT));
+  }
+
   /** The scripted reply for {@code verb}, or null when there is none (or the script is silence). */
   String scriptedReply(String verb) {
     Script script = scripts.get(verb);
@@ -602,6 +622,9 @@ public final class SmtpTestServer implements AutoCloseable {
     private Duration idleTimeout = Duration.ofSeconds(30);
     private boolean smtputf8;
     private boolean requireTls;
+    private boolean pipelining = true;
+    private boolean dataWithoutRecipients;
+    private final Map<String, String> recipientReplies = new LinkedHashMap<>();
     private final Map<String, String> authUsers = new LinkedHashMap<>();
     private boolean authWithoutTls;
 
@@ -841,6 +864,39 @@ public final class SmtpTestServer implements AutoCloseable {
      */
     public Builder smtputf8() {
       this.smtputf8 = true;
+      return this;
+    }
+
+    /**
+     * Whether the EHLO reply offers PIPELINING (RFC 2920), in cleartext and after STARTTLS; it does by default.
+     * With {@code false} the keyword is left out, so a client must send its commands one at a time; the server
+     * still answers whatever arrives in order. {@link SmtpConnection#commandReads()} shows which commands came
+     * in one read.
+     */
+    public Builder pipelining(boolean offered) {
+      this.pipelining = offered;
+      return this;
+    }
+
+    /**
+     * Answers {@code RCPT TO:<address>} (compared without regard to case) with {@code reply} instead of the
+     * normal or {@linkplain #replyTo(String, String) scripted} RCPT reply, e.g. to reject one recipient of
+     * several; a 2xx reply accepts the recipient, a 4xx or 5xx reply rejects it.
+     */
+    public Builder replyToRecipient(String address, String reply) {
+      Objects.requireNonNull(address, "address");
+      recipientReplies.put(address.toLowerCase(Locale.ROOT), reply(reply));
+      return this;
+    }
+
+    /**
+     * Answers DATA with 354 even when every RCPT was rejected, as some servers do (RFC 2920 §3.1: a pipelining
+     * client must then end the data with a lone "."); the data that follows is read and answered
+     * {@code 554 5.5.1 Error: no valid recipients}, and no message is kept. By default such a DATA gets that 554
+     * at once.
+     */
+    public Builder acceptDataWithoutRecipients() {
+      this.dataWithoutRecipients = true;
       return this;
     }
 

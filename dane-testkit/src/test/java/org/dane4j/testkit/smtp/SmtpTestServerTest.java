@@ -445,4 +445,49 @@ class SmtpTestServerTest {
       // a reset is a close too
     }
   }
+
+  @Test
+  @DisplayName("RFC 2920: commands written at once are answered in order and recorded as one read")
+  void pipelinedGroupRecordedAsOneRead() throws Exception {
+    try (SmtpTestServer server = server().start()) {
+      try (RawSmtpClient client = RawSmtpClient.connect(server.address())) {
+        client.readReply();
+        assertThat(client.command("EHLO client.test")).contains("250-PIPELINING\r\n");
+        client.send("MAIL FROM:<alice@sender.test>\r\nRCPT TO:<bob@example.test>\r\nRCPT TO:<carol@example.test>\r\n"
+            + "DATA\r\n");
+        assertThat(client.readReply()).startsWith("250 2.1.0 ");
+        assertThat(client.readReply()).startsWith("250 2.1.5 ");
+        assertThat(client.readReply()).startsWith("250 2.1.5 ");
+        assertThat(client.readReply()).startsWith("354 ");
+        client.send("Subject: x\r\n\r\nbody\r\n.\r\n");
+        assertThat(client.readReply()).startsWith("250 2.0.0 ");
+        assertThat(client.command("QUIT")).startsWith("221 ");
+      }
+      assertThat(server.awaitConnectionsClosed(1, WAIT)).isTrue();
+      assertThat(server.messages()).singleElement()
+          .satisfies(m -> assertThat(m.rcptTo()).containsExactly("bob@example.test", "carol@example.test"));
+      assertThat(server.connections().get(0).commandReads()).containsExactly(List.of("EHLO client.test"),
+          List.of("MAIL FROM:<alice@sender.test>", "RCPT TO:<bob@example.test>", "RCPT TO:<carol@example.test>",
+              "DATA"), List.of("QUIT"));
+    }
+  }
+
+  @Test
+  @DisplayName("RFC 2920: pipelining(false) leaves PIPELINING out of the EHLO reply, in cleartext and in TLS")
+  void pipeliningCanBeSwitchedOff() throws Exception {
+    try (SmtpTestServer server = server().pipelining(false).start()) {
+      try (RawSmtpClient client = RawSmtpClient.connect(server.address())) {
+        client.readReply();
+        assertThat(client.command("EHLO client.test")).isEqualTo("250-mx.example.test greets client.test\r\n"
+            + "250-SIZE 10485760\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250 STARTTLS\r\n");
+        assertThat(client.command("STARTTLS")).startsWith("220 ");
+        client.startTls(trustingRoot, "mx.example.test");
+        assertThat(client.command("EHLO client.test")).doesNotContain("PIPELINING").startsWith("250-");
+        assertThat(client.command("QUIT")).startsWith("221 ");
+      }
+      assertThat(server.awaitConnectionsClosed(1, WAIT)).isTrue();
+      assertThat(server.connections().get(0).commandReads()).containsExactly(List.of("EHLO client.test"),
+          List.of("STARTTLS"), List.of("EHLO client.test"), List.of("QUIT"));
+    }
+  }
 }
