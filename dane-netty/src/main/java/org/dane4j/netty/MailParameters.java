@@ -1,9 +1,7 @@
 package org.dane4j.netty;
 
-import io.netty.handler.codec.smtp.SmtpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The MAIL FROM parameters for one message, from the server's EHLO reply under TLS: {@code SIZE} (RFC 1870),
@@ -16,9 +14,9 @@ import java.util.Locale;
  */
 record MailParameters(List<String> parameters, String refusal) {
 
-  static MailParameters of(SmtpResponse ehlo, String host, String from, List<String> recipients, byte[] message) {
+  static MailParameters of(EhloKeywords ehlo, String host, String from, List<String> recipients, byte[] message) {
     List<String> params = new ArrayList<>();
-    long limit = sizeLimit(ehlo);
+    long limit = ehlo.sizeLimit();
     if (limit >= 0) {
       if (limit > 0 && message.length > limit) {
         return new MailParameters(List.of(), "552 5.3.4 (local) message size " + message.length
@@ -26,12 +24,12 @@ record MailParameters(List<String> parameters, String refusal) {
       }
       params.add("SIZE=" + message.length);
     }
-    if (has8Bit(message) && RouteConnection.offers(ehlo, "8BITMIME")) {
+    if (has8Bit(message) && ehlo.offers("8BITMIME")) {
       params.add("BODY=8BITMIME");
     }
     boolean utf8 = (from != null && !ascii(from)) || recipients.stream().anyMatch(r -> !ascii(r));
     if (utf8) {
-      if (!RouteConnection.offers(ehlo, "SMTPUTF8")) {
+      if (!ehlo.offers("SMTPUTF8")) {
         return new MailParameters(List.of(), "553 5.6.7 (local) SMTPUTF8 is required for a non-ASCII address, "
             + "but was not offered by " + host + " (RFC 6531)");
       }
@@ -48,22 +46,6 @@ record MailParameters(List<String> parameters, String refusal) {
     List<String> all = new ArrayList<>(parameters);
     all.addAll(extra);
     return new MailParameters(List.copyOf(all), null);
-  }
-
-  /** The advertised SIZE limit: -1 without the extension, 0 for "no fixed limit". */
-  private static long sizeLimit(SmtpResponse ehlo) {
-    List<CharSequence> lines = ehlo.details();
-    for (int i = 1; i < lines.size(); i++) {
-      String line = lines.get(i).toString().trim().toUpperCase(Locale.ROOT);
-      if (line.equals("SIZE")) {
-        return 0;
-      }
-      if (line.startsWith("SIZE ")) {
-        String n = line.substring(5).trim();
-        return n.matches("[0-9]{1,18}") ? Long.parseLong(n) : 0;
-      }
-    }
-    return -1;
   }
 
   private static boolean has8Bit(byte[] message) {

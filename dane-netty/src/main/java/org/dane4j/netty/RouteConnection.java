@@ -64,6 +64,7 @@ final class RouteConnection {
   private final Instant opened;
   private Channel channel;
   private SmtpResponse lastEhlo;
+  private EhloKeywords lastKeywords; // lastEhlo parsed once
   private boolean startTlsOffered; // in the reply to the first EHLO
   private boolean connected;
   private boolean mandatory; // TLS-1, TLS-8: set by open, from the request that opened the connection
@@ -165,6 +166,7 @@ final class RouteConnection {
         settings.commandTimeout())
         .thenApply(r -> {
           lastEhlo = expect(r, "EHLO");
+          lastKeywords = EhloKeywords.of(lastEhlo);
           return r;
         });
   }
@@ -231,7 +233,7 @@ final class RouteConnection {
       return CompletableFuture.failedFuture(new IllegalStateException(
           "TLS is mandatory on this route and was not established"));
     }
-    MailParameters params = MailParameters.of(lastEhlo, route.host(), from, recipients, message).with(extra);
+    MailParameters params = MailParameters.of(lastKeywords, route.host(), from, recipients, message).with(extra);
     boolean pipelined = pipelining() && params.refusal() == null && !recipients.isEmpty();
     if (resetFirst && !pipelined) { // RSET alone, as before pipelining
       mailAnswered = false;
@@ -274,7 +276,7 @@ final class RouteConnection {
    * never on what a cleartext EHLO reply said (RFC 3207 §4.2, TLS-3).
    */
   boolean pipelining() {
-    return upgrade.secured() && lastEhlo != null && offers(lastEhlo, "PIPELINING");
+    return upgrade.secured() && lastKeywords != null && lastKeywords.offers("PIPELINING");
   }
 
   /**
@@ -446,7 +448,7 @@ final class RouteConnection {
 
   /** Whether the EHLO reply after STARTTLS listed REQUIRETLS (RFC 8689 §2); false without TLS. */
   boolean requireTlsOffered() {
-    return upgrade.secured() && lastEhlo != null && offers(lastEhlo, "REQUIRETLS");
+    return upgrade.secured() && lastKeywords != null && lastKeywords.offers("REQUIRETLS");
   }
 
   /** Whether TLS is up and the route's trust manager authenticated the server. */
@@ -547,14 +549,7 @@ final class RouteConnection {
   }
 
   static boolean offers(SmtpResponse ehlo, String keyword) {
-    List<CharSequence> lines = ehlo.details();
-    for (int i = 1; i < lines.size(); i++) {
-      String line = lines.get(i).toString().trim().toUpperCase(Locale.ROOT);
-      if (line.equals(keyword) || line.startsWith(keyword + " ")) {
-        return true;
-      }
-    }
-    return false;
+    return EhloKeywords.of(ehlo).offers(keyword);
   }
 
   static String text(SmtpResponse r) {

@@ -24,7 +24,7 @@ class MailParametersTest {
   @Test
   @DisplayName("Nothing advertised: no parameters; 8-bit bodies are sent as they are")
   void nothingAdvertised() {
-    MailParameters p = MailParameters.of(ehlo("PIPELINING"), "mx", "a@b.test", List.of("c@d.test"), EIGHT_BIT);
+    MailParameters p = MailParameters.of(EhloKeywords.of(ehlo("PIPELINING")), "mx", "a@b.test", List.of("c@d.test"), EIGHT_BIT);
     assertThat(p.refusal()).isNull();
     assertThat(p.parameters()).isEmpty();
   }
@@ -33,20 +33,20 @@ class MailParametersTest {
   @DisplayName("SIZE with and without a limit, BODY=8BITMIME only for 8-bit bodies, SMTPUTF8 only for non-ASCII addresses")
   void parametersWhenOffered() {
     SmtpResponse all = ehlo("SIZE 1000", "8BITMIME", "SMTPUTF8");
-    assertThat(MailParameters.of(all, "mx", "a@b.test", List.of("c@d.test"), ASCII).parameters())
+    assertThat(MailParameters.of(EhloKeywords.of(all), "mx", "a@b.test", List.of("c@d.test"), ASCII).parameters())
         .containsExactly("SIZE=" + ASCII.length);
-    assertThat(MailParameters.of(all, "mx", null, List.of("jürgen@d.test"), EIGHT_BIT).parameters())
+    assertThat(MailParameters.of(EhloKeywords.of(all), "mx", null, List.of("jürgen@d.test"), EIGHT_BIT).parameters())
         .containsExactly("SIZE=" + EIGHT_BIT.length, "BODY=8BITMIME", "SMTPUTF8");
-    assertThat(MailParameters.of(ehlo("SIZE"), "mx", "a@b.test", List.of("c@d.test"), new byte[5000]).parameters())
+    assertThat(MailParameters.of(EhloKeywords.of(ehlo("SIZE")), "mx", "a@b.test", List.of("c@d.test"), new byte[5000]).parameters())
         .containsExactly("SIZE=5000");
   }
 
   @Test
   @DisplayName("Over the SIZE limit, or a non-ASCII sender without SMTPUTF8: a local permanent refusal")
   void refusals() {
-    MailParameters big = MailParameters.of(ehlo("SIZE 10"), "mx.x.test", "a@b.test", List.of("c@d.test"), ASCII);
+    MailParameters big = MailParameters.of(EhloKeywords.of(ehlo("SIZE 10")), "mx.x.test", "a@b.test", List.of("c@d.test"), ASCII);
     assertThat(big.refusal()).startsWith("552 5.3.4 (local)").contains("mx.x.test").contains("limit 10");
-    MailParameters utf8 = MailParameters.of(ehlo("8BITMIME"), "mx.x.test", "jürgen@b.test", List.of("c@d.test"),
+    MailParameters utf8 = MailParameters.of(EhloKeywords.of(ehlo("8BITMIME")), "mx.x.test", "jürgen@b.test", List.of("c@d.test"),
         ASCII);
     assertThat(utf8.refusal()).startsWith("553 5.6.7 (local) SMTPUTF8 is required").contains("mx.x.test");
   }
