@@ -43,7 +43,9 @@ def main():
           "| receiver CPU ms/msg | rounds |")
     print("|---|---|---|---|---|---|---|")
     for label in labels:
-        base = "postfix-reuse" if "reuse" in label else "postfix"
+        # the Postfix row of the same kind (a tagged run's rows are "postfix-TAG", "postfix-reuse-TAG")
+        base = next((b for b in labels if b.startswith("postfix") and ("reuse" in b) == ("reuse" in label)),
+                    "postfix-reuse" if "reuse" in label else "postfix")
         mps = [med(label, d, "msgs_per_s") for d in domains]
         cpu = [med(label, d, "cpu_ms_per_msg") for d in domains]
         bm = [med(base, d, "msgs_per_s") for d in domains]

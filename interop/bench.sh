@@ -10,7 +10,7 @@
 # the lab's 3 1 1 and 2 1 1 domains), SENDERS (the dane4j senders, see java_sender1; a sender may carry
 # LabBench options after a colon: "client-jdk:threads=2,conns=20"), LATENCY_SAMPLES (20),
 # LATENCY_COLD (5), STALL_SAMPLES (20 connections per mode of interop/stall-probe.py), JAVA_OPTS, BENCH_PREPEND (class path entries put first: to measure older classes),
-# BENCH_TAG (a word put into every result label), OUT (results file, dane-interop/target/bench-results.txt),
+# JAVA_BIN (the java that runs dane4j's senders, default: java on the PATH), BENCH_TAG (a word put into every result label), OUT (results file, dane-interop/target/bench-results.txt),
 # VARIANTS (e.g. "before=/tmp/old/netty:/tmp/old/jm after=": every Java measurement runs once per variant,
 # back to back, with that variant's class path entries put first and its name in the label), BENCH_SKIP_BUILD
 # (set: use the classes and dane-interop/target/bench.cp of the last build as they are).
