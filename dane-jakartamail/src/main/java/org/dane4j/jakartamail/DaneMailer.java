@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,6 +80,11 @@ public final class DaneMailer implements AutoCloseable {
   private final DaneResolver resolver;
   private final boolean ownsResolver;
   private final ExecutorService executor;
+  /**
+   * One timer for every session's write deadline ({@code mail.smtp.writetimeout}): without it Angus gives each
+   * connection a scheduler thread of its own, started and stopped per message.
+   */
+  private final ScheduledThreadPoolExecutor writeDeadlines;
   private final AngusSession sessions;
   private final DeliveryEngine engine;
   /** The requirement of every message from {@code mail.smtp.dane.requiretls}; NONE by default. */
@@ -95,7 +101,10 @@ public final class DaneMailer implements AutoCloseable {
     DeliveryPlanner planner = plans.build();
     Properties properties = b.properties();
     DaneSettings.AppTls app = DaneSettings.AppTls.of(properties, false);
-    this.executor = executor(b.threads);
+    int id = MAILERS.incrementAndGet();
+    this.writeDeadlines = writeDeadlines(id);
+    properties.put("mail.smtp.executor.writetimeout", writeDeadlines); // Angus's hook for a shared scheduler
+    this.executor = executor(b.threads, id, writeDeadlines);
     this.sessions = new AngusSession(Session.getInstance(properties), executor);
     RequireTlsSettings rtls;
     try {
@@ -292,20 +301,62 @@ public final class DaneMailer implements AutoCloseable {
     }
   }
 
-  private static ExecutorService executor(int threads) {
-    int mailer = MAILERS.incrementAndGet();
+  private static ExecutorService executor(int threads, int mailer, ScheduledThreadPoolExecutor writeDeadlines) {
     AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, "dane4j-mailer-" + mailer + "-session-" + n.incrementAndGet());
           t.setDaemon(true);
           return t;
-        });
+        }) {
+      @Override
+      protected void terminated() { // closed, and the last session ended: no write is left to time
+        writeDeadlines.shutdown();
+      }
+    };
     pool.allowCoreThreadTimeOut(true); // an idle mailer holds no thread
     return pool;
   }
 
-  /** A boolean property, read as Angus reads it (a Boolean or "true"). */
+  private static ScheduledThreadPoolExecutor writeDeadlines(int mailer) {
+    ScheduledThreadPoolExecutor timer = new WriteDeadlines(r -> {
+      Thread t = new Thread(r, "dane4j-mailer-" + mailer + "-write-deadlines");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.setRemoveOnCancelPolicy(true); // each write's deadline is cancelled when the write returns
+    timer.setKeepAliveTime(60, TimeUnit.SECONDS);
+    timer.allowCoreThreadTimeOut(true);
+    return timer;
+  }
+
+  /** The write-deadline timer, counting the deadlines set (tests check that Angus uses it). */
+  static final class WriteDeadlines extends ScheduledThreadPoolExecutor {
+    final java.util.concurrent.atomic.LongAdder scheduled = new java.util.concurrent.atomic.LongAdder();
+
+    WriteDeadlines(java.util.concurrent.ThreadFactory threads) {
+      super(1, threads);
+    }
+
+    @Override
+    protected <V> java.util.concurrent.RunnableScheduledFuture<V> decorateTask(Runnable r,
+        java.util.concurrent.RunnableScheduledFuture<V> task) {
+      scheduled.increment();
+      return task;
+    }
+
+    @Override
+    protected <V> java.util.concurrent.RunnableScheduledFuture<V> decorateTask(
+        java.util.concurrent.Callable<V> c, java.util.concurrent.RunnableScheduledFuture<V> task) {
+      scheduled.increment();
+      return task;
+    }
+  }
+
+  /** The write-deadline timer (tests). */
+  WriteDeadlines writeDeadlines() {
+    return (WriteDeadlines) writeDeadlines;
+  }
 
   /** Settings of a {@link DaneMailer}; each is checked when set. */
   public static final class Builder {

@@ -44,6 +44,24 @@ class DaneMailerTest {
   }
 
   @Test
+  @DisplayName("Write deadlines run on the mailer's one timer (not a scheduler thread per connection); it stops "
+      + "once the mailer is closed and its sessions have ended")
+  void writeDeadlinesShareOneTimer() throws Exception {
+    try (MailLab lab = new MailLab()) {
+      MintedCertificate leaf = lab.leaf("mx.example.test");
+      lab.mx("mx.example.test", 2, leaf);
+      lab.zone().add("example.test. 300 IN MX 10 mx.example.test.");
+      lab.tlsa("mx.example.test", ee311(leaf));
+      DaneMailer mailer = lab.mailer();
+      DaneMailer.WriteDeadlines timer = mailer.writeDeadlines();
+      assertThat(mailer.send(message(RCPT)).of(RCPT).status()).isEqualTo(Status.DELIVERED);
+      assertThat(timer.scheduled.sum()).as("write deadlines set on the shared timer").isPositive();
+      mailer.close();
+      assertThat(timer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
   @DisplayName("EE-1: DANE-EE 3 1 1: delivered, verified, over TLS with SNI = the MX host")
   void daneEeDelivered() throws Exception {
     try (MailLab lab = new MailLab()) {
