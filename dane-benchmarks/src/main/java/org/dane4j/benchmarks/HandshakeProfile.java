@@ -5,7 +5,6 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,11 +56,7 @@ public final class HandshakeProfile {
 
   /** Runs the profile; see the class comment for the arguments. */
   public static void main(String[] args) {
-    Map<String, String> opts = new HashMap<>();
-    for (String a : args) {
-      int eq = a.indexOf('=');
-      opts.put(a.substring(0, eq), a.substring(eq + 1));
-    }
+    Map<String, String> opts = ProfileArgs.parse(args);
     int n = Integer.parseInt(opts.getOrDefault("n", "2000"));
     int warmup = Integer.parseInt(opts.getOrDefault("warmup", "1000"));
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "1"));

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.dane4j.dns.DaneResolver;
@@ -21,11 +20,7 @@ public final class KeyCacheProfile {
   private KeyCacheProfile() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new HashMap<>();
-    for (String a : args) {
-      int eq = a.indexOf('=');
-      opts.put(a.substring(0, eq), a.substring(eq + 1));
-    }
+    Map<String, String> opts = ProfileArgs.parse(args);
     long rtt = Long.parseLong(opts.getOrDefault("rtt", "0"));
     int n = Integer.parseInt(opts.getOrDefault("n", "20"));
     int warmup = Integer.parseInt(opts.getOrDefault("warmup", "20"));
