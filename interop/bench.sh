@@ -249,17 +249,11 @@ java_sender1() { # sender-name domain mode tag classpath
     mailer) sender=mailer ;;
     *) die "unknown sender $name" ;;
   esac
-  local r0 r1 line
-  read -r r0 _ < <(pf_cpu "$RMASTER")
   # shellcheck disable=SC2086
-  line=$(java ${JAVA_OPTS:-} -cp "$cp" org.dane4j.interop.LabBench sender=$sender tls=$tls reuse=$reuse domain="$dom" \
+  "${JAVA_BIN:-java}" ${JAVA_OPTS:-} -cp "$cp" org.dane4j.interop.LabBench sender=$sender tls=$tls reuse=$reuse domain="$dom" \
     n="$N" warmup="$WARMUP" mode="$mode" samples="$LATENCY_SAMPLES" cold="$LATENCY_COLD" clktck="$CLK_TCK" \
-    labdir="$LAB_DIR" restart="$HERE/bench.sh restart-unbound" "${extra[@]}" label="$label${tag:+-$tag}")
-  read -r r1 _ < <(pf_cpu "$RMASTER")
-  if [ "$mode" = throughput ]; then # the receiver's CPU over the whole run, warm-up included, per message
-    line="$line receiver_cpu_ms_per_msg=$(echo "scale=3; ($r1 - $r0) * 1000 / $CLK_TCK / ($N + $WARMUP)" | bc)"
-  fi
-  echo "$line" | tee -a "$OUT"
+    labdir="$LAB_DIR" restart="$HERE/bench.sh restart-unbound" receiver="$RMASTER" "${extra[@]}" \
+    label="$label${tag:+-$tag}" | tee -a "$OUT"
 }
 
 # ---------------------------------------------------------------- run, holding the lab lock

@@ -34,12 +34,14 @@ import org.dane4j.smtp.TlsVerdict;
  * <pre>
  * java -cp ... org.dane4j.interop.LabBench sender=client|mailer tls=jdk|openssl reuse=true|false
  *      domain=ee.sec.test n=2000 warmup=300 mode=throughput|latency samples=20 cold=5 restart='command'
- *      [threads=N] [conns=N] resolver=ad|validating label=text
+ *      [threads=N] [conns=N] [receiver=PID] resolver=ad|validating label=text
  * </pre>
  *
  * <p>{@code throughput}: after {@code warmup} messages (not measured) all {@code n} messages are handed to the
  * sender at once; it prints the wall time until the last report and this process's CPU time in that window
- * ({@code utime + stime} of {@code /proc/self/stat}, every thread of the JVM). {@code latency}: {@code samples}
+ * ({@code utime + stime} of {@code /proc/self/stat}, every thread of the JVM), and with {@code receiver} (the
+ * receiving Postfix's master) that instance's CPU in the same window, counted as {@code bench.sh} counts a
+ * Postfix instance's. {@code latency}: {@code samples}
  * messages one after the other on a warm client with a new connection each (warm), then {@code cold} times a
  * new resolver and client after running {@code restart} (the script restarts unbound): the time from
  * {@code send} to the report; the JVM stays warm. Every message must be delivered with verdict VERIFIED, or
@@ -218,15 +220,20 @@ public final class LabBench {
         System.err.println("LabBench: " + bad + " warm-up messages not delivered verified");
         return 1;
       }
+      long receiver = Long.parseLong(arg("receiver", "0"));
       long cpu0 = cpuTicks();
+      long r0 = receiver > 0 ? instanceTicks(receiver) : 0;
       long t0 = System.nanoTime();
       bad = batch(s, n);
       long t1 = System.nanoTime();
       long cpu1 = cpuTicks();
+      long r1 = receiver > 0 ? instanceTicks(receiver) : 0;
       double secs = (t1 - t0) / 1e9;
       double cpuMs = (cpu1 - cpu0) * 1000.0 / clkTck();
       System.out.printf(Locale.ROOT, "RESULT label=%s domain=%s n=%d seconds=%.3f msgs_per_s=%.1f cpu_ms=%.0f "
-          + "cpu_ms_per_msg=%.3f failed=%d%n", arg("label", "?"), domain(), n, secs, n / secs, cpuMs, cpuMs / n, bad);
+          + "cpu_ms_per_msg=%.3f failed=%d%s%n", arg("label", "?"), domain(), n, secs, n / secs, cpuMs, cpuMs / n, bad,
+          receiver > 0 ? String.format(Locale.ROOT, " receiver_cpu_ms_per_msg=%.3f", (r1 - r0) * 1000.0 / clkTck() / n)
+              : "");
       return bad == 0 ? 0 : 1;
     }
   }
@@ -294,6 +301,36 @@ public final class LabBench {
     String stat = Files.readString(Path.of("/proc/self/stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of proc(5)
+  }
+
+  /**
+   * CPU ticks of a Postfix instance: its master (utime + stime, and cutime + cstime for the children it reaped)
+   * and the utime + stime of its live children, as {@code bench.sh}'s {@code pf_cpu} counts them.
+   */
+  private static long instanceTicks(long master) throws IOException {
+    long sum = 0;
+    try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) procs::iterator) {
+        String name = p.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        String[] f;
+        try {
+          String stat = Files.readString(p.resolve("stat"));
+          f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        } catch (IOException gone) {
+          continue; // exited meanwhile: its time is in the master's cutime once reaped
+        }
+        long pid = Long.parseLong(name);
+        if (pid == master) {
+          sum += Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+        } else if (Long.parseLong(f[1]) == master) { // field 4 of proc(5): the parent
+          sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+      }
+    }
+    return sum;
   }
 
   private long clkTck() {
